@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# lfce top-level Makefile. The module itself is built by Kbuild (see Kbuild
+# and module/Kbuild); this file drives the kernel build system, the tests,
+# the demo and installation.
+#
+#   make [module]      build module/lfce.ko against KDIR (W=1, C=1 pass through)
+#   make debug         build it against the debug kernel, into build/debug/
+#   make check         every test, both kernels and KUnit; ends "N passed, N failed"
+#   make check-host    build, sparse, W=1, uapi and style checks on this machine
+#   make check-vm      the in-VM tests on the stock and the debug kernel
+#   make kunit         the KUnit suites in the debug VM
+#   make demo          boot a VM and show lfce running
+#   make style         checkpatch.pl over the kernel sources
+#   make install       install lfce.ko for KDIR's kernel and run depmod (root)
+#   make dkms-install  register, build and install with DKMS (root)
+#   make deps          install the Debian packages all of the above need
+#   make clean
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+VM := $(TOP)/tools/testing/vm
+TESTING := $(TOP)/tools/testing
+RESULTS := $(TOP)/build/results
+VERSION := 0.1
+
+# KDIR: the running kernel's build tree if it has one, else the headers of
+# the Debian 6.1 kernel that the test VM boots. Expanded only when used.
+KVER ?= $(shell uname -r)
+KDIR ?= $(if $(wildcard /lib/modules/$(KVER)/build),/lib/modules/$(KVER)/build,/usr/src/linux-headers-$(shell $(VM)/stock-kernel.sh))
+
+all: module
+
+module:
+	@test -d "$(KDIR)" || { echo "KDIR=$(KDIR) does not exist: install kernel headers (make deps) or set KDIR" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(TOP) modules
+
+debug: deps
+	@rm -rf $(TOP)/build/debug && mkdir -p $(TOP)/build/debug
+	@cp -r $(TOP)/Kbuild $(TOP)/module $(TOP)/kunit $(TOP)/uapi $(TOP)/build/debug/
+	$(MAKE) -C $$($(VM)/kernel.sh) M=$(TOP)/build/debug modules
+
+deps:
+	@$(TESTING)/deps.sh
+
+check: deps
+	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
+	-@$(TESTING)/host-checks.sh
+	-@$(VM)/run.sh stock
+	-@$(VM)/run.sh debug
+	@$(TESTING)/summary.sh $(RESULTS)/*.tap
+
+check-host: deps
+	@rm -f $(RESULTS)/host.tap
+	-@$(TESTING)/host-checks.sh
+	@$(TESTING)/summary.sh $(RESULTS)/host.tap
+
+check-vm: deps
+	@rm -f $(RESULTS)/vm-stock.tap $(RESULTS)/vm-debug.tap
+	-@$(VM)/run.sh stock
+	-@$(VM)/run.sh debug
+	@$(TESTING)/summary.sh $(RESULTS)/vm-stock.tap $(RESULTS)/vm-debug.tap
+
+kunit: deps
+	@rm -f $(RESULTS)/vm-debug-kunit.tap
+	-@$(VM)/run.sh debug kunit
+	@$(TESTING)/summary.sh $(RESULTS)/vm-debug-kunit.tap
+
+demo: deps
+	@$(VM)/run.sh stock demo
+
+style:
+	@$(TESTING)/checkpatch.sh
+
+install: module
+	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
+	depmod -a $(notdir $(patsubst %/build,%,$(KDIR)))
+
+dkms-install:
+	rm -rf /usr/src/lfce-$(VERSION)
+	mkdir -p /usr/src/lfce-$(VERSION)
+	cp -r $(TOP)/Kbuild $(TOP)/Makefile $(TOP)/dkms.conf $(TOP)/module $(TOP)/uapi $(TOP)/kunit $(TOP)/tools /usr/src/lfce-$(VERSION)/
+	dkms add -m lfce -v $(VERSION)
+	dkms build -m lfce -v $(VERSION)
+	dkms install -m lfce -v $(VERSION)
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean
+	rm -rf $(TOP)/build
+
+.PHONY: all module debug deps check check-host check-vm kunit demo style install dkms-install clean

@@ -1,0 +1,36 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Install every Debian package that lfce's build, tests, demo and benchmarks
+# need. Idempotent, and quick when everything is present: it asks dpkg first
+# and calls apt-get only for what is missing. Run as root or with sudo.
+set -eu
+
+pkgs="
+	build-essential
+	linux-headers-amd64
+	linux-image-amd64
+	linux-source-6.1
+	bc bison flex libelf-dev libssl-dev dwarves xz-utils rsync
+	sparse
+	busybox-static cpio kmod
+	qemu-system-x86
+	clang libclang-rt-14-dev
+	liburcu-dev
+	python3
+"
+
+missing=
+for p in $pkgs; do
+	if ! dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+sudo=
+[ "$(id -u)" = 0 ] || sudo=sudo
+echo "deps.sh: installing:$missing" >&2
+$sudo apt-get update -q >&2
+# shellcheck disable=SC2086 # word splitting of the package list is wanted
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing >&2

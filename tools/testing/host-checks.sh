@@ -1,0 +1,53 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Checks that run on this machine, without a VM: the module builds clean
+# under W=1 and sparse (C=1) against the stock kernel's headers, the uapi
+# header compiles standalone with no implicit padding, and checkpatch is
+# clean. Writes build/results/host.tap; exits non-zero on a failure.
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+out=$top/build/host
+results=$top/build/results/host.tap
+mkdir -p "$out" "$(dirname "$results")"
+: >"$results"
+
+check() {
+	name=$1
+	shift
+	if "$@" >"$out/$name.log" 2>&1; then
+		echo "ok host/$name" >>"$results"
+	else
+		echo "not ok host/$name (see build/host/$name.log)" >>"$results"
+		tail -20 "$out/$name.log" >&2
+	fi
+}
+
+# Kbuild prints warnings without failing: treat any as a failure.
+build_w1_sparse() {
+	kdir=/usr/src/linux-headers-$("$top/tools/testing/vm/stock-kernel.sh") || return 1
+	rm -rf "$out/src"
+	mkdir -p "$out/src"
+	cp -r "$top/Kbuild" "$top/module" "$top/kunit" "$top/uapi" "$out/src/"
+	find "$out/src" -name '*.o' -o -name '*.ko' -o -name '*.cmd' | xargs rm -f
+	make -C "$kdir" M="$out/src" W=1 C=1 modules >"$out/build.out" 2>&1
+	rc=$?
+	cat "$out/build.out"
+	[ $rc -eq 0 ] && ! grep -Ei 'warning|error' "$out/build.out"
+}
+
+uapi_standalone() {
+	printf '#include <linux/lfce.h>\nint main(void) { return 0; }\n' >"$out/uapi.c"
+	for cc in gcc clang; do
+		$cc -std=c99 -Wall -Wextra -Wpadded -pedantic -Werror -I"$top/uapi" \
+			-o "$out/uapi-$cc" "$out/uapi.c" || return 1
+	done
+	# The kernel's exported headers never say __KERNEL__ or use kernel types.
+	! grep -nE '__KERNEL__|\<(u8|u16|u32|u64|s32|s64)\>' "$top/uapi/linux/lfce.h"
+}
+
+check build-w1-sparse build_w1_sparse
+check uapi-standalone uapi_standalone
+check checkpatch "$top/tools/testing/checkpatch.sh"
+! grep -q '^not ok' "$results"

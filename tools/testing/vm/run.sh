@@ -1,0 +1,111 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Boot one kernel in qemu with lfce and its tests, and judge the run.
+#
+#   run.sh stock|debug [all|kunit|demo]
+#
+# stock  Debian's kernel from linux-image-amd64, module built against the
+#        matching linux-headers-amd64;
+# debug  the kernel from kernel.sh (tinyconfig + debug.config), which also
+#        gets lfce_kunit.ko.
+#
+# Writes build/results/vm-<kernel>[-<mode>].tap: one "ok"/"not ok" line per
+# assertion. A run that panics, hangs (VM_TIMEOUT seconds, default 1500), or
+# prints a splat after init's start marker adds a "not ok" line. Exits 0 only
+# if nothing failed. The console log stays in build/vm/<kernel>/console.log.
+set -eu
+
+kernel=${1:?usage: run.sh stock|debug [all|kunit|demo]}
+mode=${2:-all}
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+vm=$top/tools/testing/vm
+out=$top/build/vm/$kernel
+name=vm-$kernel
+[ "$mode" = all ] || name=$name-$mode
+results=$top/build/results/$name.tap
+timeout=${VM_TIMEOUT:-1500}
+
+case $kernel in
+stock)
+	kver=$("$vm/stock-kernel.sh")
+	kdir=/usr/src/linux-headers-$kver
+	image=/boot/vmlinuz-$kver
+	;;
+debug)
+	kdir=$("$vm/kernel.sh")
+	image=$kdir/arch/x86/boot/bzImage
+	;;
+*)
+	echo "run.sh: unknown kernel '$kernel' (stock or debug)" >&2
+	exit 2
+	;;
+esac
+[ -r "$image" ] || { echo "run.sh: cannot read $image" >&2; exit 1; }
+
+# 1. The modules, built in a copy of the sources so the two kernels' objects
+#    never mix with each other or with the user's in-tree build.
+rm -rf "$out"
+mkdir -p "$out/src" "$top/build/results"
+cp -r "$top/Kbuild" "$top/module" "$top/kunit" "$top/uapi" "$out/src/"
+find "$out/src" -name '*.o' -o -name '*.ko' -o -name '*.cmd' -o -name '*.mod*' | xargs rm -f
+make -s -C "$kdir" M="$out/src" modules >"$out/build.log" 2>&1 || {
+	cat "$out/build.log" >&2
+	echo "not ok $name: module build failed" >"$results"
+	exit 1
+}
+
+# 2. Init and the test programs.
+make -s -C "$top/tools/testing/selftests" O="$top/build/selftests" >&2
+
+# 3. The initramfs: init, busybox for demo and debugging, modules, tests.
+root=$out/root
+mkdir -p "$root/bin" "$root/modules" "$root/tests" "$root/dev" "$root/proc" "$root/sys"
+cp "$top/build/selftests/init" "$root/init"
+cp /bin/busybox "$root/bin/busybox"
+for cmd in sh ls cat grep echo dmesg; do
+	ln -s busybox "$root/bin/$cmd"
+done
+cp "$out/src/module/lfce.ko" "$root/modules/"
+[ ! -f "$out/src/kunit/lfce_kunit.ko" ] || cp "$out/src/kunit/lfce_kunit.ko" "$root/modules/"
+[ "$mode" != all ] || cp "$top/build/selftests/tests/"* "$root/tests/"
+(cd "$root" && find . | cpio -o -H newc --quiet) >"$out/initramfs.cpio"
+
+# 4. Boot. ttyS0 is the console, ttyS1 the results, ttyS2 the success mark.
+console="-serial file:$out/console.log"
+append="console=ttyS0 panic=-1 panic_on_warn=1 oops=panic lfce.mode=$mode"
+if [ "$mode" = demo ]; then
+	console="-serial stdio"
+	append="$append quiet"
+fi
+: >"$out/results.log"
+: >"$out/success.log"
+echo "run.sh: booting $kernel kernel ($mode), timeout ${timeout}s" >&2
+start=$(date +%s)
+# shellcheck disable=SC2086 # $console is two words on purpose
+timeout --foreground "$timeout" qemu-system-x86_64 \
+	-accel tcg,thread=multi -cpu max -smp 2 -m 2G \
+	-display none -monitor none -no-reboot \
+	-kernel "$image" -initrd "$out/initramfs.cpio" -append "$append" \
+	$console -serial "file:$out/results.log" -serial "file:$out/success.log" \
+	</dev/null && qemu=0 || qemu=$?
+echo "run.sh: $kernel VM ran $(($(date +%s) - start))s" >&2
+
+# 5. Judge.
+tr -d '\r' <"$out/results.log" | grep -E '^(not )?ok ' | sed "s|^\(\(not \)\{0,1\}ok \)|\1$name/|" >"$results" || true
+tr -d '\r' <"$out/results.log" | grep '^not ok' >&2 || true
+if [ "$qemu" = 124 ]; then
+	echo "not ok $name: VM timed out after ${timeout}s" >>"$results"
+elif ! grep -q '^success' "$out/success.log"; then
+	echo "not ok $name: VM stopped before init finished (panic?)" >>"$results"
+fi
+if [ "$mode" != demo ]; then
+	splats=$(sed -n '/lfce-vm: begin/,$p' "$out/console.log" |
+		grep -E 'BUG:|WARNING:|KASAN:|Oops|Call Trace|possible circular|suspicious RCU|kmemleak: [0-9]+ new' || true)
+	if [ -n "$splats" ]; then
+		echo "not ok $name: kernel splat on the console" >>"$results"
+		echo "run.sh: kernel splat; see $out/console.log:" >&2
+		echo "$splats" | head -20 >&2
+	fi
+fi
+! grep -q '^not ok' "$results"
