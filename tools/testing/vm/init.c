@@ -65,11 +65,14 @@ static void result(int ok, const char *test, const char *what)
 static void kmsg(const char *msg)
 {
 	int fd = open("/dev/kmsg", O_WRONLY);
+	char line[256];
+	int n = snprintf(line, sizeof(line), "lfce-vm: %s\n", msg);
 
-	if (fd >= 0) {
-		dprintf(fd, "lfce-vm: %s\n", msg);
+	/* One write(2) per record: dprintf() seeks, which /dev/kmsg refuses. */
+	if (fd < 0 || write(fd, line, n) != n)
+		fprintf(stderr, "init: /dev/kmsg: %s\n", strerror(errno));
+	if (fd >= 0)
 		close(fd);
-	}
 }
 
 static void write_file(const char *path, const char *s)

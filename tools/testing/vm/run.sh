@@ -100,8 +100,13 @@ elif ! grep -q '^success' "$out/success.log"; then
 	echo "not ok $name: VM stopped before init finished (panic?)" >>"$results"
 fi
 if [ "$mode" != demo ]; then
-	splats=$(sed -n '/lfce-vm: begin/,$p' "$out/console.log" |
-		grep -E 'BUG:|WARNING:|KASAN:|Oops|Call Trace|possible circular|suspicious RCU|kmemleak: [0-9]+ new' || true)
+	# From init's marker on; the whole log if init never got that far.
+	log=$out/console.log
+	if grep -q 'lfce-vm: begin' "$log"; then
+		sed -n '/lfce-vm: begin/,$p' "$log" >"$out/console.ours.log"
+		log=$out/console.ours.log
+	fi
+	splats=$(grep -E 'BUG:|WARNING:|KASAN:|Oops|Call Trace|Kernel panic|possible circular|suspicious RCU|kmemleak: [0-9]+ new' "$log" || true)
 	if [ -n "$splats" ]; then
 		echo "not ok $name: kernel splat on the console" >>"$results"
 		echo "run.sh: kernel splat; see $out/console.log:" >&2
