@@ -77,4 +77,314 @@ struct lfce_version {
 
 #define LFCE_IOC_VERSION	_IOWR(LFCE_IOC_MAGIC, 0x00, struct lfce_version)
 
+/*
+ * Game state
+ * ----------
+ * A game's state is one snapshot: the table, up to LFCE_MAX_SEATS seats and
+ * the commit-reveal round. Every change is an operation (struct lfce_op)
+ * committed atomically; each commit gets the next version and appends one
+ * journal record (struct lfce_record) per operation.
+ *
+ * Amounts are whole token units. Token conservation always holds:
+ *
+ *	sum(seat.balance) + sum(seat.bets[]) + table.bank == table.total
+ *
+ * and table.total changes only by deposits, withdrawals and leaves.
+ */
+#define LFCE_MAX_SEATS		8
+#define LFCE_SEAT_BANK		0xffffffffU	/* lfce_op.seat for the house bank */
+#define LFCE_AMOUNT_MAX		(1ULL << 48)	/* largest single amount */
+#define LFCE_TOTAL_MAX		(1ULL << 62)	/* largest conserved total */
+
+/*
+ * Bet kinds: the index into lfce_seat.bets[]. The _4.._10 families are
+ * indexed by point number, see lfce_point_index(). COME_n and DONT_COME_n
+ * are where come bets travel to; they cannot be placed directly.
+ */
+enum lfce_bet {
+	LFCE_BET_PASS,
+	LFCE_BET_DONT_PASS,
+	LFCE_BET_PASS_ODDS,
+	LFCE_BET_DONT_PASS_ODDS,
+	LFCE_BET_COME,
+	LFCE_BET_DONT_COME,
+	LFCE_BET_COME_4,		/* ..._5, _6, _8, _9, _10 follow */
+	LFCE_BET_DONT_COME_4 = LFCE_BET_COME_4 + 6,
+	LFCE_BET_COME_ODDS_4 = LFCE_BET_DONT_COME_4 + 6,
+	LFCE_BET_DONT_COME_ODDS_4 = LFCE_BET_COME_ODDS_4 + 6,
+	LFCE_BET_FIELD = LFCE_BET_DONT_COME_ODDS_4 + 6,
+	LFCE_BET_PLACE_4,		/* ..._5, _6, _8, _9, _10 follow */
+	LFCE_BET_HARD_4 = LFCE_BET_PLACE_4 + 6,
+	LFCE_BET_HARD_6,
+	LFCE_BET_HARD_8,
+	LFCE_BET_HARD_10,
+	LFCE_BET_ANY_SEVEN,
+	LFCE_BET_ANY_CRAPS,
+	LFCE_BET_ELEVEN,
+	LFCE_BET_ACES,
+	LFCE_BET_ACE_DEUCE,
+	LFCE_BET_TWELVE,
+	LFCE_BET_NR
+};
+
+/* 4, 5, 6, 8, 9, 10 -> 0..5; anything else -> -1. */
+#define LFCE_POINT_INDEX(n)						\
+	((n) >= 4 && (n) <= 6 ? (int)(n) - 4 :				\
+	 (n) >= 8 && (n) <= 10 ? (int)(n) - 5 : -1)
+
+/* Table phase: is a point set? */
+enum lfce_phase {
+	LFCE_PHASE_COME_OUT,
+	LFCE_PHASE_POINT,
+};
+
+/* Round stage, see "Rounds" below. */
+enum lfce_stage {
+	LFCE_STAGE_BETTING,
+	LFCE_STAGE_COMMIT,
+	LFCE_STAGE_REVEAL,
+};
+
+/* How dice are rolled in a game. */
+enum lfce_dice_mode {
+	LFCE_DICE_COMMIT_REVEAL,	/* commit-reveal among the players */
+	LFCE_DICE_HOST,			/* the owner rolls with the kernel RNG */
+	LFCE_DICE_NR
+};
+
+#define LFCE_TABLE_SUSPENDED	(1U << 0)	/* bank could not cover a roll */
+#define __LFCE_TABLE_ALL	(LFCE_TABLE_SUSPENDED)
+
+#define LFCE_CFG_DISTINCT_UIDS	(1U << 0)	/* one seat per uid (default) */
+#define __LFCE_CFG_ALL		(LFCE_CFG_DISTINCT_UIDS)
+
+struct lfce_config {
+	__u64 min_bet;			/* 1 <= min_bet <= max_bet */
+	__u64 max_bet;			/* <= LFCE_AMOUNT_MAX */
+	__u32 odds_max;			/* odds <= odds_max x line bet; 1..100 */
+	__u32 field12_pays;		/* 2 or 3 (to 1) */
+	__u32 dice_mode;		/* enum lfce_dice_mode */
+	__u32 flags;			/* LFCE_CFG_* */
+	__u64 reveal_timeout_ns;	/* from closing bets to the deadline */
+	__u32 max_seats;		/* 1..LFCE_MAX_SEATS */
+	__u32 reserved;
+};
+
+struct lfce_table {
+	__u64 version;			/* +1 per commit, from 1 */
+	__u64 time_ns;			/* time of the last commit */
+	__u64 digest;			/* xxh64 chain over the journal */
+	__u64 records;			/* journal records so far */
+	__u64 bank;
+	__u64 total;			/* the conserved total */
+	__u64 rolls;			/* dice rolled so far */
+	__u32 phase;			/* enum lfce_phase */
+	__u32 point;			/* 4..10 in LFCE_PHASE_POINT, else 0 */
+	__u32 shooter;			/* seat that closes betting */
+	__u32 stage;			/* enum lfce_stage */
+	__u32 flags;			/* LFCE_TABLE_* */
+	__u8 dice[2];			/* last roll, 0 before the first */
+	__u8 reserved[2];
+	struct lfce_config config;
+};
+
+#define LFCE_SEAT_BOUND		(1U << 0)	/* held by uid */
+#define LFCE_SEAT_BANNED	(1U << 1)
+#define __LFCE_SEAT_ALL		(LFCE_SEAT_BOUND | LFCE_SEAT_BANNED)
+
+struct lfce_seat {
+	__u8 id[32];			/* player id chosen by the agent */
+	__u32 uid;			/* the uid the seat is bound to */
+	__u32 flags;			/* LFCE_SEAT_* */
+	__u64 balance;
+	__u64 nonce;			/* last nonce used */
+	__u64 bets[LFCE_BET_NR];	/* amounts on the table, by kind */
+};
+
+/*
+ * The commit-reveal round. Masks have bit i for seat i. A commitment is
+ * SHA-256(secret[32] || round number as __le64).
+ */
+struct lfce_round {
+	__u64 number;			/* increases by one per roll */
+	__u64 deadline_ns;		/* for commits and reveals */
+	__u32 participants;
+	__u32 committed;
+	__u32 revealed;
+	__u32 reserved;
+	__u8 commitment[LFCE_MAX_SEATS][32];
+	__u8 secret[LFCE_MAX_SEATS][32];
+};
+
+struct lfce_snapshot {
+	struct lfce_table table;
+	struct lfce_seat seat[LFCE_MAX_SEATS];
+	struct lfce_round round;
+};
+
+/*
+ * Operations
+ * ----------
+ * One operation is a fixed-size tagged union. Player operations act as the
+ * seat of the fd that submits them, carry a nonce strictly greater than the
+ * seat's last one (EALREADY otherwise, with nothing changed), and so can be
+ * resubmitted safely after EAGAIN. expected_version, when non-zero, makes
+ * the operation conditional on the current version (ESTALE).
+ *
+ *   JOIN      u.join: take seat (or any free seat), bind it to the caller
+ *   LEAVE     free the seat; needs no bets on the table; the balance leaves
+ *   DEPOSIT   owner: u.amount.value into seat's balance or the bank
+ *   WITHDRAW  owner: the reverse; ENOSPC if not covered
+ *   BET       u.bet: put amount on kind; EINVAL outside min/max or the odds
+ *             cap, EPROTO outside its phase or stage, ENOSPC without balance
+ *   UNBET     u.bet: take amount back from a removable bet
+ *   CLOSE     the shooter closes betting: stage BETTING -> COMMIT
+ *   COMMIT    u.commit: a participant's commitment; the last one opens REVEAL
+ *   REVEAL    u.reveal: the secret; EINVAL if it does not match; the last one
+ *             rolls the dice and resolves the table
+ *   EXPIRE    past the round's deadline: non-revealers forfeit their bets,
+ *             the dice come from the reveals received mixed with u.roll
+ *   ROLL      owner, host-dice games: roll from u.roll.entropy
+ *   BAN       owner: ban seat; its bets are returned to its balance
+ *   TRANSFER  owner: u.amount.value from seat to u.amount.to
+ */
+enum lfce_op_type {
+	LFCE_OP_NONE,
+	LFCE_OP_JOIN,
+	LFCE_OP_LEAVE,
+	LFCE_OP_DEPOSIT,
+	LFCE_OP_WITHDRAW,
+	LFCE_OP_BET,
+	LFCE_OP_UNBET,
+	LFCE_OP_CLOSE,
+	LFCE_OP_COMMIT,
+	LFCE_OP_REVEAL,
+	LFCE_OP_EXPIRE,
+	LFCE_OP_ROLL,
+	LFCE_OP_BAN,
+	LFCE_OP_TRANSFER,
+	LFCE_OP_NR
+};
+
+struct lfce_op {
+	__u16 type;			/* enum lfce_op_type */
+	__u16 flags;			/* must be 0 */
+	__u32 seat;			/* acting or target seat, LFCE_SEAT_BANK */
+	__u64 nonce;
+	__u64 expected_version;		/* 0: unconditional */
+	union {
+		struct {
+			__u32 kind;	/* enum lfce_bet */
+			__u32 reserved;
+			__u64 amount;
+		} bet;
+		struct {
+			__u64 value;
+			__u32 to;	/* TRANSFER: receiving seat */
+			__u32 reserved;
+		} amount;
+		struct {
+			__u8 id[32];
+			__u32 uid;	/* set by the kernel */
+			__u32 reserved;
+		} join;
+		struct {
+			__u8 digest[32];
+		} commit;
+		struct {
+			__u8 secret[32];
+		} reveal;
+		struct {
+			__u8 entropy[32];	/* set by the kernel */
+		} roll;
+		__u64 raw[5];
+	} u;
+};
+
+/*
+ * Journal records
+ * ---------------
+ * One per committed operation, in version order; a batch of N operations is
+ * one version and N records. digest chains every record:
+ *
+ *	digest = xxh64(record with seq = 0 and digest = 0, seed = previous digest)
+ *
+ * and the snapshot's table.digest is the digest of its last record.
+ * Replaying op with time_ns through the rules from the previous snapshot
+ * gives the next one bit for bit.
+ */
+enum lfce_record_kind {
+	LFCE_REC_OP,			/* an operation */
+	LFCE_REC_GAP,			/* the reader lost records */
+};
+
+struct lfce_record {
+	__u32 seq;			/* ring tag, see "The mapping" */
+	__u16 kind;			/* enum lfce_record_kind */
+	__u8 dice[2];			/* the roll this record made, or 0 */
+	__u64 version;			/* snapshot version after this commit */
+	__u64 time_ns;
+	__u64 number;			/* 0-based record number */
+	struct lfce_op op;		/* as applied, kernel-set fields included */
+	__s64 seat_delta;		/* change of op.seat's balance */
+	__s64 bank_delta;		/* change of the bank */
+	__u64 digest;
+	__u64 reserved;
+};
+
+/*
+ * The mapping
+ * -----------
+ * A game's region starts with struct lfce_region. All offsets and sizes are
+ * in it, so readers never assume module parameters.
+ *
+ *   [0, 4096)           struct lfce_region; the publisher's words (gen,
+ *                       pub_ver, journal_head) sit on their own cache line
+ *   slots_offset        K = slots entries of slot_stride bytes, each a
+ *                       struct lfce_slot
+ *   journal_offset      J = journal_records entries of record_size bytes,
+ *                       each a struct lfce_record
+ *
+ * Snapshot read protocol (liblfce implements it; do not re-implement):
+ *   1. g = load-acquire(gen); slot = g % K
+ *   2. s = load-acquire(slot.seq); require s == 2 * g + 2
+ *   3. copy the slot's snapshot with relaxed 8-byte loads into private memory
+ *   4. acquire fence; require slot.seq == s again
+ * On a mismatch, retry. The copy is consistent and its version is at least
+ * the one any write ioctl returned before step 1.
+ *
+ * Journal: record n lives in entry n % J; its seq is 2 * n + 2 once it is
+ * complete and odd while it is written. Records below journal_head are
+ * complete; read them with the same copy-and-recheck as slots. A record whose
+ * seq does not match was overwritten: the reader has fallen behind by more
+ * than J records.
+ */
+#define LFCE_REGION_MAGIC	0x4543464cU	/* "LFCE" little-endian */
+
+struct lfce_region {
+	__u32 magic;
+	__u32 abi_version;
+	__u64 region_size;
+	__u64 game_id;
+	__u64 slots_offset;
+	__u64 journal_offset;
+	__u32 slots;			/* K, a power of two */
+	__u32 slot_stride;
+	__u32 journal_records;		/* J, a power of two */
+	__u32 record_size;
+	__u64 reserved0;
+	/* Written by the publisher only; own cache line. */
+	__u32 gen;			/* publication number of the newest slot */
+	__u32 reserved1;
+	__u64 pub_ver;			/* version in that slot */
+	__u64 journal_head;		/* records [0, journal_head) are complete */
+	__u64 reserved2[5];
+};
+
+struct lfce_slot {
+	__u32 seq;			/* 2 * gen + 2 when complete, odd while written */
+	__u32 reserved;
+	struct lfce_snapshot snap;
+};
+
 #endif /* _UAPI_LINUX_LFCE_H */

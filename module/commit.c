@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * commit: the CAS loop.
+ *
+ *	fill the stash                  may sleep: before the RCU section
+ *	rcu_read_lock
+ *	old = cur; new = rules(old, ops)
+ *	cmpxchg(cur, old, new)          the RCU section spans load to cmpxchg,
+ *	                                so old cannot be freed and reused in
+ *	                                between: no ABA
+ *	rcu_read_unlock
+ *	retire old, publish
+ *
+ * Nothing inside the RCU section sleeps or allocates. A failed cmpxchg
+ * backs off outside it: spins first, then cond_resched().
+ */
+#include <linux/bug.h>
+#include <linux/ktime.h>
+#include <linux/log2.h>
+#include <linux/minmax.h>
+#include <linux/preempt.h>
+#include <linux/processor.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+
+#include "commit.h"
+#include "rules.h"
+
+int lfce_engine_init(struct lfce_engine *e, const struct lfce_config *cfg,
+		     const struct lfce_params *p)
+{
+	struct lfce_node *root;
+	int ret;
+
+	ret = lfce_rules_check_config(cfg);
+	if (ret)
+		return ret;
+	if (!p->batch_max || p->batch_max > p->records)
+		return -EINVAL;
+	memset(&e->metrics, 0, sizeof(e->metrics));
+	e->retry_budget = p->retry_budget;
+	e->batch_max = p->batch_max;
+	ret = lfce_pool_init(&e->pool, p->pool_cap);
+	if (ret)
+		return ret;
+	ret = lfce_publish_init(&e->pub, p->game_id, p->slots, p->records);
+	if (ret)
+		goto err_pool;
+	root = lfce_snapshot_create(&e->pool, cfg);
+	if (!root) {
+		ret = -ENOMEM;
+		goto err_publish;
+	}
+	RCU_INIT_POINTER(e->cur, root);
+	lfce_publish_start(&e->pub, &e->cur);
+	return 0;
+
+err_publish:
+	lfce_publish_uninit(&e->pub);
+err_pool:
+	lfce_pool_uninit(&e->pool);
+	return ret;
+}
+
+/*
+ * No writer may be left, and every writer has been released. Readers of
+ * the RCU path may still be finishing: wait for them before freeing.
+ */
+void lfce_engine_uninit(struct lfce_engine *e)
+{
+	synchronize_rcu();
+	lfce_snapshot_release(&e->pool, rcu_dereference_protected(e->cur, 1));
+	lfce_pool_uninit(&e->pool);
+	lfce_publish_uninit(&e->pub);
+}
+
+void lfce_writer_init(struct lfce_writer *w, struct lfce_record *rec,
+		      unsigned int max_rec, bool nonblock)
+{
+	memset(&w->stash, 0, sizeof(w->stash));
+	w->rec = rec;
+	w->max_rec = max_rec;
+	w->nonblock = nonblock;
+	w->rnd = (u32)(unsigned long)w | 1;
+	w->samples = 0;
+}
+
+/* Hand the writer's nodes back to the pool. */
+void lfce_writer_release(struct lfce_engine *e, struct lfce_writer *w)
+{
+	lfce_pool_drain(&e->pool, &w->stash);
+}
+
+/*
+ * Exponential backoff with jitter, so two writers that collided do not
+ * collide again in lockstep; past a few rounds, give the CPU away.
+ */
+static void backoff(struct lfce_writer *w, unsigned int try)
+{
+	unsigned int spins;
+
+	if (try >= 10) {
+		cond_resched();
+		return;
+	}
+	w->rnd ^= w->rnd << 13;
+	w->rnd ^= w->rnd >> 17;
+	w->rnd ^= w->rnd << 5;
+	spins = (1U << try) + (w->rnd & ((1U << try) - 1));
+	while (spins--)
+		cpu_relax();
+}
+
+/*
+ * Build the new snapshot from @old and try to install it. Returns 0 when
+ * installed, -EAGAIN when another commit got there first, or the rules'
+ * error. Anything but 0 leaves the stash as it was.
+ */
+static int attempt(struct lfce_engine *e, struct lfce_writer *w, struct lfce_txn *txn,
+		   const struct lfce_node *old, const struct lfce_op *ops,
+		   unsigned int n, u64 now)
+{
+	unsigned int i;
+	int ret;
+
+	lfce_txn_begin(txn, old, &w->stash, w->rec, n);
+	for (i = 0; i < n; i++) {
+		ret = lfce_rules_apply(txn, &ops[i], now);
+		if (ret)
+			goto abort;
+	}
+	ret = -EAGAIN;
+	if (!lfce_publish_room(&e->pub, txn->root->root.t.records))
+		goto abort;	/* the journal is full until the publisher runs */
+
+	/*
+	 * The records go out in the same preemption-free window as the
+	 * cmpxchg, so a publisher waiting for them waits only for this CPU.
+	 */
+	preempt_disable();
+	if (unrcu_pointer(cmpxchg(&e->cur, RCU_INITIALIZER(old),
+				  RCU_INITIALIZER((const struct lfce_node *)txn->root))) == old) {
+		lfce_publish_records(&e->pub, w->rec, txn->nr_rec);
+		preempt_enable();
+		return 0;
+	}
+	preempt_enable();
+abort:
+	lfce_txn_abort(txn);
+	return ret;
+}
+
+static void account(struct lfce_engine *e, struct lfce_writer *w,
+		    unsigned int tries, u64 start)
+{
+	unsigned int b = tries ? min(ilog2(tries) + 1, LFCE_RETRY_BUCKETS - 1) : 0;
+
+	atomic64_inc(&e->metrics.retries[b]);
+	if (start) {
+		u64 ns = ktime_get_ns() - start;
+
+		atomic64_inc(&e->metrics.latency[ns ? min(ilog2(ns), LFCE_LATENCY_BUCKETS - 1) : 0]);
+	}
+}
+
+/*
+ * Commit @n operations as one version, all or nothing, at time @now. On
+ * success *@version is the committed version, already visible in the ring.
+ * On error nothing changed: the rules' errno, -EAGAIN when the retry budget
+ * ran out or (nonblocking) the pool is at its cap, -ENOMEM, or -EMSGSIZE
+ * for a batch longer than the writer's record room or the game's limit.
+ */
+int lfce_commit(struct lfce_engine *e, struct lfce_writer *w,
+		const struct lfce_op *ops, unsigned int n, u64 now, u64 *version)
+{
+	const struct lfce_node *old;
+	struct lfce_txn txn;
+	unsigned int try;
+	u64 start = 0;
+	int ret;
+
+	WARN_ON_ONCE(!in_task());
+	if (!n || n > w->max_rec || n > e->batch_max)
+		return -EMSGSIZE;
+	if (!(w->samples++ & 15))
+		start = ktime_get_ns();
+
+	for (try = 0; ; try++) {
+		ret = lfce_pool_fill(&e->pool, &w->stash, w->nonblock);
+		if (ret)
+			return ret;
+		rcu_read_lock();
+		old = rcu_dereference(e->cur);
+		ret = attempt(e, w, &txn, old, ops, n, now);
+		if (!ret)
+			break;
+		rcu_read_unlock();
+		if (ret != -EAGAIN) {
+			atomic64_inc(&e->metrics.refused);
+			return ret;
+		}
+		atomic64_inc(&e->metrics.cas_failure);
+		if (try == e->retry_budget) {
+			atomic64_inc(&e->metrics.exhausted);
+			return -EAGAIN;
+		}
+		backoff(w, try);
+	}
+	*version = txn.root->root.t.version;
+	rcu_read_unlock();
+
+	lfce_txn_retire(&txn, &e->pool);
+	lfce_publish(&e->pub, &e->cur, *version);
+	account(e, w, try, start);
+	return 0;
+}
+
+/* The in-kernel read: wait-free, a consistent copy of the newest snapshot. */
+void lfce_engine_read(struct lfce_engine *e, struct lfce_snapshot *out)
+{
+	rcu_read_lock();
+	lfce_snapshot_flatten(rcu_dereference(e->cur), out);
+	rcu_read_unlock();
+}
+
+u64 lfce_engine_commits(struct lfce_engine *e)
+{
+	u64 sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < LFCE_RETRY_BUCKETS; i++)
+		sum += atomic64_read(&e->metrics.retries[i]);
+	return sum;
+}

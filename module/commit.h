@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * commit: one game's engine. Writers commit operations with a CAS on the
+ * RCU-protected current snapshot; readers copy it wait-free.
+ */
+#ifndef _LFCE_COMMIT_H
+#define _LFCE_COMMIT_H
+
+#include <linux/atomic.h>
+#include <linux/cache.h>
+#include <linux/rcupdate.h>
+#include <linux/types.h>
+#include <linux/lfce.h>
+
+#include "publish.h"
+#include "snapshot.h"
+
+#define LFCE_RETRY_BUCKETS	8	/* 0, 1, 2-3, 4-7, ... 64+ retries */
+#define LFCE_LATENCY_BUCKETS	32	/* log2 of nanoseconds */
+
+/* Per-game counters. Each is a relaxed atomic; readers sum nothing. */
+struct lfce_metrics {
+	atomic64_t retries[LFCE_RETRY_BUCKETS];	/* commits by retries needed */
+	atomic64_t cas_failure;
+	atomic64_t refused;			/* rules said no */
+	atomic64_t exhausted;			/* retry budget ran out */
+	atomic64_t latency[LFCE_LATENCY_BUCKETS];	/* 1 in 16 commits, sampled */
+};
+
+struct lfce_params {
+	u64 game_id;
+	u32 slots;			/* ring slots K, power of two */
+	u32 records;			/* journal records J, power of two */
+	u32 pool_cap;			/* nodes per game */
+	u32 retry_budget;
+	u32 batch_max;
+};
+
+struct lfce_engine {
+	/* The hot word: on its own line, away from everything else. */
+	const struct lfce_node __rcu *cur ____cacheline_aligned_in_smp;
+	struct lfce_pool pool ____cacheline_aligned_in_smp;
+	struct lfce_pub pub;
+	struct lfce_metrics metrics ____cacheline_aligned_in_smp;
+	u32 retry_budget;
+	u32 batch_max;
+};
+
+/*
+ * A writer's context: its node stash and room for its records. One per
+ * thread of control; never shared between concurrent committers.
+ */
+struct lfce_writer {
+	struct lfce_stash stash;
+	struct lfce_record *rec;
+	unsigned int max_rec;
+	bool nonblock;
+	u32 rnd;			/* backoff jitter */
+	u32 samples;			/* latency sampling */
+};
+
+int lfce_engine_init(struct lfce_engine *e, const struct lfce_config *cfg,
+		     const struct lfce_params *p);
+void lfce_engine_uninit(struct lfce_engine *e);
+void lfce_writer_init(struct lfce_writer *w, struct lfce_record *rec,
+		      unsigned int max_rec, bool nonblock);
+void lfce_writer_release(struct lfce_engine *e, struct lfce_writer *w);
+int lfce_commit(struct lfce_engine *e, struct lfce_writer *w,
+		const struct lfce_op *ops, unsigned int n, u64 now, u64 *version);
+void lfce_engine_read(struct lfce_engine *e, struct lfce_snapshot *out);
+u64 lfce_engine_commits(struct lfce_engine *e);
+
+#endif /* _LFCE_COMMIT_H */

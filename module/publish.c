@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * publish: the snapshot ring and the journal ring readers see.
+ *
+ * Who writes what:
+ *   - journal entries: the committer that owns the record, right after its
+ *     cmpxchg, with preemption disabled;
+ *   - slots, gen, pub_ver, journal_head: the publisher, i.e. whichever
+ *     committer holds pub->busy;
+ *   - everything else in the header: lfce_publish_init(), once.
+ * Readers (liblfce, or anything following the uapi protocol) only read.
+ *
+ * The publisher is combined: a committer whose version is not yet published
+ * tries to take pub->busy and then publishes the latest snapshot, which
+ * includes every commit before it. So committers never write slots
+ * concurrently, an old version never overwrites a newer one, and a
+ * committer preempted after its cmpxchg holds nobody up: the next publisher
+ * covers it.
+ */
+#include <linux/atomic.h>
+#include <linux/bug.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/preempt.h>
+#include <linux/processor.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+
+#include "publish.h"
+
+/*
+ * Word-sized stores: readers copy concurrently with 8-byte loads and throw
+ * the copy away if the seq changed; no store may tear within a word.
+ */
+static void copy_words(void *dst, const void *src, size_t bytes)
+{
+	u64 *d = dst;
+	const u64 *s = src;
+	size_t i;
+
+	for (i = 0; i < bytes / 8; i++)
+		WRITE_ONCE(d[i], s[i]);
+}
+
+static void zero_words(void *dst, size_t bytes)
+{
+	u64 *d = dst;
+	size_t i;
+
+	for (i = 0; i < bytes / 8; i++)
+		WRITE_ONCE(d[i], 0);
+}
+
+int lfce_publish_init(struct lfce_pub *pub, u64 game_id, u32 slots, u32 records)
+{
+	size_t stride = ALIGN(sizeof(struct lfce_slot), SMP_CACHE_BYTES);
+	size_t slots_off = PAGE_SIZE;
+	size_t journal_off = PAGE_ALIGN(slots_off + slots * stride);
+	struct lfce_region *r;
+
+	if (!is_power_of_2(slots) || slots < 2 || !is_power_of_2(records) || records < 2)
+		return -EINVAL;
+	pub->size = PAGE_ALIGN(journal_off + (size_t)records * sizeof(struct lfce_record));
+	pub->src = kcalloc(slots * LFCE_NODES, sizeof(u64), GFP_KERNEL_ACCOUNT);
+	if (!pub->src)
+		return -ENOMEM;
+	r = vmalloc_user(pub->size);	/* zeroed */
+	if (!r) {
+		kfree(pub->src);
+		return -ENOMEM;
+	}
+	r->magic = LFCE_REGION_MAGIC;
+	r->abi_version = LFCE_ABI_VERSION;
+	r->region_size = pub->size;
+	r->game_id = game_id;
+	r->slots_offset = slots_off;
+	r->journal_offset = journal_off;
+	r->slots = slots;
+	r->slot_stride = stride;
+	r->journal_records = records;
+	r->record_size = sizeof(struct lfce_record);
+	pub->region = r;
+	pub->slots = (void *)r + slots_off;
+	pub->journal = (void *)r + journal_off;
+	pub->nr_slots = slots;
+	pub->nr_records = records;
+	pub->busy = 0;
+	pub->next_gen = 0;
+	pub->head = 0;
+	return 0;
+}
+
+void lfce_publish_uninit(struct lfce_pub *pub)
+{
+	/* Pages still mapped by readers keep their own references. */
+	vfree(pub->region);
+	kfree(pub->src);
+}
+
+static struct lfce_slot *slot_at(struct lfce_pub *pub, u32 gen)
+{
+	size_t stride = pub->region->slot_stride;
+
+	return (void *)pub->slots + (gen & (pub->nr_slots - 1)) * stride;
+}
+
+static struct lfce_record *entry(struct lfce_pub *pub, u64 n)
+{
+	return &pub->journal[n & (pub->nr_records - 1)];
+}
+
+/*
+ * May a commit whose records end at @records_end go ahead? Its records must
+ * not lap entries the publisher has not yet declared complete.
+ */
+bool lfce_publish_room(const struct lfce_pub *pub, u64 records_end)
+{
+	/* Pairs with the smp_store_release() of journal_head in publish_journal(). */
+	return records_end - smp_load_acquire(&pub->region->journal_head) <= pub->nr_records;
+}
+
+/* A committer writes its records, after its cmpxchg, preemption disabled. */
+void lfce_publish_records(struct lfce_pub *pub, const struct lfce_record *rec,
+			  unsigned int n)
+{
+	struct lfce_record *e;
+	unsigned int i;
+	u32 seq;
+
+	for (i = 0; i < n; i++) {
+		e = entry(pub, rec[i].number);
+		seq = 2 * (u32)rec[i].number + 2;
+		WRITE_ONCE(e->seq, seq - 1);
+		/* Readers that see the new bytes see the odd seq first. */
+		smp_wmb();
+		copy_words((u64 *)e + 1, (const u64 *)&rec[i] + 1, sizeof(*e) - 8);
+		/* Pairs with the publisher's and readers' smp_load_acquire(seq). */
+		smp_store_release(&e->seq, seq);
+	}
+}
+
+/* Declare complete every record of @root; their writers are mid-window. */
+static void publish_journal(struct lfce_pub *pub, const struct lfce_node *root)
+{
+	u64 end = root->root.t.records, n;
+
+	for (n = pub->head; n < end; n++)
+		while (smp_load_acquire(&entry(pub, n)->seq) != 2 * (u32)n + 2)
+			cpu_relax();
+	pub->head = end;
+	/* Pairs with readers' and lfce_publish_room()'s acquire. */
+	smp_store_release(&pub->region->journal_head, end);
+}
+
+/* Copy node @i of @root into @slot unless the slot already holds it. */
+static void copy_node(struct lfce_pub *pub, struct lfce_slot *slot, u64 *src,
+		      unsigned int i, const struct lfce_node *node)
+{
+	u64 id = node ? node->id : 0;
+	void *dst;
+	size_t size;
+
+	if (src[i] == id)
+		return;
+	if (i == LFCE_NODE_ROUND) {
+		dst = &slot->snap.round;
+		size = sizeof(struct lfce_round);
+	} else {
+		dst = &slot->snap.seat[i - LFCE_NODE_SEAT0];
+		size = sizeof(struct lfce_seat);
+	}
+	if (node)
+		copy_words(dst, &node->seat, size);
+	else
+		zero_words(dst, size);
+	src[i] = id;
+}
+
+/*
+ * Write @root into the next slot. Unchanged nodes are not copied: the slot
+ * remembers the id of each node it holds, and ids are unique per content.
+ */
+static void publish_slot(struct lfce_pub *pub, const struct lfce_node *root)
+{
+	u32 gen = pub->next_gen++;
+	struct lfce_slot *slot = slot_at(pub, gen);
+	u64 *src = &pub->src[(gen & (pub->nr_slots - 1)) * LFCE_NODES];
+	unsigned int i;
+
+	WRITE_ONCE(slot->seq, 2 * gen + 1);
+	/* A reader that sees any new byte also sees the odd seq. */
+	smp_wmb();
+	copy_words(&slot->snap.table, &root->root.t, sizeof(root->root.t));
+	for (i = 0; i < LFCE_MAX_SEATS; i++)
+		copy_node(pub, slot, src, LFCE_NODE_SEAT0 + i, root->root.seat[i]);
+	copy_node(pub, slot, src, LFCE_NODE_ROUND, root->root.round);
+	/* Pairs with the reader's smp_load_acquire(seq) before and after its copy. */
+	smp_store_release(&slot->seq, 2 * gen + 2);
+	/* Pairs with the reader's smp_load_acquire(gen). */
+	smp_store_release(&pub->region->gen, gen);
+	/* Pairs with lfce_publish()'s acquire: committers return after this. */
+	smp_store_release(&pub->region->pub_ver, root->root.t.version);
+}
+
+static void publish_once(struct lfce_pub *pub, const struct lfce_node __rcu **cur)
+{
+	const struct lfce_node *root;
+
+	rcu_read_lock();
+	root = rcu_dereference(*cur);
+	publish_journal(pub, root);
+	if (!pub->next_gen || root->root.t.version > pub->region->pub_ver)
+		publish_slot(pub, root);
+	rcu_read_unlock();
+}
+
+/* The game's first snapshot, before anyone else can see the game. */
+void lfce_publish_start(struct lfce_pub *pub, const struct lfce_node __rcu **cur)
+{
+	publish_once(pub, cur);
+}
+
+/*
+ * Return once the ring shows @version or later. Whoever gets pub->busy
+ * publishes the latest snapshot for everyone; the others wait for at most
+ * that copy and the next. Preemption stays off while busy is held, so no
+ * waiter ever waits for a descheduled publisher.
+ */
+void lfce_publish(struct lfce_pub *pub, const struct lfce_node __rcu **cur, u64 version)
+{
+	/* Pairs with smp_store_release(pub_ver) in publish_slot(). */
+	while (smp_load_acquire(&pub->region->pub_ver) < version) {
+		preempt_disable();
+		/* Full barrier on success; pairs with the release below. */
+		if (!READ_ONCE(pub->busy) && !cmpxchg(&pub->busy, 0UL, 1UL)) {
+			publish_once(pub, cur);
+			smp_store_release(&pub->busy, 0UL);
+		}
+		preempt_enable();
+		cpu_relax();
+	}
+}

@@ -1,0 +1,1047 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rules: craps with standard casino payouts, commit-reveal dice, and the
+ * bookkeeping of seats and the bank.
+ *
+ * Every operation validates first and writes only through the transaction,
+ * so a refused operation leaves nothing behind once the caller aborts. Every
+ * amount moves between a balance, a bet and the bank, or in and out of the
+ * total by deposit, withdrawal or leave: conservation holds by construction
+ * and lfce_snapshot_conserved() checks it in the tests.
+ */
+#include <linux/bits.h>
+#include <linux/errno.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
+#include <linux/overflow.h>
+#include <linux/string.h>
+#include <linux/xxhash.h>
+#include <crypto/sha2.h>
+
+#include "rules.h"
+
+/* Payout ratios "num to den", by point index (4, 5, 6, 8, 9, 10). */
+struct ratio {
+	u8 num, den;
+};
+
+static const struct ratio true_odds[6] = { {2, 1}, {3, 2}, {6, 5}, {6, 5}, {3, 2}, {2, 1} };
+static const struct ratio lay_odds[6] = { {1, 2}, {2, 3}, {5, 6}, {5, 6}, {2, 3}, {1, 2} };
+static const struct ratio place_pays[6] = { {9, 5}, {7, 5}, {7, 6}, {7, 6}, {7, 5}, {9, 5} };
+
+/* What a roll does to one bet. */
+enum outcome {
+	STAYS,		/* no action */
+	WINS,		/* paid, stake returned, bet comes down */
+	WINS_STAYS,	/* paid, bet stays up (place, hardways) */
+	LOSES,		/* stake to the bank */
+	RETURNED,	/* stake returned, no payout (odds off on come-out) */
+	TRAVELS,	/* come / don't come move to their number */
+};
+
+struct roll {
+	unsigned int sum;
+	bool hard;
+	bool come_out;		/* the phase before this roll */
+	unsigned int point;	/* the point before this roll, or 0 */
+	unsigned int field12;	/* field pays this to 1 on 12 */
+};
+
+struct verdict {
+	enum outcome outcome;
+	struct ratio pays;
+};
+
+#define V(o, n, d)	((struct verdict){ (o), { (n), (d) } })
+
+static bool is_craps(unsigned int s)
+{
+	return s == 2 || s == 3 || s == 12;
+}
+
+static bool is_point(unsigned int s)
+{
+	return LFCE_POINT_INDEX(s) >= 0;
+}
+
+/* The number 4..10 that bet kind @k of family @base is about. */
+static unsigned int family_number(unsigned int k, unsigned int base)
+{
+	static const u8 numbers[6] = { 4, 5, 6, 8, 9, 10 };
+
+	return numbers[k - base];
+}
+
+static bool in_family(unsigned int k, unsigned int base)
+{
+	return k >= base && k < base + 6;
+}
+
+static struct verdict line_bet(const struct roll *r, bool dont)
+{
+	if (r->come_out) {
+		if (r->sum == 7 || r->sum == 11)
+			return dont ? V(LOSES, 0, 0) : V(WINS, 1, 1);
+		if (r->sum == 2 || r->sum == 3)
+			return dont ? V(WINS, 1, 1) : V(LOSES, 0, 0);
+		if (r->sum == 12)	/* bar 12: the don't side stands off */
+			return dont ? V(STAYS, 0, 0) : V(LOSES, 0, 0);
+		return V(STAYS, 0, 0);
+	}
+	if (r->sum == r->point)
+		return dont ? V(LOSES, 0, 0) : V(WINS, 1, 1);
+	if (r->sum == 7)
+		return dont ? V(WINS, 1, 1) : V(LOSES, 0, 0);
+	return V(STAYS, 0, 0);
+}
+
+/* Line odds follow the point; lay odds pay the inverse of true odds. */
+static struct verdict line_odds(const struct roll *r, bool dont)
+{
+	int i = LFCE_POINT_INDEX(r->point);
+
+	if (r->come_out || i < 0)
+		return V(STAYS, 0, 0);
+	if (r->sum == r->point)
+		return dont ? V(LOSES, 0, 0) : (struct verdict){ WINS, true_odds[i] };
+	if (r->sum == 7)
+		return dont ? (struct verdict){ WINS, lay_odds[i] } : V(LOSES, 0, 0);
+	return V(STAYS, 0, 0);
+}
+
+/* A pending come bet acts like a come-out line bet, then travels. */
+static struct verdict come_bet(const struct roll *r, bool dont)
+{
+	struct roll first = *r;
+
+	first.come_out = true;
+	if (is_point(r->sum))
+		return V(TRAVELS, 0, 0);
+	return line_bet(&first, dont);
+}
+
+/* A come bet on its number n: n before 7 (don't: 7 before n). */
+static struct verdict come_number(const struct roll *r, unsigned int n, bool dont)
+{
+	if (r->sum == n)
+		return dont ? V(LOSES, 0, 0) : V(WINS, 1, 1);
+	if (r->sum == 7)
+		return dont ? V(WINS, 1, 1) : V(LOSES, 0, 0);
+	return V(STAYS, 0, 0);
+}
+
+/* Come odds are off on the come-out roll; lay odds always work. */
+static struct verdict come_odds(const struct roll *r, unsigned int n, bool dont)
+{
+	int i = LFCE_POINT_INDEX(n);
+
+	if (r->sum != n && r->sum != 7)
+		return V(STAYS, 0, 0);
+	if (!dont && r->come_out)
+		return V(RETURNED, 0, 0);
+	if (r->sum == n)
+		return dont ? V(LOSES, 0, 0) : (struct verdict){ WINS, true_odds[i] };
+	return dont ? (struct verdict){ WINS, lay_odds[i] } : V(LOSES, 0, 0);
+}
+
+static struct verdict field(const struct roll *r)
+{
+	switch (r->sum) {
+	case 2:
+		return V(WINS, 2, 1);
+	case 12:
+		return V(WINS, r->field12, 1);
+	case 3: case 4: case 9: case 10: case 11:
+		return V(WINS, 1, 1);
+	}
+	return V(LOSES, 0, 0);
+}
+
+/* Place bets are off on the come-out roll. */
+static struct verdict place(const struct roll *r, unsigned int n)
+{
+	if (r->come_out)
+		return V(STAYS, 0, 0);
+	if (r->sum == n)
+		return (struct verdict){ WINS_STAYS, place_pays[LFCE_POINT_INDEX(n)] };
+	if (r->sum == 7)
+		return V(LOSES, 0, 0);
+	return V(STAYS, 0, 0);
+}
+
+static struct verdict hardway(const struct roll *r, unsigned int n)
+{
+	if (r->sum == n && r->hard)
+		return V(WINS_STAYS, (n == 4 || n == 10) ? 7 : 9, 1);
+	if (r->sum == n || r->sum == 7)
+		return V(LOSES, 0, 0);
+	return V(STAYS, 0, 0);
+}
+
+/* One-roll propositions: win at the listed ratio, else lose. */
+static struct verdict proposition(const struct roll *r, unsigned int k)
+{
+	bool hit;
+	u8 pays;
+
+	switch (k) {
+	case LFCE_BET_ANY_SEVEN:
+		hit = r->sum == 7, pays = 4;
+		break;
+	case LFCE_BET_ANY_CRAPS:
+		hit = is_craps(r->sum), pays = 7;
+		break;
+	case LFCE_BET_ELEVEN:
+		hit = r->sum == 11, pays = 15;
+		break;
+	case LFCE_BET_ACES:
+		hit = r->sum == 2, pays = 30;
+		break;
+	case LFCE_BET_ACE_DEUCE:
+		hit = r->sum == 3, pays = 15;
+		break;
+	default:	/* LFCE_BET_TWELVE */
+		hit = r->sum == 12, pays = 30;
+		break;
+	}
+	return hit ? V(WINS, pays, 1) : V(LOSES, 0, 0);
+}
+
+/* The one rules table: what roll @r does to a bet of kind @k. */
+static struct verdict judge(const struct roll *r, unsigned int k)
+{
+	if (k == LFCE_BET_PASS || k == LFCE_BET_DONT_PASS)
+		return line_bet(r, k == LFCE_BET_DONT_PASS);
+	if (k == LFCE_BET_PASS_ODDS || k == LFCE_BET_DONT_PASS_ODDS)
+		return line_odds(r, k == LFCE_BET_DONT_PASS_ODDS);
+	if (k == LFCE_BET_COME || k == LFCE_BET_DONT_COME)
+		return come_bet(r, k == LFCE_BET_DONT_COME);
+	if (in_family(k, LFCE_BET_COME_4))
+		return come_number(r, family_number(k, LFCE_BET_COME_4), false);
+	if (in_family(k, LFCE_BET_DONT_COME_4))
+		return come_number(r, family_number(k, LFCE_BET_DONT_COME_4), true);
+	if (in_family(k, LFCE_BET_COME_ODDS_4))
+		return come_odds(r, family_number(k, LFCE_BET_COME_ODDS_4), false);
+	if (in_family(k, LFCE_BET_DONT_COME_ODDS_4))
+		return come_odds(r, family_number(k, LFCE_BET_DONT_COME_ODDS_4), true);
+	if (k == LFCE_BET_FIELD)
+		return field(r);
+	if (in_family(k, LFCE_BET_PLACE_4))
+		return place(r, family_number(k, LFCE_BET_PLACE_4));
+	if (k >= LFCE_BET_HARD_4 && k <= LFCE_BET_HARD_10)
+		return hardway(r, 4 + 2 * (k - LFCE_BET_HARD_4));
+	return proposition(r, k);
+}
+
+/* Fractional payouts round down to whole units. */
+static u64 payout(u64 amount, struct ratio pays)
+{
+	return div_u64(amount * pays.num, pays.den);
+}
+
+struct settlement {
+	u64 win[LFCE_MAX_SEATS];	/* owed by the bank */
+	u64 owed;			/* sum of win[] */
+};
+
+/* Settle one seat's bets on roll @r; winnings are only counted here. */
+static void settle_seat(struct lfce_seat *s, const struct roll *r,
+			u64 *bank, u64 *win)
+{
+	u64 bets[LFCE_BET_NR] = {};
+	unsigned int k, to;
+	struct verdict v;
+
+	for (k = 0; k < LFCE_BET_NR; k++) {
+		if (!s->bets[k])
+			continue;
+		v = judge(r, k);
+		switch (v.outcome) {
+		case STAYS:
+			bets[k] += s->bets[k];
+			break;
+		case WINS_STAYS:
+			bets[k] += s->bets[k];
+			*win += payout(s->bets[k], v.pays);
+			break;
+		case WINS:
+			s->balance += s->bets[k];
+			*win += payout(s->bets[k], v.pays);
+			break;
+		case RETURNED:
+			s->balance += s->bets[k];
+			break;
+		case LOSES:
+			*bank += s->bets[k];
+			break;
+		case TRAVELS:
+			to = (k == LFCE_BET_COME ? LFCE_BET_COME_4 : LFCE_BET_DONT_COME_4) +
+			     LFCE_POINT_INDEX(r->sum);
+			bets[to] += s->bets[k];
+			break;
+		}
+	}
+	memcpy(s->bets, bets, sizeof(bets));
+}
+
+static bool has_bets(const struct lfce_seat *s)
+{
+	unsigned int k;
+
+	for (k = 0; k < LFCE_BET_NR; k++)
+		if (s->bets[k])
+			return true;
+	return false;
+}
+
+/* Next bound, unbanned seat after @from, or @from itself if none. */
+static unsigned int next_shooter(struct lfce_txn *txn, unsigned int from)
+{
+	unsigned int n = lfce_txn_table(txn)->config.max_seats, i, seat;
+
+	for (i = 1; i <= n; i++) {
+		seat = (from + i) % n;
+		if ((lfce_txn_seat(txn, seat)->flags & (LFCE_SEAT_BOUND | LFCE_SEAT_BANNED)) ==
+		    LFCE_SEAT_BOUND)
+			return seat;
+	}
+	return from;
+}
+
+static void advance_phase(struct lfce_txn *txn, const struct roll *r)
+{
+	struct lfce_table *t = lfce_txn_table(txn);
+
+	if (r->come_out) {
+		if (is_point(r->sum)) {
+			t->phase = LFCE_PHASE_POINT;
+			t->point = r->sum;
+		}
+	} else if (r->sum == r->point || r->sum == 7) {
+		t->phase = LFCE_PHASE_COME_OUT;
+		t->point = 0;
+		if (r->sum == 7)	/* seven-out: the dice move on */
+			t->shooter = next_shooter(txn, t->shooter);
+	}
+}
+
+/*
+ * Roll the dice: settle every bet in one transition. Losses go to the bank
+ * first; if it still cannot cover the winnings it pays what it holds pro
+ * rata (rounding down, the remainder stays in the bank) and the table is
+ * suspended until the owner deposits.
+ */
+static void resolve(struct lfce_txn *txn, const u8 dice[2])
+{
+	struct lfce_table *t = lfce_txn_table(txn);
+	struct roll r = {
+		.sum = dice[0] + dice[1],
+		.hard = dice[0] == dice[1],
+		.come_out = t->phase == LFCE_PHASE_COME_OUT,
+		.point = t->point,
+		.field12 = t->config.field12_pays,
+	};
+	struct settlement st = {};
+	unsigned int i;
+	u64 avail;
+
+	for (i = 0; i < t->config.max_seats; i++) {
+		if (!has_bets(lfce_txn_seat(txn, i)))
+			continue;
+		settle_seat(lfce_txn_seat_mut(txn, i), &r, &t->bank, &st.win[i]);
+		st.owed += st.win[i];
+	}
+	avail = t->bank;
+	for (i = 0; i < t->config.max_seats; i++) {
+		u64 pay = st.win[i];
+
+		if (!pay)
+			continue;
+		if (st.owed > avail)
+			pay = mul_u64_u64_div_u64(pay, avail, st.owed);
+		lfce_txn_seat_mut(txn, i)->balance += pay;
+		t->bank -= pay;
+	}
+	if (st.owed > avail)
+		t->flags |= LFCE_TABLE_SUSPENDED;
+	advance_phase(txn, &r);
+	t->dice[0] = dice[0];
+	t->dice[1] = dice[1];
+	t->rolls++;
+}
+
+/* Dice from a hash by rejection sampling: bytes >= 252 would bias a die. */
+bool lfce_rules_dice(const u8 *hash, u8 dice[2])
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < SHA256_DIGEST_SIZE && n < 2; i++)
+		if (hash[i] < 252)
+			dice[n++] = hash[i] % 6 + 1;
+	return n == 2;
+}
+
+/* Rehash until two dice come out; each round fails with p < 2^-200. */
+void lfce_rules_dice_from(const u8 *data, unsigned int len, u8 dice[2])
+{
+	u8 hash[SHA256_DIGEST_SIZE];
+
+	sha256(data, len, hash);
+	while (!lfce_rules_dice(hash, dice))
+		sha256(hash, sizeof(hash), hash);
+}
+
+static void put_le64(u8 *p, u64 v)
+{
+	unsigned int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = v >> (8 * i);
+}
+
+void lfce_rules_commitment(const u8 secret[32], u64 round, u8 out[32])
+{
+	u8 buf[32 + 8];
+
+	memcpy(buf, secret, 32);
+	put_le64(buf + 32, round);
+	sha256(buf, sizeof(buf), out);
+}
+
+/* xxh64 over the record with its ring tag and digest zeroed. */
+u64 lfce_rules_record_digest(const struct lfce_record *rec, u64 prev)
+{
+	struct lfce_record r = *rec;
+
+	r.seq = 0;
+	r.digest = 0;
+	return xxh64(&r, sizeof(r), prev);
+}
+
+void lfce_rules_default_config(struct lfce_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->min_bet = 1;
+	cfg->max_bet = 1000000;
+	cfg->odds_max = 3;
+	cfg->field12_pays = 2;
+	cfg->dice_mode = LFCE_DICE_COMMIT_REVEAL;
+	cfg->flags = LFCE_CFG_DISTINCT_UIDS;
+	cfg->reveal_timeout_ns = 30ULL * 1000 * 1000 * 1000;
+	cfg->max_seats = LFCE_MAX_SEATS;
+}
+
+int lfce_rules_check_config(const struct lfce_config *cfg)
+{
+	if (!cfg->min_bet || cfg->min_bet > cfg->max_bet || cfg->max_bet > LFCE_AMOUNT_MAX)
+		return -EINVAL;
+	if (!cfg->odds_max || cfg->odds_max > 100)
+		return -EINVAL;
+	if (cfg->field12_pays != 2 && cfg->field12_pays != 3)
+		return -EINVAL;
+	if (cfg->dice_mode >= LFCE_DICE_NR || cfg->flags & ~__LFCE_CFG_ALL)
+		return -EINVAL;
+	if (!cfg->reveal_timeout_ns || !cfg->max_seats || cfg->max_seats > LFCE_MAX_SEATS)
+		return -EINVAL;
+	if (cfg->reserved)
+		return -EINVAL;
+	return 0;
+}
+
+/* One operation in flight: what handlers need. */
+struct apply {
+	struct lfce_txn *txn;
+	struct lfce_table *t;
+	const struct lfce_op *op;
+	struct lfce_record *rec;	/* rec->op may be completed by a handler */
+	u64 now;
+	s64 balance0;			/* rec->op.seat's balance before */
+};
+
+/* A seat that exists and can act: bound (ENOENT) and not banned (EPERM). */
+static int seat_active(struct apply *a, unsigned int seat)
+{
+	const struct lfce_seat *s;
+
+	if (seat >= a->t->config.max_seats)
+		return -EINVAL;
+	s = lfce_txn_seat(a->txn, seat);
+	if (!(s->flags & LFCE_SEAT_BOUND))
+		return -ENOENT;
+	if (s->flags & LFCE_SEAT_BANNED)
+		return -EPERM;
+	return 0;
+}
+
+static int check_amount(u64 v)
+{
+	return v && v <= LFCE_AMOUNT_MAX ? 0 : -EINVAL;
+}
+
+/* Pick the seat for a join: a given one, or the caller's old one, or free. */
+static int join_seat(struct apply *a, u32 uid, unsigned int *seat)
+{
+	unsigned int i, n = a->t->config.max_seats, free = n;
+	const struct lfce_seat *s;
+
+	if (a->op->seat != LFCE_SEAT_BANK) {
+		if (a->op->seat >= n)
+			return -EINVAL;
+		*seat = a->op->seat;
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		s = lfce_txn_seat(a->txn, i);
+		if ((s->flags & LFCE_SEAT_BOUND) && s->uid == uid) {
+			*seat = i;
+			return 0;
+		}
+		if (!(s->flags & (LFCE_SEAT_BOUND | LFCE_SEAT_BANNED)) && free == n)
+			free = i;
+	}
+	if (free == n)
+		return -EUSERS;
+	*seat = free;
+	return 0;
+}
+
+/* Distinct uids: nobody else may hold a seat with @uid. */
+static bool uid_elsewhere(struct apply *a, u32 uid, unsigned int seat)
+{
+	unsigned int i;
+
+	if (!(a->t->config.flags & LFCE_CFG_DISTINCT_UIDS))
+		return false;
+	for (i = 0; i < a->t->config.max_seats; i++) {
+		const struct lfce_seat *s = lfce_txn_seat(a->txn, i);
+
+		if (i != seat && (s->flags & LFCE_SEAT_BOUND) && s->uid == uid)
+			return true;
+	}
+	return false;
+}
+
+static bool table_empty(struct apply *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->t->config.max_seats; i++)
+		if (lfce_txn_seat(a->txn, i)->flags & LFCE_SEAT_BOUND)
+			return false;
+	return true;
+}
+
+/*
+ * Joining binds a free seat to the caller's uid; the same uid re-joining
+ * its own seat keeps balance and nonce. A seat joined mid-round is not a
+ * participant of that round.
+ */
+static int op_join(struct apply *a)
+{
+	u32 uid = a->op->u.join.uid;
+	const struct lfce_seat *old;
+	struct lfce_seat *s;
+	unsigned int seat;
+	bool first;
+	int ret;
+
+	ret = join_seat(a, uid, &seat);
+	if (ret)
+		return ret;
+	old = lfce_txn_seat(a->txn, seat);
+	if (old->flags & LFCE_SEAT_BANNED)
+		return -EPERM;
+	if ((old->flags & LFCE_SEAT_BOUND) && old->uid != uid)
+		return -EPERM;
+	if (uid_elsewhere(a, uid, seat))
+		return -EPERM;
+	if (a->op->nonce <= old->nonce)
+		return -EALREADY;
+	first = table_empty(a);
+	a->balance0 = old->balance;
+	s = lfce_txn_seat_mut(a->txn, seat);
+	if (!(s->flags & LFCE_SEAT_BOUND)) {
+		s->flags = LFCE_SEAT_BOUND;
+		s->uid = uid;
+	}
+	memcpy(s->id, a->op->u.join.id, sizeof(s->id));
+	s->nonce = a->op->nonce;
+	if (first)
+		a->t->shooter = seat;
+	a->rec->op.seat = seat;
+	return 0;
+}
+
+static bool in_round(struct apply *a, unsigned int seat)
+{
+	return a->t->stage != LFCE_STAGE_BETTING &&
+	       (lfce_txn_round(a->txn)->participants & BIT(seat));
+}
+
+/* Leaving settles the seat: no bets may be up; the balance leaves too. */
+static int op_leave(struct apply *a)
+{
+	unsigned int seat = a->op->seat;
+	struct lfce_seat *s;
+
+	if (has_bets(lfce_txn_seat(a->txn, seat)) || in_round(a, seat))
+		return -EPROTO;
+	s = lfce_txn_seat_mut(a->txn, seat);
+	a->t->total -= s->balance;
+	memset(s, 0, sizeof(*s));
+	if (a->t->shooter == seat)
+		a->t->shooter = next_shooter(a->txn, seat);
+	return 0;
+}
+
+static int op_deposit(struct apply *a)
+{
+	u64 v = a->op->u.amount.value, total;
+	int ret;
+
+	ret = check_amount(v);
+	if (ret)
+		return ret;
+	if (check_add_overflow(a->t->total, v, &total) || total > LFCE_TOTAL_MAX)
+		return -EINVAL;
+	if (a->op->seat == LFCE_SEAT_BANK) {
+		a->t->bank += v;
+		a->t->flags &= ~LFCE_TABLE_SUSPENDED;
+	} else {
+		ret = seat_active(a, a->op->seat);
+		if (ret)
+			return ret;
+		lfce_txn_seat_mut(a->txn, a->op->seat)->balance += v;
+	}
+	a->t->total = total;
+	return 0;
+}
+
+static int op_withdraw(struct apply *a)
+{
+	u64 v = a->op->u.amount.value;
+	int ret;
+
+	ret = check_amount(v);
+	if (ret)
+		return ret;
+	if (a->op->seat == LFCE_SEAT_BANK) {
+		if (a->t->bank < v)
+			return -ENOSPC;
+		a->t->bank -= v;
+	} else {
+		if (a->op->seat >= a->t->config.max_seats ||
+		    !(lfce_txn_seat(a->txn, a->op->seat)->flags & LFCE_SEAT_BOUND))
+			return -ENOENT;
+		if (lfce_txn_seat(a->txn, a->op->seat)->balance < v)
+			return -ENOSPC;
+		lfce_txn_seat_mut(a->txn, a->op->seat)->balance -= v;
+	}
+	a->t->total -= v;
+	return 0;
+}
+
+/* The bet an odds bet rides on, or -1 if @k is not an odds bet. */
+static int odds_base(unsigned int k)
+{
+	if (k == LFCE_BET_PASS_ODDS)
+		return LFCE_BET_PASS;
+	if (k == LFCE_BET_DONT_PASS_ODDS)
+		return LFCE_BET_DONT_PASS;
+	if (in_family(k, LFCE_BET_COME_ODDS_4))
+		return k - LFCE_BET_COME_ODDS_4 + LFCE_BET_COME_4;
+	if (in_family(k, LFCE_BET_DONT_COME_ODDS_4))
+		return k - LFCE_BET_DONT_COME_ODDS_4 + LFCE_BET_DONT_COME_4;
+	return -1;
+}
+
+/* May kind @k be put up now? -EINVAL: never; -EPROTO: not in this phase. */
+static int placeable(const struct lfce_table *t, const struct lfce_seat *s,
+		     unsigned int k)
+{
+	bool point = t->phase == LFCE_PHASE_POINT;
+	int base = odds_base(k);
+
+	if (in_family(k, LFCE_BET_COME_4) || in_family(k, LFCE_BET_DONT_COME_4))
+		return -EINVAL;
+	if (k == LFCE_BET_PASS || k == LFCE_BET_DONT_PASS)
+		return point ? -EPROTO : 0;
+	if (k == LFCE_BET_COME || k == LFCE_BET_DONT_COME)
+		return point ? 0 : -EPROTO;
+	if (k == LFCE_BET_PASS_ODDS || k == LFCE_BET_DONT_PASS_ODDS)
+		return point && s->bets[base] ? 0 : -EPROTO;
+	if (base >= 0)
+		return s->bets[base] ? 0 : -EPROTO;
+	return 0;
+}
+
+/* Bets go up in the betting stage of a table that is not suspended. */
+static int betting_open(struct apply *a)
+{
+	if (a->t->stage != LFCE_STAGE_BETTING || a->t->flags & LFCE_TABLE_SUSPENDED)
+		return -EPROTO;
+	return 0;
+}
+
+static int op_bet(struct apply *a)
+{
+	unsigned int k = a->op->u.bet.kind;
+	u64 v = a->op->u.bet.amount, sum;
+	const struct lfce_seat *s;
+	struct lfce_seat *w;
+	int base, ret;
+
+	if (k >= LFCE_BET_NR || a->op->u.bet.reserved || check_amount(v))
+		return -EINVAL;
+	s = lfce_txn_seat(a->txn, a->op->seat);
+	ret = placeable(a->t, s, k) ?: betting_open(a);
+	if (ret)
+		return ret;
+	sum = s->bets[k] + v;
+	if (sum < a->t->config.min_bet || sum > a->t->config.max_bet)
+		return -EINVAL;
+	base = odds_base(k);
+	if (base >= 0 && sum > s->bets[base] * a->t->config.odds_max)
+		return -EINVAL;
+	if (s->balance < v)
+		return -ENOSPC;
+	w = lfce_txn_seat_mut(a->txn, a->op->seat);
+	w->balance -= v;
+	w->bets[k] = sum;
+	return 0;
+}
+
+/* Line bets come down only before a point; travelled come bets never. */
+static bool removable(const struct lfce_table *t, unsigned int k)
+{
+	if (k == LFCE_BET_PASS || k == LFCE_BET_DONT_PASS)
+		return t->phase == LFCE_PHASE_COME_OUT;
+	return !in_family(k, LFCE_BET_COME_4) && !in_family(k, LFCE_BET_DONT_COME_4);
+}
+
+static int op_unbet(struct apply *a)
+{
+	unsigned int k = a->op->u.bet.kind;
+	u64 v = a->op->u.bet.amount, left;
+	const struct lfce_seat *s;
+	struct lfce_seat *w;
+
+	if (k >= LFCE_BET_NR || a->op->u.bet.reserved || check_amount(v))
+		return -EINVAL;
+	if (a->t->stage != LFCE_STAGE_BETTING || !removable(a->t, k))
+		return -EPROTO;
+	s = lfce_txn_seat(a->txn, a->op->seat);
+	if (v > s->bets[k])
+		return -EINVAL;
+	left = s->bets[k] - v;
+	if (left && left < a->t->config.min_bet)
+		return -EINVAL;
+	w = lfce_txn_seat_mut(a->txn, a->op->seat);
+	w->bets[k] = left;
+	w->balance += v;
+	return 0;
+}
+
+/*
+ * The shooter closes betting. The round's participants are the seats with
+ * bets on the table plus the shooter; each must commit, then reveal, before
+ * the deadline.
+ */
+static int op_close(struct apply *a)
+{
+	struct lfce_round *r;
+	unsigned int i;
+	u64 number;
+
+	if (a->op->seat != a->t->shooter)
+		return -EPERM;
+	if (a->t->config.dice_mode != LFCE_DICE_COMMIT_REVEAL)
+		return -EPROTO;
+	if (a->t->stage != LFCE_STAGE_BETTING)
+		return -EPROTO;
+	number = lfce_txn_round(a->txn)->number + 1;
+	r = lfce_txn_round_mut(a->txn);
+	memset(r, 0, sizeof(*r));
+	r->number = number;
+	r->deadline_ns = a->now + a->t->config.reveal_timeout_ns;
+	r->participants = BIT(a->t->shooter);
+	for (i = 0; i < a->t->config.max_seats; i++)
+		if (has_bets(lfce_txn_seat(a->txn, i)))
+			r->participants |= BIT(i);
+	a->t->stage = LFCE_STAGE_COMMIT;
+	return 0;
+}
+
+/* Common checks of commit and reveal: stage, membership, deadline. */
+static int round_step(struct apply *a, u32 stage, u32 done)
+{
+	const struct lfce_round *r = lfce_txn_round(a->txn);
+	u32 bit = BIT(a->op->seat);
+
+	if (a->t->stage != stage || !(r->participants & bit))
+		return -EPROTO;
+	if (done & bit)
+		return -EALREADY;
+	if (a->now > r->deadline_ns)
+		return -ETIME;
+	return 0;
+}
+
+static int op_commit(struct apply *a)
+{
+	struct lfce_round *r;
+	int ret;
+
+	ret = round_step(a, LFCE_STAGE_COMMIT, lfce_txn_round(a->txn)->committed);
+	if (ret)
+		return ret;
+	r = lfce_txn_round_mut(a->txn);
+	memcpy(r->commitment[a->op->seat], a->op->u.commit.digest, 32);
+	r->committed |= BIT(a->op->seat);
+	if (r->committed == r->participants)
+		a->t->stage = LFCE_STAGE_REVEAL;
+	return 0;
+}
+
+/*
+ * The seed of a roll: the round number, the revealed secrets in seat order,
+ * and, for an expiry, the kernel's entropy from the operation.
+ */
+static void roll_round(struct apply *a, const u8 *entropy)
+{
+	const struct lfce_round *r = lfce_txn_round(a->txn);
+	u8 buf[8 + 32 * (LFCE_MAX_SEATS + 1)];
+	unsigned int i, len = 8;
+
+	put_le64(buf, r->number);
+	for (i = 0; i < LFCE_MAX_SEATS; i++) {
+		if (r->revealed & BIT(i)) {
+			memcpy(buf + len, r->secret[i], 32);
+			len += 32;
+		}
+	}
+	if (entropy) {
+		memcpy(buf + len, entropy, 32);
+		len += 32;
+	}
+	lfce_rules_dice_from(buf, len, a->rec->dice);
+	resolve(a->txn, a->rec->dice);
+	a->t->stage = LFCE_STAGE_BETTING;
+}
+
+static int op_reveal(struct apply *a)
+{
+	const struct lfce_round *old = lfce_txn_round(a->txn);
+	unsigned int seat = a->op->seat;
+	u8 want[SHA256_DIGEST_SIZE];
+	struct lfce_round *r;
+	int ret;
+
+	ret = round_step(a, LFCE_STAGE_REVEAL, old->revealed);
+	if (ret)
+		return ret;
+	lfce_rules_commitment(a->op->u.reveal.secret, old->number, want);
+	if (memcmp(want, old->commitment[seat], sizeof(want)))
+		return -EINVAL;
+	r = lfce_txn_round_mut(a->txn);
+	memcpy(r->secret[seat], a->op->u.reveal.secret, 32);
+	r->revealed |= BIT(seat);
+	if (r->revealed == r->participants)
+		roll_round(a, NULL);
+	return 0;
+}
+
+/* Whoever did not do their part by the deadline loses their bets. */
+static void forfeit(struct apply *a, u32 seats)
+{
+	unsigned int i, k;
+	struct lfce_seat *s;
+
+	for (i = 0; i < a->t->config.max_seats; i++) {
+		if (!(seats & BIT(i)) || !has_bets(lfce_txn_seat(a->txn, i)))
+			continue;
+		s = lfce_txn_seat_mut(a->txn, i);
+		for (k = 0; k < LFCE_BET_NR; k++) {
+			a->t->bank += s->bets[k];
+			s->bets[k] = 0;
+		}
+	}
+}
+
+/*
+ * Past the deadline: in the commit stage those who did not commit forfeit,
+ * in the reveal stage those who did not reveal. The roll then mixes the
+ * reveals received with the kernel's entropy, so withholding can only
+ * re-randomise the dice, never choose them.
+ */
+static int op_expire(struct apply *a)
+{
+	const struct lfce_round *r = lfce_txn_round(a->txn);
+
+	if (a->t->stage == LFCE_STAGE_BETTING || a->now <= r->deadline_ns)
+		return -EPROTO;
+	if (a->t->stage == LFCE_STAGE_COMMIT)
+		forfeit(a, r->participants & ~r->committed);
+	else
+		forfeit(a, r->participants & ~r->revealed);
+	roll_round(a, a->op->u.roll.entropy);
+	return 0;
+}
+
+/* Host-dice games: the owner rolls with the kernel's entropy. */
+static int op_roll(struct apply *a)
+{
+	if (a->t->config.dice_mode != LFCE_DICE_HOST || a->t->stage != LFCE_STAGE_BETTING)
+		return -EPROTO;
+	lfce_rules_dice_from(a->op->u.roll.entropy, 32, a->rec->dice);
+	resolve(a->txn, a->rec->dice);
+	return 0;
+}
+
+/* A banned seat's bets come back to its balance; it can no longer act. */
+static int op_ban(struct apply *a)
+{
+	unsigned int seat = a->op->seat, k;
+	struct lfce_seat *s;
+	int ret;
+
+	ret = seat_active(a, seat);
+	if (ret)
+		return ret == -EPERM ? -EALREADY : ret;
+	if (a->t->stage != LFCE_STAGE_BETTING)
+		return -EPROTO;
+	s = lfce_txn_seat_mut(a->txn, seat);
+	for (k = 0; k < LFCE_BET_NR; k++) {
+		s->balance += s->bets[k];
+		s->bets[k] = 0;
+	}
+	s->flags |= LFCE_SEAT_BANNED;
+	if (a->t->shooter == seat)
+		a->t->shooter = next_shooter(a->txn, seat);
+	return 0;
+}
+
+static int op_transfer(struct apply *a)
+{
+	unsigned int from = a->op->seat, to = a->op->u.amount.to;
+	u64 v = a->op->u.amount.value;
+	int ret;
+
+	if (check_amount(v) || from == to || a->op->u.amount.reserved)
+		return -EINVAL;
+	ret = seat_active(a, from) ?: seat_active(a, to);
+	if (ret)
+		return ret;
+	if (lfce_txn_seat(a->txn, from)->balance < v)
+		return -ENOSPC;
+	lfce_txn_seat_mut(a->txn, from)->balance -= v;
+	lfce_txn_seat_mut(a->txn, to)->balance += v;
+	return 0;
+}
+
+/*
+ * Per operation type: its handler, whether a player submits it (then the
+ * seat must be active and the nonce fresh), and whether it may name the bank
+ * as its seat.
+ */
+struct op_rule {
+	int (*apply)(struct apply *a);
+	bool player;
+	bool bank;
+};
+
+static const struct op_rule op_rules[LFCE_OP_NR] = {
+	[LFCE_OP_JOIN]		= { op_join, false, true },
+	[LFCE_OP_LEAVE]		= { op_leave, true, false },
+	[LFCE_OP_DEPOSIT]	= { op_deposit, false, true },
+	[LFCE_OP_WITHDRAW]	= { op_withdraw, false, true },
+	[LFCE_OP_BET]		= { op_bet, true, false },
+	[LFCE_OP_UNBET]		= { op_unbet, true, false },
+	[LFCE_OP_CLOSE]		= { op_close, true, false },
+	[LFCE_OP_COMMIT]	= { op_commit, true, false },
+	[LFCE_OP_REVEAL]	= { op_reveal, true, false },
+	[LFCE_OP_EXPIRE]	= { op_expire, false, true },
+	[LFCE_OP_ROLL]		= { op_roll, false, true },
+	[LFCE_OP_BAN]		= { op_ban, false, false },
+	[LFCE_OP_TRANSFER]	= { op_transfer, false, false },
+};
+
+/* Checks that do not depend on the operation's type. */
+static int check_op(struct apply *a, const struct op_rule *rule)
+{
+	const struct lfce_op *op = a->op;
+	int ret;
+
+	if (op->flags)
+		return -EINVAL;
+	if (op->seat == LFCE_SEAT_BANK ? !rule->bank : op->seat >= a->t->config.max_seats)
+		return -EINVAL;
+	if (op->expected_version && op->expected_version != a->txn->old->root.t.version)
+		return -ESTALE;
+	if (!rule->player)
+		return 0;
+	ret = seat_active(a, op->seat);
+	if (ret)
+		return ret;
+	if (op->nonce <= lfce_txn_seat(a->txn, op->seat)->nonce)
+		return -EALREADY;
+	return 0;
+}
+
+static s64 seat_balance(struct apply *a, u32 seat)
+{
+	if (seat >= a->t->config.max_seats)
+		return 0;
+	return lfce_txn_seat(a->txn, seat)->balance;
+}
+
+/* Fill in the record and extend the digest chain. */
+static void emit(struct apply *a, s64 bank0)
+{
+	struct lfce_record *rec = a->rec;
+
+	rec->kind = LFCE_REC_OP;
+	rec->version = a->t->version;
+	rec->time_ns = a->t->time_ns;
+	rec->number = a->t->records++;
+	rec->seat_delta = seat_balance(a, rec->op.seat) - a->balance0;
+	rec->bank_delta = (s64)a->t->bank - bank0;
+	rec->digest = lfce_rules_record_digest(rec, a->t->digest);
+	a->t->digest = rec->digest;
+	a->txn->nr_rec++;
+}
+
+/*
+ * Apply @op at time @now to the transaction. On error the transaction may
+ * hold partial changes: the caller aborts it, so nothing is committed.
+ */
+int lfce_rules_apply(struct lfce_txn *txn, const struct lfce_op *op, u64 now)
+{
+	struct apply a = { .txn = txn, .t = lfce_txn_table(txn), .op = op, .now = now };
+	const struct op_rule *rule;
+	s64 bank0;
+	int ret;
+
+	if (op->type >= LFCE_OP_NR || !op_rules[op->type].apply)
+		return -EINVAL;
+	if (txn->nr_rec >= txn->max_rec)
+		return -EMSGSIZE;
+	rule = &op_rules[op->type];
+	ret = check_op(&a, rule);
+	if (ret)
+		return ret;
+
+	a.rec = &txn->rec[txn->nr_rec];
+	memset(a.rec, 0, sizeof(*a.rec));
+	a.rec->op = *op;
+	a.t->time_ns = max(a.t->time_ns, now);
+	a.balance0 = seat_balance(&a, op->seat);
+	bank0 = a.t->bank;
+	ret = rule->apply(&a);
+	if (ret)
+		return ret;
+	if (rule->player)
+		lfce_txn_seat_mut(txn, op->seat)->nonce = op->nonce;
+	emit(&a, bank0);
+	return 0;
+}

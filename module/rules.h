@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * rules: the craps state machine. Pure functions of (snapshot, operation,
+ * time): no allocation, no locks, no clocks, no randomness of their own.
+ * Randomness arrives inside the operation (lfce_op.u.roll), put there by the
+ * caller and recorded in the journal, so a replay computes the same state.
+ */
+#ifndef _LFCE_RULES_H
+#define _LFCE_RULES_H
+
+#include <linux/types.h>
+#include <linux/lfce.h>
+
+#include "snapshot.h"
+
+void lfce_rules_default_config(struct lfce_config *cfg);
+int lfce_rules_check_config(const struct lfce_config *cfg);
+int lfce_rules_apply(struct lfce_txn *txn, const struct lfce_op *op, u64 now);
+bool lfce_rules_dice(const u8 *hash, u8 dice[2]);
+void lfce_rules_dice_from(const u8 *data, unsigned int len, u8 dice[2]);
+void lfce_rules_commitment(const u8 secret[32], u64 round, u8 out[32]);
+u64 lfce_rules_record_digest(const struct lfce_record *rec, u64 prev);
+
+#endif /* _LFCE_RULES_H */

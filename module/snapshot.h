@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * snapshot: the immutable state of one game, its copy-on-write
+ * transactions, and the pool that recycles its memory after a grace period.
+ *
+ * A snapshot is a small root node holding the table and pointers to one
+ * node per seat and one for the round. A transaction copies the root, then
+ * copies a seat or the round only when a rule first writes it: a bet copies
+ * about 600 bytes, not the 4 KiB of the whole state. Nodes shared between
+ * snapshots are never written; a node is written only between its copy and
+ * the cmpxchg that publishes it.
+ */
+#ifndef _LFCE_SNAPSHOT_H
+#define _LFCE_SNAPSHOT_H
+
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/lfce.h>
+
+/* Node slots of a snapshot: the root, each seat, the round. */
+#define LFCE_NODE_ROOT		0
+#define LFCE_NODE_SEAT0		1
+#define LFCE_NODE_ROUND		(LFCE_NODE_SEAT0 + LFCE_MAX_SEATS)
+#define LFCE_NODES		(LFCE_NODE_ROUND + 1)
+
+struct lfce_node;
+
+struct lfce_root {
+	struct lfce_table t;
+	const struct lfce_node *seat[LFCE_MAX_SEATS];
+	const struct lfce_node *round;
+};
+
+struct lfce_node {
+	struct list_head link;		/* pool lists; unused while live */
+	unsigned long cookie;		/* RCU grace-period cookie once retired */
+	u64 id;				/* unique per content: version << 4 | slot */
+	union {
+		struct lfce_root root;
+		struct lfce_seat seat;
+		struct lfce_round round;
+	};
+};
+
+/*
+ * A writer's private supply of nodes, filled from the pool before the RCU
+ * section so that nothing in it allocates, and the nodes it replaced, which
+ * go back to the pool with a grace-period cookie.
+ */
+struct lfce_stash {
+	unsigned int nr_free;
+	unsigned int nr_retired;
+	unsigned long cookie;		/* for all of retired[] */
+	struct lfce_node *free[LFCE_NODES];
+	struct lfce_node *retired[2 * LFCE_NODES];
+};
+
+/*
+ * The per-game pool. @nodes counts every node the game owns: live, in a
+ * stash, free or retired. It never exceeds @cap, which is the hard bound on
+ * memory that RCU has not yet let us reuse.
+ */
+struct lfce_pool {
+	spinlock_t lock;
+	struct list_head free;
+	struct list_head retired;	/* oldest first; cookies in order */
+	unsigned int nodes;
+	unsigned int cap;
+	unsigned long started;		/* last cookie we started a GP for */
+	atomic_long_t backpressure;	/* times a writer waited or got EAGAIN */
+};
+
+/* A copy-on-write transaction from @old. See lfce_txn_begin(). */
+struct lfce_txn {
+	const struct lfce_node *old;
+	struct lfce_node *root;
+	struct lfce_stash *stash;
+	u32 copied;			/* bit n: node slot n is a private copy */
+	struct lfce_record *rec;	/* records this transaction emitted */
+	unsigned int nr_rec;
+	unsigned int max_rec;
+};
+
+extern unsigned long lfce_snapshot_global_cap;
+
+int lfce_pool_init(struct lfce_pool *pool, unsigned int cap);
+void lfce_pool_uninit(struct lfce_pool *pool);
+int lfce_pool_fill(struct lfce_pool *pool, struct lfce_stash *stash, bool nonblock);
+void lfce_pool_drain(struct lfce_pool *pool, struct lfce_stash *stash);
+
+struct lfce_node *lfce_snapshot_create(struct lfce_pool *pool,
+					const struct lfce_config *cfg);
+void lfce_snapshot_release(struct lfce_pool *pool, const struct lfce_node *root);
+void lfce_snapshot_flatten(const struct lfce_node *root, struct lfce_snapshot *out);
+bool lfce_snapshot_conserved(const struct lfce_node *root);
+
+void lfce_txn_begin(struct lfce_txn *txn, const struct lfce_node *old,
+		    struct lfce_stash *stash, struct lfce_record *rec,
+		    unsigned int max_rec);
+void lfce_txn_abort(struct lfce_txn *txn);
+void lfce_txn_retire(struct lfce_txn *txn, struct lfce_pool *pool);
+
+const struct lfce_seat *lfce_txn_seat(const struct lfce_txn *txn, unsigned int i);
+struct lfce_seat *lfce_txn_seat_mut(struct lfce_txn *txn, unsigned int i);
+const struct lfce_round *lfce_txn_round(const struct lfce_txn *txn);
+struct lfce_round *lfce_txn_round_mut(struct lfce_txn *txn);
+
+static inline struct lfce_table *lfce_txn_table(struct lfce_txn *txn)
+{
+	return &txn->root->root.t;
+}
+
+#endif /* _LFCE_SNAPSHOT_H */
