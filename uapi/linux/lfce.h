@@ -97,8 +97,8 @@ struct lfce_version {
 #define LFCE_TOTAL_MAX		(1ULL << 62)	/* largest conserved total */
 
 /*
- * Bet kinds: the index into lfce_seat.bets[]. The _4.._10 families are
- * indexed by point number, see lfce_point_index(). COME_n and DONT_COME_n
+ * Bet kinds: the index into lfce_seat.bets[]. Each _4.._10 family runs in
+ * the order 4, 5, 6, 8, 9, 10 (LFCE_POINT_INDEX). COME_n and DONT_COME_n
  * are where come bets travel to; they cannot be placed directly.
  */
 enum lfce_bet {
@@ -108,13 +108,38 @@ enum lfce_bet {
 	LFCE_BET_DONT_PASS_ODDS,
 	LFCE_BET_COME,
 	LFCE_BET_DONT_COME,
-	LFCE_BET_COME_4,		/* ..._5, _6, _8, _9, _10 follow */
-	LFCE_BET_DONT_COME_4 = LFCE_BET_COME_4 + 6,
-	LFCE_BET_COME_ODDS_4 = LFCE_BET_DONT_COME_4 + 6,
-	LFCE_BET_DONT_COME_ODDS_4 = LFCE_BET_COME_ODDS_4 + 6,
-	LFCE_BET_FIELD = LFCE_BET_DONT_COME_ODDS_4 + 6,
-	LFCE_BET_PLACE_4,		/* ..._5, _6, _8, _9, _10 follow */
-	LFCE_BET_HARD_4 = LFCE_BET_PLACE_4 + 6,
+	LFCE_BET_COME_4,
+	LFCE_BET_COME_5,
+	LFCE_BET_COME_6,
+	LFCE_BET_COME_8,
+	LFCE_BET_COME_9,
+	LFCE_BET_COME_10,
+	LFCE_BET_DONT_COME_4,
+	LFCE_BET_DONT_COME_5,
+	LFCE_BET_DONT_COME_6,
+	LFCE_BET_DONT_COME_8,
+	LFCE_BET_DONT_COME_9,
+	LFCE_BET_DONT_COME_10,
+	LFCE_BET_COME_ODDS_4,
+	LFCE_BET_COME_ODDS_5,
+	LFCE_BET_COME_ODDS_6,
+	LFCE_BET_COME_ODDS_8,
+	LFCE_BET_COME_ODDS_9,
+	LFCE_BET_COME_ODDS_10,
+	LFCE_BET_DONT_COME_ODDS_4,
+	LFCE_BET_DONT_COME_ODDS_5,
+	LFCE_BET_DONT_COME_ODDS_6,
+	LFCE_BET_DONT_COME_ODDS_8,
+	LFCE_BET_DONT_COME_ODDS_9,
+	LFCE_BET_DONT_COME_ODDS_10,
+	LFCE_BET_FIELD,
+	LFCE_BET_PLACE_4,
+	LFCE_BET_PLACE_5,
+	LFCE_BET_PLACE_6,
+	LFCE_BET_PLACE_8,
+	LFCE_BET_PLACE_9,
+	LFCE_BET_PLACE_10,
+	LFCE_BET_HARD_4,
 	LFCE_BET_HARD_6,
 	LFCE_BET_HARD_8,
 	LFCE_BET_HARD_10,

@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit: the commit engine. Refused operations change nothing; batches are
+ * atomic; a commit-reveal round rolls the dice the protocol says;
+ * concurrent kthreads keep versions contiguous, tokens conserved and the
+ * journal replayable; retired memory stays under its cap.
+ */
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/slab.h>
+#include <linux/time64.h>
+#include <crypto/sha2.h>
+
+#include "helpers.h"
+
+/* Two seats (uids 1000, 1001), 1000 tokens each, bank 100000. */
+static struct lt_game *table_for_two(struct kunit *test, bool host_dice)
+{
+	struct lt_game *g = lt_game_new(test, NULL, host_dice);
+
+	KUNIT_ASSERT_EQ(test, lt_join(g, 0, 1000), 0);
+	KUNIT_ASSERT_EQ(test, lt_join(g, 1, 1001), 0);
+	KUNIT_ASSERT_EQ(test, lt_deposit(g, 0, 1000), 0);
+	KUNIT_ASSERT_EQ(test, lt_deposit(g, 1, 1000), 0);
+	KUNIT_ASSERT_EQ(test, lt_deposit(g, LFCE_SEAT_BANK, 100000), 0);
+	return g;
+}
+
+struct bad_op {
+	const char *what;
+	struct lfce_op op;
+	int err;
+};
+
+#define PLAYER(t, s, n)		.type = (t), .seat = (s), .nonce = (n)
+
+/* Each is refused against table_for_two(); seat 0's last nonce is 1. */
+static const struct bad_op bad_ops[] = {
+	{ "type 0", { PLAYER(LFCE_OP_NONE, 0, 9) }, -EINVAL },
+	{ "type past the end", { PLAYER(LFCE_OP_NR, 0, 9) }, -EINVAL },
+	{ "non-zero flags", { PLAYER(LFCE_OP_LEAVE, 0, 9), .flags = 1 }, -EINVAL },
+	{ "seat out of range", { PLAYER(LFCE_OP_LEAVE, LFCE_MAX_SEATS, 9) }, -EINVAL },
+	{ "bank as a player", { PLAYER(LFCE_OP_LEAVE, LFCE_SEAT_BANK, 9) }, -EINVAL },
+	{ "unbound seat", { PLAYER(LFCE_OP_LEAVE, 5, 9) }, -ENOENT },
+	{ "used nonce", { PLAYER(LFCE_OP_LEAVE, 0, 1) }, -EALREADY },
+	{ "stale version", { PLAYER(LFCE_OP_LEAVE, 0, 9), .expected_version = 1 }, -ESTALE },
+	{ "bad bet kind", { PLAYER(LFCE_OP_BET, 0, 9), .u.bet = { LFCE_BET_NR, 0, 5 } }, -EINVAL },
+	{ "zero amount", { PLAYER(LFCE_OP_BET, 0, 9), .u.bet = { LFCE_BET_FIELD, 0, 0 } }, -EINVAL },
+	{ "bet above balance", { PLAYER(LFCE_OP_BET, 0, 9), .u.bet = { LFCE_BET_FIELD, 0, 1001 } },
+	  -ENOSPC },
+	{ "nothing to unbet", { PLAYER(LFCE_OP_UNBET, 0, 9), .u.bet = { LFCE_BET_FIELD, 0, 5 } },
+	  -EINVAL },
+	{ "close by non-shooter", { PLAYER(LFCE_OP_CLOSE, 1, 9) }, -EPERM },
+	{ "commit while betting", { PLAYER(LFCE_OP_COMMIT, 0, 9) }, -EPROTO },
+	{ "reveal while betting", { PLAYER(LFCE_OP_REVEAL, 0, 9) }, -EPROTO },
+	{ "expire while betting", { .type = LFCE_OP_EXPIRE, .seat = LFCE_SEAT_BANK }, -EPROTO },
+	{ "host roll, commit-reveal game", { .type = LFCE_OP_ROLL, .seat = LFCE_SEAT_BANK },
+	  -EPROTO },
+	{ "join a seat of another uid", { PLAYER(LFCE_OP_JOIN, 1, 9), .u.join.uid = 1000 },
+	  -EPERM },
+	{ "second seat for one uid", { PLAYER(LFCE_OP_JOIN, 2, 9), .u.join.uid = 1000 }, -EPERM },
+	{ "withdraw above balance",
+	  { .type = LFCE_OP_WITHDRAW, .seat = 0, .u.amount.value = 1001 }, -ENOSPC },
+	{ "deposit above LFCE_AMOUNT_MAX",
+	  { .type = LFCE_OP_DEPOSIT, .seat = 0, .u.amount.value = LFCE_AMOUNT_MAX + 1 }, -EINVAL },
+	{ "deposit to an unbound seat",
+	  { .type = LFCE_OP_DEPOSIT, .seat = 4, .u.amount.value = 1 }, -ENOENT },
+	{ "transfer to oneself",
+	  { .type = LFCE_OP_TRANSFER, .seat = 0, .u.amount = { 5, 0, 0 } }, -EINVAL },
+};
+
+static void engine_refused_ops_change_nothing(struct kunit *test)
+{
+	struct lfce_snapshot *before = kunit_kzalloc(test, sizeof(*before), GFP_KERNEL);
+	struct lfce_snapshot *after = kunit_kzalloc(test, sizeof(*after), GFP_KERNEL);
+	struct lt_game *g = table_for_two(test, false);
+	struct lfce_op ban = { .type = LFCE_OP_BAN, .seat = 1 };
+	size_t i;
+
+	KUNIT_ASSERT_TRUE(test, before && after);
+	lt_read(g, before);
+	for (i = 0; i < ARRAY_SIZE(bad_ops); i++) {
+		struct lfce_op op = bad_ops[i].op;
+
+		KUNIT_EXPECT_EQ_MSG(test, lt_op(g, &op), bad_ops[i].err, "%s", bad_ops[i].what);
+		lt_read(g, after);
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(before, after, sizeof(*after)), 0,
+				    "%s changed the snapshot", bad_ops[i].what);
+	}
+	KUNIT_EXPECT_EQ(test, lt_op(g, &ban), 0);
+	lt_read(g, before);
+	KUNIT_EXPECT_EQ(test, lt_op(g, &ban), -EALREADY);
+	lt_read(g, after);
+	KUNIT_EXPECT_EQ(test, memcmp(before, after, sizeof(*after)), 0);
+	lt_game_free(g);
+}
+
+/* N operations, one version, N records; one bad op refuses them all. */
+static void engine_batch_is_atomic(struct kunit *test)
+{
+	struct lfce_snapshot *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct lt_game *g = table_for_two(test, false);
+	struct lfce_op ops[3];
+	u64 version, records;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	lt_read(g, s);
+	version = s->table.version;
+	records = s->table.records;
+	ops[0] = lt_player_op(g, LFCE_OP_BET, 0);
+	ops[0].u.bet.kind = LFCE_BET_FIELD;
+	ops[0].u.bet.amount = 10;
+	ops[1] = lt_player_op(g, LFCE_OP_BET, 1);
+	ops[1].u.bet.kind = LFCE_BET_PASS;
+	ops[1].u.bet.amount = 20;
+	ops[2] = lt_player_op(g, LFCE_OP_BET, 0);
+	ops[2].u.bet.kind = LFCE_BET_COME;	/* no point yet: refused */
+	ops[2].u.bet.amount = 5;
+	KUNIT_EXPECT_EQ(test, lt_commit(g, ops, 3), -EPROTO);
+	lt_read(g, s);
+	KUNIT_EXPECT_EQ(test, s->table.version, version);
+	KUNIT_EXPECT_EQ(test, s->seat[0].bets[LFCE_BET_FIELD], 0);
+
+	ops[2].u.bet.kind = LFCE_BET_PLACE_8;
+	KUNIT_EXPECT_EQ(test, lt_commit(g, ops, 3), 0);
+	lt_read(g, s);
+	KUNIT_EXPECT_EQ(test, s->table.version, version + 1);
+	KUNIT_EXPECT_EQ(test, s->table.records, records + 3);
+	KUNIT_EXPECT_EQ(test, s->seat[0].balance, 985);
+	KUNIT_EXPECT_EQ(test, s->seat[1].bets[LFCE_BET_PASS], 20);
+	KUNIT_EXPECT_EQ(test, lt_journal_check(g, s), s->table.records);
+	KUNIT_EXPECT_EQ(test, lfce_commit(&g->e, &g->w, ops, LT_MAX_REC + 1, 0, &version),
+			-EMSGSIZE);
+	lt_game_free(g);
+}
+
+static void commit_secret(struct kunit *test, struct lt_game *g, u32 seat, u64 round,
+			  u8 secret[32])
+{
+	struct lfce_op op = lt_player_op(g, LFCE_OP_COMMIT, seat);
+
+	memset(secret, 0x40 + seat, 32);
+	lfce_rules_commitment(secret, round, op.u.commit.digest);
+	KUNIT_EXPECT_EQ(test, lt_op(g, &op), 0);
+}
+
+/*
+ * A full round: the shooter closes, both commit, a wrong reveal is refused,
+ * both reveal, and the dice are those of SHA-256(round || secrets), derived
+ * here from the protocol's description.
+ */
+static void engine_commit_reveal_round(struct kunit *test)
+{
+	struct lfce_snapshot *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct lt_game *g = table_for_two(test, false);
+	u8 secret[2][32], buf[8 + 64], hash[32], dice[2];
+	unsigned int i, n;
+	struct lfce_op op;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_EQ(test, lt_bet(g, 1, LFCE_BET_FIELD, 10), 0);
+	op = lt_player_op(g, LFCE_OP_CLOSE, 0);
+	KUNIT_ASSERT_EQ(test, lt_op(g, &op), 0);
+	KUNIT_EXPECT_EQ(test, lt_bet(g, 1, LFCE_BET_FIELD, 10), -EPROTO);
+	commit_secret(test, g, 0, 1, secret[0]);
+	commit_secret(test, g, 1, 1, secret[1]);
+	lt_read(g, s);
+	KUNIT_ASSERT_EQ(test, s->table.stage, LFCE_STAGE_REVEAL);
+
+	op = lt_player_op(g, LFCE_OP_REVEAL, 0);
+	memset(op.u.reveal.secret, 0x41, 32);	/* seat 1's secret */
+	KUNIT_EXPECT_EQ(test, lt_op(g, &op), -EINVAL);
+	for (i = 0; i < 2; i++) {
+		op = lt_player_op(g, LFCE_OP_REVEAL, i);
+		memcpy(op.u.reveal.secret, secret[i], 32);
+		KUNIT_EXPECT_EQ(test, lt_op(g, &op), 0);
+	}
+	lt_read(g, s);
+	KUNIT_EXPECT_EQ(test, s->table.stage, LFCE_STAGE_BETTING);
+	KUNIT_EXPECT_EQ(test, s->table.rolls, 1);
+
+	memset(buf, 0, 8);
+	buf[0] = 1;	/* round 1, little-endian */
+	memcpy(buf + 8, secret[0], 32);
+	memcpy(buf + 40, secret[1], 32);
+	sha256(buf, sizeof(buf), hash);
+	for (i = 0, n = 0; i < sizeof(hash) && n < 2; i++)
+		if (hash[i] < 252)	/* rejection sampling, as the uapi says */
+			dice[n++] = hash[i] % 6 + 1;
+	KUNIT_ASSERT_EQ(test, n, 2);
+	KUNIT_EXPECT_EQ(test, s->table.dice[0], dice[0]);
+	KUNIT_EXPECT_EQ(test, s->table.dice[1], dice[1]);
+	KUNIT_EXPECT_TRUE(test, lt_conserved(s));
+	KUNIT_EXPECT_TRUE(test, lt_replay_matches(test, g, &lt_params));
+	lt_game_free(g);
+}
+
+/* Withholding: past the deadline the non-revealer forfeits, the roll happens. */
+static void engine_expiry_forfeits(struct kunit *test)
+{
+	struct lfce_snapshot *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct lt_game *g = table_for_two(test, false);
+	struct lfce_op op = lt_player_op(g, LFCE_OP_CLOSE, 0);
+	struct lfce_op expire = { .type = LFCE_OP_EXPIRE, .seat = LFCE_SEAT_BANK };
+	u8 secret[32];
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_EQ(test, lt_bet(g, 1, LFCE_BET_PLACE_6, 12), 0);
+	KUNIT_ASSERT_EQ(test, lt_op(g, &op), 0);
+	commit_secret(test, g, 0, 1, secret);
+	KUNIT_EXPECT_EQ(test, lt_op(g, &expire), -EPROTO);	/* not yet */
+	g->now += 31ULL * NSEC_PER_SEC;
+	op = lt_player_op(g, LFCE_OP_COMMIT, 1);
+	KUNIT_EXPECT_EQ(test, lt_op(g, &op), -ETIME);
+	expire.u.roll.entropy[0] = 7;
+	KUNIT_EXPECT_EQ(test, lt_op(g, &expire), 0);
+	lt_read(g, s);
+	KUNIT_EXPECT_EQ(test, s->seat[1].bets[LFCE_BET_PLACE_6], 0);
+	KUNIT_EXPECT_EQ(test, s->seat[1].balance, 988);
+	KUNIT_EXPECT_EQ(test, s->table.rolls, 1);
+	KUNIT_EXPECT_EQ(test, s->table.stage, LFCE_STAGE_BETTING);
+	KUNIT_EXPECT_TRUE(test, lt_conserved(s));
+	lt_game_free(g);
+}
+
+/* ---- concurrency ---- */
+
+#define CC_WRITERS	3
+#define CC_READERS	2
+#define CC_ITERS	800
+
+struct cc_state {
+	struct lt_game *g;
+	struct completion done[CC_WRITERS + CC_READERS];
+	atomic_t writers_left;
+	atomic_t failures;		/* anything a thread saw go wrong */
+	atomic_t commits;
+	atomic_long_t reads;
+	u64 total;
+};
+
+struct cc_thread {
+	struct cc_state *st;
+	unsigned int id;
+};
+
+/* Writer @id owns seat @id: place and remove a bet, singly or batched. */
+static int cc_writer(void *data)
+{
+	struct cc_thread *t = data;
+	struct cc_state *st = t->st;
+	struct lfce_record *rec = kcalloc(2, sizeof(*rec), GFP_KERNEL);
+	struct lfce_writer w;
+	struct lfce_op ops[2] = {};
+	u64 nonce = 1000, v;
+	unsigned int i, k;
+
+	lfce_writer_init(&w, rec, 2, false);
+	for (i = 0; rec && i < CC_ITERS; i++) {
+		for (k = 0; k < 2; k++) {
+			ops[k].type = k ? LFCE_OP_UNBET : LFCE_OP_BET;
+			ops[k].seat = t->id;
+			ops[k].nonce = ++nonce;
+			ops[k].u.bet.kind = LFCE_BET_PLACE_6 + t->id;
+			ops[k].u.bet.amount = 1 + t->id;
+		}
+		if (t->id == 0) {	/* one writer batches */
+			if (lfce_commit(&st->g->e, &w, ops, 2, 2000 + i, &v))
+				atomic_inc(&st->failures);
+			else
+				atomic_inc(&st->commits);
+			continue;
+		}
+		for (k = 0; k < 2; k++) {
+			if (lfce_commit(&st->g->e, &w, &ops[k], 1, 2000 + i, &v))
+				atomic_inc(&st->failures);
+			else
+				atomic_inc(&st->commits);
+		}
+	}
+	if (!rec)
+		atomic_inc(&st->failures);
+	lfce_writer_release(&st->g->e, &w);
+	kfree(rec);
+	atomic_dec(&st->writers_left);
+	complete(&st->done[t->id]);
+	return 0;
+}
+
+/* Readers: every snapshot conserved, versions never go backwards. */
+static int cc_reader(void *data)
+{
+	struct cc_thread *t = data;
+	struct cc_state *st = t->st;
+	struct lfce_snapshot *s = kmalloc(sizeof(*s), GFP_KERNEL);
+	u64 last = 0;
+
+	while (s && atomic_read(&st->writers_left)) {
+		lfce_engine_read(&st->g->e, s);
+		if (!lt_conserved(s) || s->table.total != st->total || s->table.version < last)
+			atomic_inc(&st->failures);
+		last = s->table.version;
+		atomic_long_inc(&st->reads);
+		cond_resched();
+	}
+	if (!s)
+		atomic_inc(&st->failures);
+	kfree(s);
+	complete(&st->done[t->id]);
+	return 0;
+}
+
+static void engine_concurrent_commits(struct kunit *test)
+{
+	struct lfce_params p = lt_params;
+	struct cc_thread th[CC_WRITERS + CC_READERS];
+	struct lfce_snapshot *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct cc_state *st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	struct lfce_config cfg;
+	u64 version0;
+	unsigned int i;
+
+	KUNIT_ASSERT_TRUE(test, s && st);
+	lfce_rules_default_config(&cfg);
+	p.records = 8192;
+	p.pool_cap = 1024;
+	st->g = lt_game_new_params(test, &cfg, &p);
+	for (i = 0; i < CC_WRITERS; i++) {
+		KUNIT_ASSERT_EQ(test, lt_join(st->g, i, 2000 + i), 0);
+		KUNIT_ASSERT_EQ(test, lt_deposit(st->g, i, 100), 0);
+		/* Writers start their nonces above the helpers'. */
+	}
+	lt_read(st->g, s);
+	version0 = s->table.version;
+	st->total = s->table.total;
+	atomic_set(&st->writers_left, CC_WRITERS);
+	for (i = 0; i < CC_WRITERS + CC_READERS; i++) {
+		th[i] = (struct cc_thread){ st, i };
+		init_completion(&st->done[i]);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(i < CC_WRITERS ? cc_writer : cc_reader,
+							    &th[i], "lfce-cc%u", i)));
+	}
+	for (i = 0; i < CC_WRITERS + CC_READERS; i++)
+		wait_for_completion(&st->done[i]);
+
+	lt_read(st->g, s);
+	KUNIT_EXPECT_EQ(test, atomic_read(&st->failures), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&st->commits), (CC_WRITERS * 2 - 1) * CC_ITERS);
+	/* Contiguous versions: one per successful commit, none lost. */
+	KUNIT_EXPECT_EQ(test, s->table.version, version0 + atomic_read(&st->commits));
+	for (i = 0; i < CC_WRITERS; i++) {
+		KUNIT_EXPECT_EQ(test, s->seat[i].nonce, 1000 + 2 * CC_ITERS);
+		KUNIT_EXPECT_EQ(test, s->seat[i].balance, 100);
+	}
+	KUNIT_EXPECT_TRUE(test, lt_conserved(s));
+	KUNIT_EXPECT_EQ(test, lt_journal_check(st->g, s), s->table.records);
+	KUNIT_EXPECT_TRUE(test, lt_replay_matches(test, st->g, &p));
+	KUNIT_EXPECT_GT(test, atomic_long_read(&st->reads), 0);
+	kunit_info(test, "%d commits, %ld reads, %lld CAS failures", atomic_read(&st->commits),
+		   atomic_long_read(&st->reads), atomic64_read(&st->g->e.metrics.cas_failure));
+	lt_game_free(st->g);
+}
+
+/* ---- reclamation bound ---- */
+
+/* Hold an RCU read section open until stopped: no grace period can end. */
+static int pin_rcu(void *data)
+{
+	struct completion *started = data;
+
+	rcu_read_lock();
+	complete(started);
+	while (!kthread_should_stop())
+		cpu_relax();
+	rcu_read_unlock();
+	return 0;
+}
+
+static void engine_reclaim_is_bounded(struct kunit *test)
+{
+	struct lfce_params p = lt_params;
+	struct lfce_snapshot *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct lt_game *g;
+	struct task_struct *task;
+	struct lfce_config cfg;
+	struct completion started;
+	int i, ret = 0;
+	u64 version;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	lfce_rules_default_config(&cfg);
+	p.pool_cap = 4 * LFCE_NODES;
+	g = lt_game_new_params(test, &cfg, &p);
+	KUNIT_ASSERT_EQ(test, lt_join(g, 0, 1000), 0);
+	KUNIT_ASSERT_EQ(test, lt_deposit(g, 0, 1000), 0);
+
+	init_completion(&started);
+	task = kthread_run(pin_rcu, &started, "lfce-pin");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	wait_for_completion(&started);
+
+	g->w.nonblock = true;
+	for (i = 0; i < 1000 && !ret; i++)
+		ret = lt_bet(g, 0, LFCE_BET_FIELD, 1);
+	lt_read(g, s);
+	version = s->table.version;
+	KUNIT_EXPECT_EQ(test, ret, -EAGAIN);
+	KUNIT_EXPECT_LE(test, g->e.pool.nodes, p.pool_cap);
+	KUNIT_EXPECT_GT(test, atomic_long_read(&g->e.pool.backpressure), 0);
+	KUNIT_EXPECT_TRUE(test, lt_conserved(s));
+
+	kthread_stop(task);
+	g->w.nonblock = false;
+	KUNIT_EXPECT_EQ(test, lt_bet(g, 0, LFCE_BET_FIELD, 1), 0);
+	lt_read(g, s);
+	KUNIT_EXPECT_EQ(test, s->table.version, version + 1);
+	KUNIT_EXPECT_LE(test, g->e.pool.nodes, p.pool_cap);
+	lt_game_free(g);
+}
+
+static struct kunit_case engine_cases[] = {
+	KUNIT_CASE(engine_refused_ops_change_nothing),
+	KUNIT_CASE(engine_batch_is_atomic),
+	KUNIT_CASE(engine_commit_reveal_round),
+	KUNIT_CASE(engine_expiry_forfeits),
+	KUNIT_CASE(engine_concurrent_commits),
+	KUNIT_CASE(engine_reclaim_is_bounded),
+	{}
+};
+
+static struct kunit_suite engine_suite = {
+	.name = "lfce_engine",
+	.test_cases = engine_cases,
+};
+
+kunit_test_suite(engine_suite);

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <crypto/sha2.h>
+
+#include "helpers.h"
+
+const struct lfce_params lt_params = {
+	.game_id = 1,
+	.slots = 4,
+	.records = 1024,
+	.pool_cap = 256,
+	.retry_budget = 64,
+	.batch_max = LT_MAX_REC,
+};
+
+struct lt_game *lt_game_new_params(struct kunit *test, const struct lfce_config *cfg,
+				   const struct lfce_params *params)
+{
+	struct lt_game *g;
+	int ret;
+
+	g = kzalloc(sizeof(*g), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	ret = lfce_engine_init(&g->e, cfg, params);
+	if (ret) {
+		kfree(g);
+		KUNIT_ASSERT_EQ_MSG(test, ret, 0, "lfce_engine_init");
+	}
+	lfce_writer_init(&g->w, g->rec, LT_MAX_REC, false);
+	g->now = 1000;
+	return g;
+}
+
+struct lt_game *lt_game_new(struct kunit *test, const struct lfce_config *cfg,
+			    bool host_dice)
+{
+	struct lfce_config c;
+
+	if (cfg)
+		c = *cfg;
+	else
+		lfce_rules_default_config(&c);
+	if (host_dice)
+		c.dice_mode = LFCE_DICE_HOST;
+	return lt_game_new_params(test, &c, &lt_params);
+}
+
+void lt_game_free(struct lt_game *g)
+{
+	lfce_writer_release(&g->e, &g->w);
+	lfce_engine_uninit(&g->e);
+	kfree(g);
+}
+
+int lt_commit(struct lt_game *g, const struct lfce_op *ops, unsigned int n)
+{
+	return lfce_commit(&g->e, &g->w, ops, n, g->now, &g->version);
+}
+
+int lt_op(struct lt_game *g, struct lfce_op *op)
+{
+	return lt_commit(g, op, 1);
+}
+
+struct lfce_op lt_player_op(struct lt_game *g, u16 type, u32 seat)
+{
+	struct lfce_op op = { .type = type, .seat = seat };
+
+	if (seat < LFCE_MAX_SEATS)
+		op.nonce = ++g->nonce[seat];
+	return op;
+}
+
+int lt_join(struct lt_game *g, u32 seat, u32 uid)
+{
+	struct lfce_op op = lt_player_op(g, LFCE_OP_JOIN, seat);
+
+	op.u.join.uid = uid;
+	op.u.join.id[0] = seat;
+	return lt_op(g, &op);
+}
+
+int lt_deposit(struct lt_game *g, u32 seat, u64 amount)
+{
+	struct lfce_op op = { .type = LFCE_OP_DEPOSIT, .seat = seat };
+
+	op.u.amount.value = amount;
+	return lt_op(g, &op);
+}
+
+int lt_bet(struct lt_game *g, u32 seat, u32 kind, u64 amount)
+{
+	struct lfce_op op = lt_player_op(g, LFCE_OP_BET, seat);
+
+	op.u.bet.kind = kind;
+	op.u.bet.amount = amount;
+	return lt_op(g, &op);
+}
+
+int lt_unbet(struct lt_game *g, u32 seat, u32 kind, u64 amount)
+{
+	struct lfce_op op = lt_player_op(g, LFCE_OP_UNBET, seat);
+
+	op.u.bet.kind = kind;
+	op.u.bet.amount = amount;
+	return lt_op(g, &op);
+}
+
+/* Entropy whose host roll is (d1, d2): about 36 tries of SHA-256. */
+void lt_entropy_for(u8 d1, u8 d2, u8 entropy[32])
+{
+	u8 dice[2];
+	u32 i;
+
+	for (i = 0; ; i++) {
+		memset(entropy, 0, 32);
+		memcpy(entropy, &i, sizeof(i));
+		lfce_rules_dice_from(entropy, 32, dice);
+		if (dice[0] == d1 && dice[1] == d2)
+			return;
+	}
+}
+
+/* Host-dice games only. */
+int lt_roll(struct lt_game *g, u8 d1, u8 d2)
+{
+	struct lfce_op op = { .type = LFCE_OP_ROLL, .seat = LFCE_SEAT_BANK };
+
+	lt_entropy_for(d1, d2, op.u.roll.entropy);
+	return lt_op(g, &op);
+}
+
+void lt_read(struct lt_game *g, struct lfce_snapshot *s)
+{
+	lfce_engine_read(&g->e, s);
+}
+
+bool lt_conserved(const struct lfce_snapshot *s)
+{
+	u64 sum = s->table.bank;
+	unsigned int i, k;
+
+	for (i = 0; i < LFCE_MAX_SEATS; i++) {
+		sum += s->seat[i].balance;
+		for (k = 0; k < LFCE_BET_NR; k++)
+			sum += s->seat[i].bets[k];
+	}
+	return sum == s->table.total;
+}
+
+/* Record @n from the game's journal ring; false if it was overwritten. */
+bool lt_journal(struct lt_game *g, u64 n, struct lfce_record *out)
+{
+	struct lfce_pub *pub = &g->e.pub;
+	const struct lfce_record *e = &pub->journal[n & (pub->nr_records - 1)];
+
+	if (n >= smp_load_acquire(&pub->region->journal_head))
+		return false;
+	*out = *e;
+	return out->seq == 2 * (u32)n + 2 && out->number == n;
+}
+
+/*
+ * Check the journal of @g from record 0: numbers and versions contiguous,
+ * the digest chain intact, ending at the snapshot's digest. Returns the
+ * number of the first bad record, or the record count if all are good.
+ */
+u64 lt_journal_check(struct lt_game *g, const struct lfce_snapshot *s)
+{
+	struct lfce_record r;
+	u64 n, digest = 0, version = 0;
+
+	for (n = 0; n < s->table.records; n++) {
+		if (!lt_journal(g, n, &r))
+			return n;
+		if (r.version != version && r.version != version + 1)
+			return n;
+		if (lfce_rules_record_digest(&r, digest) != r.digest)
+			return n;
+		digest = r.digest;
+		version = r.version;
+	}
+	return digest == s->table.digest && version == s->table.version ? n : 0;
+}
+
+/*
+ * Replay @g's whole journal through the rules on a fresh game with the same
+ * configuration, one batch per version, and compare the result with @g's
+ * current snapshot byte for byte.
+ */
+bool lt_replay_matches(struct kunit *test, struct lt_game *g,
+		       const struct lfce_params *params)
+{
+	struct lfce_snapshot *a, *b;
+	struct lfce_op *ops;
+	struct lfce_record r;
+	struct lt_game *h;
+	unsigned int n = 0;
+	u64 i, version = 1;
+	bool same;
+
+	a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	ops = kunit_kcalloc(test, LT_MAX_REC, sizeof(*ops), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, a && b && ops);
+	lt_read(g, a);
+	rcu_read_lock();
+	b->table.config = rcu_dereference(g->e.cur)->root.t.config;
+	rcu_read_unlock();
+	h = lt_game_new_params(test, &b->table.config, params);
+	for (i = 0; i <= a->table.records; i++) {
+		bool have = i < a->table.records && lt_journal(g, i, &r);
+
+		if (i < a->table.records && !have)
+			break;
+		if (n && (!have || r.version != version)) {
+			if (lt_commit(h, ops, n))
+				break;
+			n = 0;
+			version++;
+		}
+		if (have) {
+			ops[n++] = r.op;
+			h->now = r.time_ns;
+		}
+	}
+	lt_read(h, b);
+	same = !memcmp(a, b, sizeof(*a));
+	lt_game_free(h);
+	return same;
+}
