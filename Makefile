@@ -8,6 +8,9 @@
 #   make debug         build it against the debug kernel, into build/debug/
 #   make check         every test, both kernels and KUnit; ends "N passed, N failed"
 #   make check-host    build, sparse, W=1, uapi and style checks on this machine
+#   make check-userspace  the engine built in userspace: KUnit suites under
+#                      ASan+UBSan and TSan, a stress, a bounded libFuzzer run
+#   make bench         native benchmark of the engine (BENCH_JSON=path)
 #   make check-vm      the in-VM tests on the stock and the debug kernel
 #   make kunit         the KUnit suites in the debug VM
 #   make demo          boot a VM and show lfce running
@@ -45,6 +48,7 @@ deps:
 check: deps
 	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
 	-@$(TESTING)/host-checks.sh
+	-@$(TESTING)/userspace/check.sh
 	-@$(VM)/run.sh stock
 	-@$(VM)/run.sh debug
 	@$(TESTING)/summary.sh $(RESULTS)/*.tap
@@ -53,6 +57,18 @@ check-host: deps
 	@rm -f $(RESULTS)/host.tap
 	-@$(TESTING)/host-checks.sh
 	@$(TESTING)/summary.sh $(RESULTS)/host.tap
+
+check-userspace: deps
+	@rm -f $(RESULTS)/userspace.tap
+	-@$(TESTING)/userspace/check.sh
+	@$(TESTING)/summary.sh $(RESULTS)/userspace.tap
+
+BENCH_JSON ?= $(TOP)/tools/testing/userspace/bench.json
+BENCH_SECONDS ?= 2
+
+bench: deps
+	@$(MAKE) -s -C $(TESTING)/userspace bench
+	@$(TOP)/build/userspace/bench/bench -t $(BENCH_SECONDS) -o $(BENCH_JSON)
 
 check-vm: deps
 	@rm -f $(RESULTS)/vm-stock.tap $(RESULTS)/vm-debug.tap
@@ -87,4 +103,4 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	rm -rf $(TOP)/build
 
-.PHONY: all module debug deps check check-host check-vm kunit demo style install dkms-install clean
+.PHONY: all module debug deps check check-host check-userspace bench check-vm kunit demo style install dkms-install clean

@@ -155,6 +155,7 @@ bool lt_journal(struct lt_game *g, u64 n, struct lfce_record *out)
 	struct lfce_pub *pub = &g->e.pub;
 	const struct lfce_record *e = &pub->journal[n & (pub->nr_records - 1)];
 
+	/* Pairs with the publisher's smp_store_release(journal_head). */
 	if (n >= smp_load_acquire(&pub->region->journal_head))
 		return false;
 	*out = *e;

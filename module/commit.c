@@ -209,7 +209,7 @@ int lfce_commit(struct lfce_engine *e, struct lfce_writer *w,
 	*version = txn.root->root.t.version;
 	rcu_read_unlock();
 
-	lfce_txn_retire(&txn, &e->pool);
+	lfce_txn_retire(&txn);
 	lfce_publish(&e->pub, &e->cur, *version);
 	account(e, w, try, start);
 	return 0;

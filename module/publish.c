@@ -134,6 +134,8 @@ void lfce_publish_records(struct lfce_pub *pub, const struct lfce_record *rec,
 		WRITE_ONCE(e->seq, seq - 1);
 		/* Readers that see the new bytes see the odd seq first. */
 		smp_wmb();
+		/* Everything but the first word, which holds only seq. */
+		BUILD_BUG_ON(offsetof(struct lfce_record, version) != 8);
 		copy_words((u64 *)e + 1, (const u64 *)&rec[i] + 1, sizeof(*e) - 8);
 		/* Pairs with the publisher's and readers' smp_load_acquire(seq). */
 		smp_store_release(&e->seq, seq);
@@ -145,9 +147,11 @@ static void publish_journal(struct lfce_pub *pub, const struct lfce_node *root)
 {
 	u64 end = root->root.t.records, n;
 
-	for (n = pub->head; n < end; n++)
+	for (n = pub->head; n < end; n++) {
+		/* Pairs with smp_store_release(seq) in lfce_publish_records(). */
 		while (smp_load_acquire(&entry(pub, n)->seq) != 2 * (u32)n + 2)
 			cpu_relax();
+	}
 	pub->head = end;
 	/* Pairs with readers' and lfce_publish_room()'s acquire. */
 	smp_store_release(&pub->region->journal_head, end);
@@ -235,7 +239,10 @@ void lfce_publish(struct lfce_pub *pub, const struct lfce_node __rcu **cur, u64 
 		/* Full barrier on success; pairs with the release below. */
 		if (!READ_ONCE(pub->busy) && !cmpxchg(&pub->busy, 0UL, 1UL)) {
 			publish_once(pub, cur);
+			/* Pairs with the cmpxchg() of the next publisher. */
 			smp_store_release(&pub->busy, 0UL);
+			preempt_enable();
+			continue;	/* done, most likely: no need to pause */
 		}
 		preempt_enable();
 		cpu_relax();

@@ -12,6 +12,8 @@
  */
 #include <linux/atomic.h>
 #include <linux/bug.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -30,13 +32,24 @@ unsigned long lfce_snapshot_global_cap = 1UL << 20;
 
 int lfce_pool_init(struct lfce_pool *pool, unsigned int cap)
 {
+	unsigned int ring = roundup_pow_of_two(cap);
+
 	/* One commit may need a full stash; leave room for a few writers. */
-	if (cap < 4 * LFCE_NODES)
+	if (cap < 4 * LFCE_NODES || cap > (1U << 24))
 		return -EINVAL;
+	pool->free = kvmalloc_array(cap, sizeof(*pool->free), GFP_KERNEL_ACCOUNT);
+	pool->retired = kvmalloc_array(ring, sizeof(*pool->retired), GFP_KERNEL_ACCOUNT);
+	if (!pool->free || !pool->retired) {
+		kvfree(pool->free);
+		kvfree(pool->retired);
+		return -ENOMEM;
+	}
 	spin_lock_init(&pool->lock);
-	INIT_LIST_HEAD(&pool->free);
-	INIT_LIST_HEAD(&pool->retired);
+	pool->ring_mask = ring - 1;
+	pool->head = 0;
+	pool->tail = 0;
 	pool->nodes = 0;
+	pool->nr_free = 0;
 	pool->cap = cap;
 	pool->started = get_state_synchronize_rcu();
 	atomic_long_set(&pool->backpressure, 0);
@@ -57,27 +70,52 @@ static void node_free(struct lfce_pool *pool, struct lfce_node *node)
  */
 void lfce_pool_uninit(struct lfce_pool *pool)
 {
-	struct lfce_node *node, *tmp;
-
-	list_splice_init(&pool->retired, &pool->free);
-	list_for_each_entry_safe(node, tmp, &pool->free, link) {
-		list_del(&node->link);
-		node_free(pool, node);
-	}
+	while (pool->head != pool->tail)
+		node_free(pool, pool->retired[pool->head++ & pool->ring_mask].node);
+	while (pool->nr_free)
+		node_free(pool, pool->free[--pool->nr_free]);
 	WARN_ON_ONCE(pool->nodes);
+	kvfree(pool->free);
+	kvfree(pool->retired);
 }
 
-/* Move retired nodes whose grace period has ended to the free list. */
+/* Move retired nodes whose grace period has ended to the free stack. */
 static void reclaim(struct lfce_pool *pool)
 {
-	struct lfce_node *node, *tmp;
+	struct lfce_retired *r;
 
 	lockdep_assert_held(&pool->lock);
-	list_for_each_entry_safe(node, tmp, &pool->retired, link) {
-		if (!poll_state_synchronize_rcu(node->cookie))
+	while (pool->head != pool->tail) {
+		r = &pool->retired[pool->head & pool->ring_mask];
+		if (!poll_state_synchronize_rcu(r->cookie))
 			break;
-		list_move_tail(&node->link, &pool->free);
+		pool->free[pool->nr_free++] = r->node;
+		pool->head++;
 	}
+}
+
+/*
+ * Should a grace period be started for everything retired so far? Not for
+ * every commit: once LFCE_GP_BATCH nodes wait, or the free stack runs low.
+ * The batch keeps the nodes in flight few enough to stay in the cache, so
+ * that a recycled node is still warm when a commit copies into it.
+ */
+#define LFCE_GP_BATCH	4096
+
+static bool need_gp(struct lfce_pool *pool)
+{
+	unsigned long newest;
+
+	lockdep_assert_held(&pool->lock);
+	if (pool->tail - pool->head < LFCE_GP_BATCH && pool->nr_free >= pool->cap / 4)
+		return false;
+	if (pool->head == pool->tail)
+		return false;
+	newest = pool->retired[(pool->tail - 1) & pool->ring_mask].cookie;
+	if (newest == pool->started)
+		return false;
+	pool->started = newest;
+	return true;
 }
 
 /* Hand the stash's retired nodes to the pool, tagged with their cookie. */
@@ -86,10 +124,9 @@ static void flush_retired(struct lfce_pool *pool, struct lfce_stash *stash)
 	unsigned int i;
 
 	lockdep_assert_held(&pool->lock);
-	for (i = 0; i < stash->nr_retired; i++) {
-		stash->retired[i]->cookie = stash->cookie;
-		list_add_tail(&stash->retired[i]->link, &pool->retired);
-	}
+	for (i = 0; i < stash->nr_retired; i++)
+		pool->retired[pool->tail++ & pool->ring_mask] =
+			(struct lfce_retired){ stash->retired[i], stash->cookie };
 	stash->nr_retired = 0;
 }
 
@@ -136,32 +173,34 @@ static int alloc_nodes(struct lfce_pool *pool, struct lfce_stash *stash,
  */
 int lfce_pool_fill(struct lfce_pool *pool, struct lfce_stash *stash, bool nonblock)
 {
-	unsigned long oldest;
-	bool have_retired;
+	unsigned long oldest = 0;
+	bool have_retired, gp;
 	unsigned int n;
 	int ret;
 
 	might_sleep_if(!nonblock);
+	/* Enough for any commit, and room for what it will retire. */
+	if (stash->nr_free >= LFCE_NODES && stash->nr_retired <= LFCE_NODES)
+		return 0;
 	for (;;) {
 		spin_lock(&pool->lock);
 		flush_retired(pool, stash);
 		reclaim(pool);
-		while (stash->nr_free < LFCE_NODES && !list_empty(&pool->free)) {
-			stash->free[stash->nr_free++] =
-				list_first_entry(&pool->free, struct lfce_node, link);
-			list_del(&stash->free[stash->nr_free - 1]->link);
-		}
-		n = reserve(pool, LFCE_NODES - stash->nr_free);
-		have_retired = !list_empty(&pool->retired);
+		while (stash->nr_free < ARRAY_SIZE(stash->free) && pool->nr_free)
+			stash->free[stash->nr_free++] = pool->free[--pool->nr_free];
+		n = stash->nr_free < LFCE_NODES ? reserve(pool, LFCE_NODES - stash->nr_free) : 0;
+		gp = need_gp(pool);
+		have_retired = pool->head != pool->tail;
 		if (have_retired)
-			oldest = list_first_entry(&pool->retired, struct lfce_node,
-						  link)->cookie;
+			oldest = pool->retired[pool->head & pool->ring_mask].cookie;
 		spin_unlock(&pool->lock);
 
+		if (gp)
+			start_poll_synchronize_rcu();
 		ret = alloc_nodes(pool, stash, n);
 		if (ret)
 			return ret;
-		if (stash->nr_free == LFCE_NODES)
+		if (stash->nr_free >= LFCE_NODES)
 			return 0;
 
 		atomic_long_inc(&pool->backpressure);
@@ -174,13 +213,13 @@ int lfce_pool_fill(struct lfce_pool *pool, struct lfce_stash *stash, bool nonblo
 	}
 }
 
-/* Give a stash back: free nodes to the free list, retired ones to retired. */
+/* Give a stash back: free nodes to the free stack, retired ones to retired. */
 void lfce_pool_drain(struct lfce_pool *pool, struct lfce_stash *stash)
 {
 	spin_lock(&pool->lock);
 	flush_retired(pool, stash);
 	while (stash->nr_free)
-		list_add(&stash->free[--stash->nr_free]->link, &pool->free);
+		pool->free[pool->nr_free++] = stash->free[--stash->nr_free];
 	spin_unlock(&pool->lock);
 }
 
@@ -241,10 +280,11 @@ void lfce_txn_begin(struct lfce_txn *txn, const struct lfce_node *old,
 		    unsigned int max_rec)
 {
 	struct lfce_node *root = stash->free[--stash->nr_free];
+	u64 version = old->root.t.version + 1;
 
 	root->root = old->root;
-	root->root.t.version++;
-	root->id = root->root.t.version << 4 | LFCE_NODE_ROOT;
+	root->root.t.version = version;
+	root->id = version << 4 | LFCE_NODE_ROOT;
 	txn->old = old;
 	txn->root = root;
 	txn->stash = stash;
@@ -335,14 +375,13 @@ void lfce_txn_abort(struct lfce_txn *txn)
  * The cmpxchg succeeded: the old root and every node we replaced are now
  * unreachable for new readers. They go to the stash's retired list under a
  * cookie taken now, after the cmpxchg, so the grace period it names starts
- * after the last reader that could have found them. A grace period must
- * also actually start: ask for one once per new cookie, not per commit.
+ * after the last reader that could have found them. lfce_pool_fill()
+ * starts that grace period once the pool needs the memory back.
  */
-void lfce_txn_retire(struct lfce_txn *txn, struct lfce_pool *pool)
+void lfce_txn_retire(struct lfce_txn *txn)
 {
 	struct lfce_stash *stash = txn->stash;
 	const struct lfce_node *node;
-	unsigned long cookie;
 	unsigned int slot;
 
 	for (slot = 0; slot < LFCE_NODES; slot++) {
@@ -352,10 +391,7 @@ void lfce_txn_retire(struct lfce_txn *txn, struct lfce_pool *pool)
 		if (node)
 			stash->retired[stash->nr_retired++] = (struct lfce_node *)node;
 	}
-	cookie = get_state_synchronize_rcu();
-	if (cookie != READ_ONCE(pool->started))
-		WRITE_ONCE(pool->started, start_poll_synchronize_rcu());
-	stash->cookie = cookie;
+	stash->cookie = get_state_synchronize_rcu();
 }
 
 /*
@@ -364,17 +400,14 @@ void lfce_txn_retire(struct lfce_txn *txn, struct lfce_pool *pool)
  */
 void lfce_snapshot_release(struct lfce_pool *pool, const struct lfce_node *root)
 {
-	struct lfce_node *nodes[LFCE_NODES];
-	unsigned int i, n = 0;
+	unsigned int i;
 
-	nodes[n++] = (struct lfce_node *)root;
+	spin_lock(&pool->lock);
+	pool->free[pool->nr_free++] = (struct lfce_node *)root;
 	for (i = 0; i < LFCE_MAX_SEATS; i++)
 		if (root->root.seat[i])
-			nodes[n++] = (struct lfce_node *)root->root.seat[i];
+			pool->free[pool->nr_free++] = (struct lfce_node *)root->root.seat[i];
 	if (root->root.round)
-		nodes[n++] = (struct lfce_node *)root->root.round;
-	spin_lock(&pool->lock);
-	while (n)
-		list_add(&nodes[--n]->link, &pool->free);
+		pool->free[pool->nr_free++] = (struct lfce_node *)root->root.round;
 	spin_unlock(&pool->lock);
 }

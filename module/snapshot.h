@@ -13,7 +13,6 @@
 #ifndef _LFCE_SNAPSHOT_H
 #define _LFCE_SNAPSHOT_H
 
-#include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/lfce.h>
@@ -33,8 +32,6 @@ struct lfce_root {
 };
 
 struct lfce_node {
-	struct list_head link;		/* pool lists; unused while live */
-	unsigned long cookie;		/* RCU grace-period cookie once retired */
 	u64 id;				/* unique per content: version << 4 | slot */
 	union {
 		struct lfce_root root;
@@ -46,26 +43,41 @@ struct lfce_node {
 /*
  * A writer's private supply of nodes, filled from the pool before the RCU
  * section so that nothing in it allocates, and the nodes it replaced, which
- * go back to the pool with a grace-period cookie.
+ * go back to the pool with a grace-period cookie. A commit needs at most
+ * LFCE_NODES; the stash holds twice that, so that it visits the pool's lock
+ * only every few commits.
  */
 struct lfce_stash {
 	unsigned int nr_free;
 	unsigned int nr_retired;
 	unsigned long cookie;		/* for all of retired[] */
-	struct lfce_node *free[LFCE_NODES];
+	struct lfce_node *free[2 * LFCE_NODES];
 	struct lfce_node *retired[2 * LFCE_NODES];
+};
+
+/* A node waiting for the grace period named by its cookie. */
+struct lfce_retired {
+	struct lfce_node *node;
+	unsigned long cookie;
 };
 
 /*
  * The per-game pool. @nodes counts every node the game owns: live, in a
  * stash, free or retired. It never exceeds @cap, which is the hard bound on
  * memory that RCU has not yet let us reuse.
+ *
+ * The free list and the retired FIFO are arrays of pointers, not lists
+ * threaded through the nodes: recycling touches no node memory, which by
+ * then has usually left the cache.
  */
 struct lfce_pool {
 	spinlock_t lock;
-	struct list_head free;
-	struct list_head retired;	/* oldest first; cookies in order */
+	struct lfce_node **free;	/* a stack of nr_free */
+	struct lfce_retired *retired;	/* a ring; [head, tail) in use */
+	unsigned int ring_mask;
+	unsigned int head, tail;	/* free-running */
 	unsigned int nodes;
+	unsigned int nr_free;
 	unsigned int cap;
 	unsigned long started;		/* last cookie we started a GP for */
 	atomic_long_t backpressure;	/* times a writer waited or got EAGAIN */
@@ -99,7 +111,7 @@ void lfce_txn_begin(struct lfce_txn *txn, const struct lfce_node *old,
 		    struct lfce_stash *stash, struct lfce_record *rec,
 		    unsigned int max_rec);
 void lfce_txn_abort(struct lfce_txn *txn);
-void lfce_txn_retire(struct lfce_txn *txn, struct lfce_pool *pool);
+void lfce_txn_retire(struct lfce_txn *txn);
 
 const struct lfce_seat *lfce_txn_seat(const struct lfce_txn *txn, unsigned int i);
 struct lfce_seat *lfce_txn_seat_mut(struct lfce_txn *txn, unsigned int i);

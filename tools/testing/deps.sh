@@ -16,7 +16,7 @@ pkgs="
 	busybox-static cpio kmod
 	qemu-system-x86
 	clang libclang-rt-14-dev
-	liburcu-dev
+	liburcu-dev libxxhash-dev libssl-dev
 	python3
 "
 

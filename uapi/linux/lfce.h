@@ -345,8 +345,7 @@ enum lfce_record_kind {
 
 struct lfce_record {
 	__u32 seq;			/* ring tag, see "The mapping" */
-	__u16 kind;			/* enum lfce_record_kind */
-	__u8 dice[2];			/* the roll this record made, or 0 */
+	__u32 reserved0;
 	__u64 version;			/* snapshot version after this commit */
 	__u64 time_ns;
 	__u64 number;			/* 0-based record number */
@@ -354,7 +353,9 @@ struct lfce_record {
 	__s64 seat_delta;		/* change of op.seat's balance */
 	__s64 bank_delta;		/* change of the bank */
 	__u64 digest;
-	__u64 reserved;
+	__u16 kind;			/* enum lfce_record_kind */
+	__u8 dice[2];			/* the roll this record made, or 0 */
+	__u32 reserved1;
 };
 
 /*

@@ -15,7 +15,7 @@
  * KUnit results from debugfs get the same treatment.
  *
  * Kernel command line: lfce.mode=all|kunit|demo, lfce.timeout=<seconds per
- * test program>.
+ * test program>. On the host, see host_run().
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -308,14 +308,13 @@ static int pump(struct tap_state *st, int fd)
 	return 0;
 }
 
-static void run_test(const char *name)
+/* Run @argv as test @name: flatten its TAP, add our own verdict. */
+static void run_test(const char *name, char *const argv[])
 {
 	struct tap_state st = { .test = name, .planned = -1 };
-	char path[512];
 	int pfd[2], status = 0, timed_out;
 	pid_t pid;
 
-	snprintf(path, sizeof(path), TESTS_DIR "/%s", name);
 	if (pipe(pfd)) {
 		result(0, name, "pipe failed");
 		return;
@@ -325,7 +324,7 @@ static void run_test(const char *name)
 		dup2(pfd[1], 1);
 		close(pfd[0]);
 		close(pfd[1]);
-		execl(path, path, (char *)NULL);
+		execv(argv[0], argv);
 		_exit(127);
 	}
 	close(pfd[1]);
@@ -361,8 +360,12 @@ static void step_run_tests(void)
 		return;
 	}
 	for (i = 0; i < n; i++) {
+		char path[512];
+		char *argv[] = { path, NULL };
+
+		snprintf(path, sizeof(path), TESTS_DIR "/%s", names[i]->d_name);
 		fprintf(stderr, "lfce-vm: running %s\n", names[i]->d_name);
-		run_test(names[i]->d_name);
+		run_test(names[i]->d_name, argv);
 		free(names[i]);
 	}
 	free(names);
@@ -511,8 +514,31 @@ static void step_finish(void)
 	reboot(RB_AUTOBOOT);
 }
 
-int main(void)
+/*
+ * On the host, "init --run NAME PROGRAM [ARGS...]" runs one TAP program
+ * the way the VM runs its tests and prints the same flat result lines, so
+ * that userspace tests are judged by the same rules (plan, exit status,
+ * crash, LFCE_TEST_TIMEOUT seconds).
+ */
+static int host_run(int argc, char **argv)
 {
+	const char *t = getenv("LFCE_TEST_TIMEOUT");
+
+	if (argc < 4) {
+		fprintf(stderr, "usage: %s --run NAME PROGRAM [ARGS...]\n", argv[0]);
+		return 2;
+	}
+	results = stdout;
+	if (t)
+		test_timeout = atoi(t);
+	run_test(argv[2], argv + 3);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "--run"))
+		return host_run(argc, argv);
 	step_mount();
 	step_cmdline();
 	kmsg("begin");

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later OR MIT */
+/*
+ * liblfce: the userspace side of lfce.
+ *
+ * This header holds the one implementation of the mmap read protocol of
+ * uapi/linux/lfce.h ("The mapping"). Its hot path is inline: reading a
+ * snapshot makes no library call and no system call. Every function returns
+ * 0 or a negative errno and never sets errno.
+ */
+#ifndef LIBLFCE_H
+#define LIBLFCE_H
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/lfce.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Kernel-style names for the C11 atomics the protocol needs. */
+#define lfce_smp_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define lfce_read_once(p)		__atomic_load_n((p), __ATOMIC_RELAXED)
+#define lfce_smp_rmb()			__atomic_thread_fence(__ATOMIC_ACQUIRE)
+
+/* Tries before lfce_region_snapshot() gives up with -EAGAIN. */
+#define LFCE_READ_TRIES		64
+
+/*
+ * lfce_region_check - validate a mapped region's header
+ * @base: start of the mapping
+ * @size: bytes mapped
+ *
+ * Returns 0 if the header describes a region this library can read and that
+ * fits in @size, -EPROTO for a foreign magic or ABI version, -EINVAL for
+ * inconsistent geometry.
+ */
+static inline int lfce_region_check(const void *base, size_t size)
+{
+	const struct lfce_region *r = (const struct lfce_region *)base;
+
+	if (size < sizeof(*r) || r->magic != LFCE_REGION_MAGIC ||
+	    r->abi_version != LFCE_ABI_VERSION)
+		return -EPROTO;
+	if (!r->slots || (r->slots & (r->slots - 1)) ||
+	    !r->journal_records || (r->journal_records & (r->journal_records - 1)) ||
+	    r->slot_stride < sizeof(struct lfce_slot) || r->record_size != sizeof(struct lfce_record))
+		return -EINVAL;
+	if (r->region_size > size ||
+	    r->slots_offset + (uint64_t)r->slots * r->slot_stride > r->region_size ||
+	    r->journal_offset + (uint64_t)r->journal_records * r->record_size > r->region_size)
+		return -EINVAL;
+	return 0;
+}
+
+/* Word copy with relaxed loads: the writer may be storing concurrently. */
+static inline void lfce__copy_words(void *dst, const void *src, size_t bytes)
+{
+	const uint64_t *s = (const uint64_t *)src;
+	uint64_t *d = (uint64_t *)dst;
+	size_t i;
+
+	for (i = 0; i < bytes / 8; i++)
+		d[i] = lfce_read_once(&s[i]);
+}
+
+/*
+ * lfce_region_snapshot - copy the newest published snapshot
+ * @base: a region that passed lfce_region_check()
+ * @out: private memory for the copy
+ *
+ * Lock-free: it fails only if writers lap the ring LFCE_READ_TRIES times
+ * during the copy. Returns 0, or -EAGAIN; callers then fall back to the
+ * LFCE_IOC_GET ioctl. Use only the copy, never fields in place.
+ */
+static inline int lfce_region_snapshot(const void *base, struct lfce_snapshot *out)
+{
+	const struct lfce_region *r = (const struct lfce_region *)base;
+	const struct lfce_slot *slot;
+	uint32_t gen, seq, tries;
+
+	for (tries = 0; tries < LFCE_READ_TRIES; tries++) {
+		/* Pairs with the publisher's smp_store_release(gen). */
+		gen = lfce_smp_load_acquire(&r->gen);
+		slot = (const struct lfce_slot *)((const char *)base + r->slots_offset +
+						  (size_t)(gen & (r->slots - 1)) * r->slot_stride);
+		/* Pairs with the publisher's smp_store_release(seq). */
+		seq = lfce_smp_load_acquire(&slot->seq);
+		if (seq != 2 * gen + 2)
+			continue;	/* being rewritten for a newer gen */
+		lfce__copy_words(out, &slot->snap, sizeof(*out));
+		/* Order the copy before the re-check; pairs with the smp_wmb() after seq went odd. */
+		lfce_smp_rmb();
+		if (lfce_read_once(&slot->seq) == seq)
+			return 0;
+	}
+	return -EAGAIN;
+}
+
+/*
+ * lfce_region_record - copy journal record @n
+ * @base: a region that passed lfce_region_check()
+ * @n: record number
+ * @out: private memory for the copy
+ *
+ * Returns 0; -EAGAIN if record @n is not yet published (n >= journal_head);
+ * -ENODATA if it was overwritten because the reader fell more than
+ * journal_records behind (the caller reports a gap).
+ */
+static inline int lfce_region_record(const void *base, uint64_t n, struct lfce_record *out)
+{
+	const struct lfce_region *r = (const struct lfce_region *)base;
+	const struct lfce_record *e;
+	uint32_t seq = 2 * (uint32_t)n + 2;
+
+	/* Pairs with the publisher's smp_store_release(journal_head). */
+	if (n >= lfce_smp_load_acquire(&r->journal_head))
+		return -EAGAIN;
+	e = (const struct lfce_record *)((const char *)base + r->journal_offset) +
+	    (n & (r->journal_records - 1));
+	/* Pairs with the committer's smp_store_release(seq). */
+	if (lfce_smp_load_acquire(&e->seq) != seq)
+		return -ENODATA;
+	lfce__copy_words(out, e, sizeof(*out));
+	lfce_smp_rmb();
+	if (lfce_read_once(&e->seq) != seq || out->number != n)
+		return -ENODATA;
+	return 0;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBLFCE_H */

@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Native benchmark of the engine: module/ sources built unchanged against
+ * the userspace shims (liburcu for RCU), measured against a mutex-protected
+ * copy of the same state updated in place, all in one run.
+ *
+ *   usage: bench [-t seconds] [-o bench.json]
+ *
+ * Each figure is operations per second over a fixed time; the ratios in the
+ * table compare figures of this same run. Nothing here asserts a time.
+ */
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../../../module/commit.h"
+#include "../../../../module/rules.h"
+#include "shim.h"
+
+static double seconds = 1.0;
+static int stop;
+static u64 nonce_epoch;		/* each run's nonces start above the last run's */
+
+struct worker {
+	pthread_t thread;
+	struct lfce_engine *e;
+	struct mutex_game *m;
+	unsigned int seat;
+	u64 nonce;
+	unsigned long ops;
+	unsigned long failed;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static bool stopped(void)
+{
+	return __atomic_load_n(&stop, __ATOMIC_RELAXED);
+}
+
+/* ---- the engine ---- */
+
+static const struct lfce_params params = {
+	.game_id = 1,
+	.slots = 8,
+	.records = 4096,
+	.pool_cap = 16384,
+	.retry_budget = 1000,
+	.batch_max = 16,
+};
+
+/* A game with @seats seated players holding 1000000 tokens each. */
+static struct lfce_engine *game_new(unsigned int seats)
+{
+	struct lfce_engine *e = aligned_alloc(64, sizeof(*e));
+	struct lfce_record rec[1];
+	struct lfce_writer w;
+	struct lfce_config cfg;
+	struct lfce_op op;
+	unsigned int i;
+	u64 v;
+
+	lfce_rules_default_config(&cfg);
+	if (!e || lfce_engine_init(e, &cfg, &params))
+		abort();
+	lfce_writer_init(&w, rec, 1, false);
+	for (i = 0; i < seats; i++) {
+		op = (struct lfce_op){ .type = LFCE_OP_JOIN, .seat = i, .nonce = 1 };
+		op.u.join.uid = 1000 + i;
+		if (lfce_commit(e, &w, &op, 1, 1, &v))
+			abort();
+		op = (struct lfce_op){ .type = LFCE_OP_DEPOSIT, .seat = i };
+		op.u.amount.value = 1000000;
+		if (lfce_commit(e, &w, &op, 1, 1, &v))
+			abort();
+	}
+	lfce_writer_release(e, &w);
+	return e;
+}
+
+static void game_free(struct lfce_engine *e)
+{
+	lfce_engine_uninit(e);
+	free(e);
+}
+
+/* Place and remove a place-6 bet, one commit each, until told to stop. */
+static void *engine_writer(void *arg)
+{
+	struct worker *wk = arg;
+	struct lfce_record rec[1];
+	struct lfce_writer w;
+	struct lfce_op op = { .seat = wk->seat, .nonce = wk->nonce };
+	u64 v;
+
+	shim_rcu_register_thread();
+	lfce_writer_init(&w, rec, 1, false);
+	op.u.bet.kind = LFCE_BET_PLACE_6;
+	op.u.bet.amount = 6;
+	while (!stopped()) {
+		op.type = (wk->ops & 1) ? LFCE_OP_UNBET : LFCE_OP_BET;
+		op.nonce++;
+		if (lfce_commit(wk->e, &w, &op, 1, op.nonce, &v))
+			wk->failed++;
+		else
+			wk->ops++;
+	}
+	lfce_writer_release(wk->e, &w);
+	shim_rcu_unregister_thread();
+	return NULL;
+}
+
+/* The in-kernel read path: rcu_read_lock, flatten the snapshot, unlock. */
+static void *engine_reader(void *arg)
+{
+	struct worker *wk = arg;
+	struct lfce_snapshot *s = malloc(sizeof(*s));
+
+	shim_rcu_register_thread();
+	while (s && !stopped()) {
+		lfce_engine_read(wk->e, s);
+		wk->ops++;
+	}
+	free(s);
+	shim_rcu_unregister_thread();
+	return NULL;
+}
+
+/* ---- the baseline: one struct, one mutex, updated in place ---- */
+
+struct mutex_game {
+	pthread_mutex_t lock;
+	struct lfce_snapshot s;
+};
+
+/* The bet/unbet a user would write: validate, update in place, bump version. */
+static int mutex_bet(struct mutex_game *m, unsigned int seat, bool place, u64 amount)
+{
+	struct lfce_seat *s = &m->s.seat[seat];
+	u64 *bet = &s->bets[LFCE_BET_PLACE_6];
+	int ret = 0;
+
+	pthread_mutex_lock(&m->lock);
+	if (place && s->balance >= amount && *bet + amount <= m->s.table.config.max_bet) {
+		s->balance -= amount;
+		*bet += amount;
+	} else if (!place && *bet >= amount) {
+		*bet -= amount;
+		s->balance += amount;
+	} else {
+		ret = -1;
+	}
+	m->s.table.version++;
+	pthread_mutex_unlock(&m->lock);
+	return ret;
+}
+
+static void *mutex_writer(void *arg)
+{
+	struct worker *wk = arg;
+
+	while (!stopped()) {
+		if (mutex_bet(wk->m, wk->seat, !(wk->ops & 1), 6))
+			wk->failed++;
+		else
+			wk->ops++;
+	}
+	return NULL;
+}
+
+static void *mutex_reader(void *arg)
+{
+	struct worker *wk = arg;
+	struct lfce_snapshot *s = malloc(sizeof(*s));
+
+	while (s && !stopped()) {
+		pthread_mutex_lock(&wk->m->lock);
+		memcpy(s, &wk->m->s, sizeof(*s));
+		pthread_mutex_unlock(&wk->m->lock);
+		wk->ops++;
+	}
+	free(s);
+	return NULL;
+}
+
+static struct mutex_game *mutex_game_new(void)
+{
+	struct mutex_game *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		abort();
+	pthread_mutex_init(&m->lock, NULL);
+	lfce_rules_default_config(&m->s.table.config);
+	m->s.seat[0].balance = 1000000;
+	m->s.seat[0].flags = LFCE_SEAT_BOUND;
+	return m;
+}
+
+/* ---- running ---- */
+
+/* Run @n workers for the configured time; returns elapsed seconds. */
+static double run(struct worker *wk, void *(**fn)(void *), unsigned int n)
+{
+	double t0, t1;
+	unsigned int i;
+
+	__atomic_store_n(&stop, 0, __ATOMIC_RELAXED);
+	nonce_epoch += 1ULL << 40;
+	for (i = 0; i < n; i++)
+		wk[i].nonce = nonce_epoch;
+	t0 = now_s();
+	for (i = 0; i < n; i++)
+		if (pthread_create(&wk[i].thread, NULL, fn[i], &wk[i]))
+			abort();
+	usleep(seconds * 1e6);
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
+	for (i = 0; i < n; i++)
+		pthread_join(wk[i].thread, NULL);
+	t1 = now_s();
+	return t1 - t0;
+}
+
+struct results {
+	double w1, w2g1, cas2g1, w2g2, w1_reader, mutex_w, mutex_r, lfce_r;
+};
+
+static void bench_engine(struct results *r)
+{
+	void *(*two_writers[2])(void *) = { engine_writer, engine_writer };
+	void *(*writer_reader[2])(void *) = { engine_writer, engine_reader };
+	void *(*one[1])(void *) = { engine_writer };
+	struct lfce_engine *e = game_new(2), *f = game_new(1);
+	struct worker wk[2];
+	u64 fails0, commits0;
+	double t;
+
+	memset(wk, 0, sizeof(wk));
+	wk[0].e = e;
+	t = run(wk, one, 1);
+	r->w1 = wk[0].ops / t;
+	if (getenv("BENCH_1W_ONLY"))
+		exit(0);
+
+	memset(wk, 0, sizeof(wk));
+	wk[0].e = wk[1].e = e;
+	wk[1].seat = 1;
+	fails0 = atomic64_read(&e->metrics.cas_failure);
+	commits0 = lfce_engine_commits(e);
+	t = run(wk, two_writers, 2);
+	r->w2g1 = (wk[0].ops + wk[1].ops) / t;
+	fails0 = atomic64_read(&e->metrics.cas_failure) - fails0;
+	commits0 = lfce_engine_commits(e) - commits0;
+	r->cas2g1 = (double)commits0 / (commits0 + fails0);
+
+	memset(wk, 0, sizeof(wk));
+	wk[0].e = e;
+	wk[1].e = f;
+	t = run(wk, two_writers, 2);
+	r->w2g2 = (wk[0].ops + wk[1].ops) / t;
+
+	memset(wk, 0, sizeof(wk));
+	wk[0].e = wk[1].e = e;
+	t = run(wk, writer_reader, 2);
+	r->w1_reader = wk[0].ops / t;
+	r->lfce_r = wk[1].ops / t;
+
+	game_free(e);
+	game_free(f);
+}
+
+static void bench_mutex(struct results *r)
+{
+	void *(*one[1])(void *) = { mutex_writer };
+	void *(*writer_reader[2])(void *) = { mutex_writer, mutex_reader };
+	struct mutex_game *m = mutex_game_new();
+	struct worker wk[2];
+	double t;
+
+	memset(wk, 0, sizeof(wk));
+	wk[0].m = m;
+	t = run(wk, one, 1);
+	r->mutex_w = wk[0].ops / t;
+
+	memset(wk, 0, sizeof(wk));
+	wk[0].m = wk[1].m = m;
+	t = run(wk, writer_reader, 2);
+	r->mutex_r = wk[1].ops / t;
+	pthread_mutex_destroy(&m->lock);
+	free(m);
+}
+
+static void report(const struct results *r, const char *json)
+{
+	FILE *f;
+
+	printf("%-34s %14s %10s %s\n", "figure", "value", "ratio", "target");
+	printf("%-34s %14.0f %10s %s\n", "commit_1w_ops_s", r->w1, "", ">= 10000000");
+	printf("%-34s %14.0f %9.2fx %s\n", "commit_2w_1g_ops_s", r->w2g1, r->w2g1 / r->w1,
+	       ">= 0.5x 1w");
+	printf("%-34s %14.3f %10s %s\n", "cas_success_2w_1g", r->cas2g1, "", ">= 0.5");
+	printf("%-34s %14.0f %9.2fx %s\n", "commit_2w_2g_ops_s", r->w2g2, r->w2g2 / r->w1,
+	       ">= 1.8x 1w");
+	printf("%-34s %14.0f %9.2fx %s\n", "commit_1w_with_reader_ops_s", r->w1_reader,
+	       r->w1_reader / r->w1, ">= 0.9x 1w");
+	printf("%-34s %14.0f %10s\n", "mutex_write_ops_s", r->mutex_w, "");
+	printf("%-34s %14.0f %10s\n", "mutex_read_ops_s_with_writer", r->mutex_r, "");
+	printf("%-34s %14.0f %9.2fx %s\n", "lfce_read_ops_s_with_writer", r->lfce_r,
+	       r->lfce_r / (r->mutex_r ? r->mutex_r : 1), ">= 5x mutex read");
+
+	f = fopen(json, "w");
+	if (!f) {
+		perror(json);
+		exit(1);
+	}
+	fprintf(f, "{\n  \"seconds_per_figure\": %.2f,\n", seconds);
+	fprintf(f, "  \"commit_1w_ops_s\": %.0f,\n", r->w1);
+	fprintf(f, "  \"commit_2w_1g_ops_s\": %.0f,\n", r->w2g1);
+	fprintf(f, "  \"cas_success_2w_1g\": %.4f,\n", r->cas2g1);
+	fprintf(f, "  \"commit_2w_2g_ops_s\": %.0f,\n", r->w2g2);
+	fprintf(f, "  \"commit_1w_with_reader_ops_s\": %.0f,\n", r->w1_reader);
+	fprintf(f, "  \"mutex_write_ops_s\": %.0f,\n", r->mutex_w);
+	fprintf(f, "  \"mutex_read_ops_s_with_writer\": %.0f,\n", r->mutex_r);
+	fprintf(f, "  \"lfce_read_ops_s_with_writer\": %.0f\n}\n", r->lfce_r);
+	fclose(f);
+	printf("wrote %s\n", json);
+}
+
+int main(int argc, char **argv)
+{
+	const char *json = "bench.json";
+	struct results r = {};
+	int c;
+
+	while ((c = getopt(argc, argv, "t:o:h")) != -1) {
+		switch (c) {
+		case 't':
+			seconds = atof(optarg);
+			break;
+		case 'o':
+			json = optarg;
+			break;
+		default:
+			fprintf(stderr, "usage: %s [-t seconds per figure] [-o bench.json]\n",
+				argv[0]);
+			return c == 'h' ? 0 : 2;
+		}
+	}
+	if (seconds <= 0) {
+		fprintf(stderr, "bench: -t needs a positive number of seconds\n");
+		return 2;
+	}
+	shim_rcu_register_thread();
+	bench_engine(&r);
+	bench_mutex(&r);
+	shim_rcu_unregister_thread();
+	shim_rcu_exit();
+	report(&r, json);
+	return 0;
+}

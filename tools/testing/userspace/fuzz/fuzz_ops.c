@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Description: libFuzzer target over operation decoding and application.
+ * Each input is a script of batches of operations, decoded from bytes so
+ * that most land near the valid space (types, seats, bet kinds, nonces,
+ * matching commitments) while every field can still be wrong. After every
+ * batch: a refused batch left the snapshot byte-identical, an accepted one
+ * advanced the version by one and kept tokens conserved. At the end the
+ * journal's digest chain must match the snapshot and every node must be
+ * back in the allocator.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../../../module/commit.h"
+#include "../../../../module/rules.h"
+#include "../../../lib/liblfce.h"
+#include "shim.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define OP_BYTES	12
+#define SEATS		3
+
+static const struct lfce_params params = {
+	.game_id = 7,
+	.slots = 2,
+	.records = 512,
+	.pool_cap = 256,
+	.retry_budget = 8,
+	.batch_max = 4,
+};
+
+struct fuzz {
+	struct lfce_engine e;
+	struct lfce_writer w;
+	struct lfce_record rec[4];
+	struct lfce_snapshot before, after;
+	u64 nonce[SEATS];
+	u64 now;
+};
+
+static void check(bool ok, const char *what)
+{
+	if (!ok) {
+		fprintf(stderr, "fuzz_ops: %s\n", what);
+		abort();
+	}
+}
+
+/* The secret a well-behaved seat uses in round @round. */
+static void secret_for(u32 seat, u64 round, u8 secret[32])
+{
+	memset(secret, 0, 32);
+	secret[0] = seat;
+	memcpy(secret + 8, &round, sizeof(round));
+}
+
+static u32 decode_seat(u8 b)
+{
+	switch (b % 8) {
+	case 5:
+		return LFCE_SEAT_BANK;
+	case 6:
+		return LFCE_MAX_SEATS + b;
+	default:
+		return b % 8 % SEATS + (b % 8 == 4 ? SEATS : 0);
+	}
+}
+
+static u64 decode_amount(const u8 *p)
+{
+	u32 v;
+
+	memcpy(&v, p, sizeof(v));
+	switch (v & 3) {
+	case 0:
+		return 0;
+	case 1:
+		return (v >> 2) % 50;
+	case 2:
+		return (v >> 2) % 100000;
+	default:
+		return (u64)v << 20;
+	}
+}
+
+static void decode(struct fuzz *f, const u8 *b, struct lfce_op *op)
+{
+	u64 round = f->before.round.number;
+
+	memset(op, 0, sizeof(*op));
+	op->type = b[0] % (LFCE_OP_NR + 1);
+	op->seat = decode_seat(b[1]);
+	if (op->seat < SEATS)
+		op->nonce = (b[2] & 7) ? ++f->nonce[op->seat] : f->nonce[op->seat];
+	op->flags = b[3] == 0xff;
+	if (b[4] == 0xfe)
+		op->expected_version = f->before.table.version + (b[4] & 1);
+	switch (op->type) {
+	case LFCE_OP_COMMIT:
+		secret_for(op->seat, (b[5] & 1) ? round : round + 1, op->u.reveal.secret);
+		lfce_rules_commitment(op->u.reveal.secret, round, op->u.commit.digest);
+		break;
+	case LFCE_OP_REVEAL:
+		secret_for(op->seat, (b[5] & 1) ? round : round + 1, op->u.reveal.secret);
+		break;
+	case LFCE_OP_JOIN:
+		op->u.join.uid = 100 + b[5] % 4;
+		break;
+	case LFCE_OP_TRANSFER:
+		op->u.amount.value = decode_amount(b + 6);
+		op->u.amount.to = b[5] % 4;
+		break;
+	case LFCE_OP_EXPIRE:
+	case LFCE_OP_ROLL:
+		memcpy(op->u.roll.entropy, b + 5, OP_BYTES - 5);
+		break;
+	default:
+		op->u.bet.kind = b[5] % (LFCE_BET_NR + 2);
+		op->u.bet.amount = decode_amount(b + 6);
+		break;
+	}
+}
+
+static void run_batch(struct fuzz *f, const u8 *data, unsigned int n, u64 dt)
+{
+	struct lfce_op ops[4];
+	unsigned int i;
+	u64 v;
+	int ret;
+
+	lfce_engine_read(&f->e, &f->before);
+	for (i = 0; i < n; i++)
+		decode(f, data + i * OP_BYTES, &ops[i]);
+	f->now += dt;
+	ret = lfce_commit(&f->e, &f->w, ops, n, f->now, &v);
+	lfce_engine_read(&f->e, &f->after);
+	if (ret) {
+		check(!memcmp(&f->before, &f->after, sizeof(f->before)),
+		      "a refused batch changed the snapshot");
+		return;
+	}
+	check(f->after.table.version == f->before.table.version + 1, "version not +1");
+	check(f->after.table.records == f->before.table.records + n, "records not +n");
+	check(lfce_snapshot_conserved(rcu_dereference_raw(f->e.cur)), "tokens not conserved");
+}
+
+/* The journal in the ring, from record 0, must chain up to the snapshot. */
+static void check_journal(struct fuzz *f)
+{
+	struct lfce_record r;
+	u64 n, digest = 0;
+
+	lfce_engine_read(&f->e, &f->after);
+	for (n = 0; n < f->after.table.records; n++) {
+		check(!lfce_region_record(f->e.pub.region, n, &r), "record missing");
+		digest = lfce_rules_record_digest(&r, digest);
+		check(digest == r.digest, "digest chain broken");
+	}
+	check(digest == f->after.table.digest, "snapshot digest is not the chain's");
+}
+
+static void setup(struct fuzz *f, u8 dice_mode)
+{
+	struct lfce_config cfg;
+	struct lfce_op op;
+	unsigned int i;
+	u64 v;
+
+	lfce_rules_default_config(&cfg);
+	cfg.dice_mode = dice_mode & 1;
+	cfg.max_seats = 4;
+	check(!lfce_engine_init(&f->e, &cfg, &params), "engine init");
+	lfce_writer_init(&f->w, f->rec, 4, dice_mode & 2);
+	for (i = 0; i < SEATS; i++) {
+		op = (struct lfce_op){ .type = LFCE_OP_JOIN, .seat = i, .nonce = ++f->nonce[i] };
+		op.u.join.uid = 100 + i;
+		check(!lfce_commit(&f->e, &f->w, &op, 1, 1, &v), "join");
+		op = (struct lfce_op){ .type = LFCE_OP_DEPOSIT, .seat = i };
+		op.u.amount.value = 10000;
+		check(!lfce_commit(&f->e, &f->w, &op, 1, 1, &v), "deposit");
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static bool registered;
+	long allocated = __atomic_load_n(&shim_nr_allocated, __ATOMIC_RELAXED);
+	struct fuzz *f;
+	size_t pos = 1;
+	unsigned int n;
+
+	if (!registered) {
+		shim_rcu_register_thread();
+		registered = true;
+	}
+	if (!size)
+		return 0;
+	f = calloc(1, sizeof(*f));
+	check(f != NULL, "calloc");
+	f->now = 1;
+	setup(f, data[0]);
+	/* Records must stay in the ring for check_journal(). */
+	while (pos + 2 <= size && f->before.table.records < params.records - 8) {
+		n = 1 + data[pos] % 4;
+		if (pos + 2 + n * OP_BYTES > size)
+			break;
+		run_batch(f, data + pos + 2, n, data[pos + 1] * 1000000000ULL);
+		pos += 2 + n * OP_BYTES;
+		lfce_engine_read(&f->e, &f->before);
+	}
+	check_journal(f);
+	lfce_writer_release(&f->e, &f->w);
+	lfce_engine_uninit(&f->e);
+	free(f);
+	check(__atomic_load_n(&shim_nr_allocated, __ATOMIC_RELAXED) == allocated,
+	      "allocations leaked");
+	return 0;
+}
