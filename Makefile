@@ -65,10 +65,12 @@ check-userspace: deps
 
 BENCH_JSON ?= $(TOP)/tools/testing/userspace/bench.json
 BENCH_SECONDS ?= 2
+# bench: liburcu's urcu-memb flavour; benchmb: urcu-mb (see rcu_backend.c)
+BENCH_FLAVOUR ?= bench
 
 bench: deps
-	@$(MAKE) -s -C $(TESTING)/userspace bench
-	@$(TOP)/build/userspace/bench/bench -t $(BENCH_SECONDS) -o $(BENCH_JSON)
+	@$(MAKE) -s -C $(TESTING)/userspace $(BENCH_FLAVOUR)
+	@$(TOP)/build/userspace/$(BENCH_FLAVOUR)/bench -t $(BENCH_SECONDS) -o $(BENCH_JSON)
 
 check-vm: deps
 	@rm -f $(RESULTS)/vm-stock.tap $(RESULTS)/vm-debug.tap

@@ -298,10 +298,13 @@ static int cc_reader(void *data)
 	struct cc_thread *t = data;
 	struct cc_state *st = t->st;
 	struct lfce_snapshot *s = kmalloc(sizeof(*s), GFP_KERNEL);
+	struct lfce_read_cache cache;
 	u64 last = 0;
 
+	/* Reader 0 reads incrementally, reader 1 copies everything each time. */
+	lfce_read_cache_init(&cache);
 	while (s && atomic_read(&st->writers_left)) {
-		lfce_engine_read(&st->g->e, s);
+		lfce_engine_read(&st->g->e, s, t->id % 2 ? NULL : &cache);
 		if (!lt_conserved(s) || s->table.total != st->total || s->table.version < last)
 			atomic_inc(&st->failures);
 		last = s->table.version;

@@ -133,7 +133,7 @@ int lt_roll(struct lt_game *g, u8 d1, u8 d2)
 
 void lt_read(struct lt_game *g, struct lfce_snapshot *s)
 {
-	lfce_engine_read(&g->e, s);
+	lfce_engine_read(&g->e, s, NULL);
 }
 
 bool lt_conserved(const struct lfce_snapshot *s)

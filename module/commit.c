@@ -215,11 +215,22 @@ int lfce_commit(struct lfce_engine *e, struct lfce_writer *w,
 	return 0;
 }
 
-/* The in-kernel read: wait-free, a consistent copy of the newest snapshot. */
-void lfce_engine_read(struct lfce_engine *e, struct lfce_snapshot *out)
+/* Before first use, and whenever @out may have been changed by others. */
+void lfce_read_cache_init(struct lfce_read_cache *cache)
+{
+	memset(cache->ids, 0xff, sizeof(cache->ids));	/* no node has id U64_MAX */
+}
+
+/*
+ * The in-kernel read: wait-free, a consistent copy of the newest snapshot
+ * in @out. With a @cache that has followed @out since its last init, only
+ * the nodes that changed since the previous read are copied.
+ */
+void lfce_engine_read(struct lfce_engine *e, struct lfce_snapshot *out,
+		      struct lfce_read_cache *cache)
 {
 	rcu_read_lock();
-	lfce_snapshot_flatten(rcu_dereference(e->cur), out);
+	lfce_snapshot_flatten(rcu_dereference(e->cur), out, cache ? cache->ids : NULL, false);
 	rcu_read_unlock();
 }
 

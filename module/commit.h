@@ -59,6 +59,11 @@ struct lfce_writer {
 	u32 samples;			/* latency sampling */
 };
 
+/* What a repeated reader's private copy holds: see lfce_engine_read(). */
+struct lfce_read_cache {
+	u64 ids[LFCE_NODES];
+};
+
 int lfce_engine_init(struct lfce_engine *e, const struct lfce_config *cfg,
 		     const struct lfce_params *p);
 void lfce_engine_uninit(struct lfce_engine *e);
@@ -67,7 +72,9 @@ void lfce_writer_init(struct lfce_writer *w, struct lfce_record *rec,
 void lfce_writer_release(struct lfce_engine *e, struct lfce_writer *w);
 int lfce_commit(struct lfce_engine *e, struct lfce_writer *w,
 		const struct lfce_op *ops, unsigned int n, u64 now, u64 *version);
-void lfce_engine_read(struct lfce_engine *e, struct lfce_snapshot *out);
+void lfce_read_cache_init(struct lfce_read_cache *cache);
+void lfce_engine_read(struct lfce_engine *e, struct lfce_snapshot *out,
+		      struct lfce_read_cache *cache);
 u64 lfce_engine_commits(struct lfce_engine *e);
 
 #endif /* _LFCE_COMMIT_H */

@@ -29,29 +29,6 @@
 
 #include "publish.h"
 
-/*
- * Word-sized stores: readers copy concurrently with 8-byte loads and throw
- * the copy away if the seq changed; no store may tear within a word.
- */
-static void copy_words(void *dst, const void *src, size_t bytes)
-{
-	u64 *d = dst;
-	const u64 *s = src;
-	size_t i;
-
-	for (i = 0; i < bytes / 8; i++)
-		WRITE_ONCE(d[i], s[i]);
-}
-
-static void zero_words(void *dst, size_t bytes)
-{
-	u64 *d = dst;
-	size_t i;
-
-	for (i = 0; i < bytes / 8; i++)
-		WRITE_ONCE(d[i], 0);
-}
-
 int lfce_publish_init(struct lfce_pub *pub, u64 game_id, u32 slots, u32 records)
 {
 	size_t stride = ALIGN(sizeof(struct lfce_slot), SMP_CACHE_BYTES);
@@ -136,7 +113,7 @@ void lfce_publish_records(struct lfce_pub *pub, const struct lfce_record *rec,
 		smp_wmb();
 		/* Everything but the first word, which holds only seq. */
 		BUILD_BUG_ON(offsetof(struct lfce_record, version) != 8);
-		copy_words((u64 *)e + 1, (const u64 *)&rec[i] + 1, sizeof(*e) - 8);
+		lfce_copy_words((u64 *)e + 1, (const u64 *)&rec[i] + 1, sizeof(*e) - 8);
 		/* Pairs with the publisher's and readers' smp_load_acquire(seq). */
 		smp_store_release(&e->seq, seq);
 	}
@@ -157,30 +134,6 @@ static void publish_journal(struct lfce_pub *pub, const struct lfce_node *root)
 	smp_store_release(&pub->region->journal_head, end);
 }
 
-/* Copy node @i of @root into @slot unless the slot already holds it. */
-static void copy_node(struct lfce_pub *pub, struct lfce_slot *slot, u64 *src,
-		      unsigned int i, const struct lfce_node *node)
-{
-	u64 id = node ? node->id : 0;
-	void *dst;
-	size_t size;
-
-	if (src[i] == id)
-		return;
-	if (i == LFCE_NODE_ROUND) {
-		dst = &slot->snap.round;
-		size = sizeof(struct lfce_round);
-	} else {
-		dst = &slot->snap.seat[i - LFCE_NODE_SEAT0];
-		size = sizeof(struct lfce_seat);
-	}
-	if (node)
-		copy_words(dst, &node->seat, size);
-	else
-		zero_words(dst, size);
-	src[i] = id;
-}
-
 /*
  * Write @root into the next slot. Unchanged nodes are not copied: the slot
  * remembers the id of each node it holds, and ids are unique per content.
@@ -190,15 +143,11 @@ static void publish_slot(struct lfce_pub *pub, const struct lfce_node *root)
 	u32 gen = pub->next_gen++;
 	struct lfce_slot *slot = slot_at(pub, gen);
 	u64 *src = &pub->src[(gen & (pub->nr_slots - 1)) * LFCE_NODES];
-	unsigned int i;
 
 	WRITE_ONCE(slot->seq, 2 * gen + 1);
 	/* A reader that sees any new byte also sees the odd seq. */
 	smp_wmb();
-	copy_words(&slot->snap.table, &root->root.t, sizeof(root->root.t));
-	for (i = 0; i < LFCE_MAX_SEATS; i++)
-		copy_node(pub, slot, src, LFCE_NODE_SEAT0 + i, root->root.seat[i]);
-	copy_node(pub, slot, src, LFCE_NODE_ROUND, root->root.round);
+	lfce_snapshot_flatten(root, &slot->snap, src, true);
 	/* Pairs with the reader's smp_load_acquire(seq) before and after its copy. */
 	smp_store_release(&slot->seq, 2 * gen + 2);
 	/* Pairs with the reader's smp_load_acquire(gen). */

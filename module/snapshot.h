@@ -104,7 +104,8 @@ void lfce_pool_drain(struct lfce_pool *pool, struct lfce_stash *stash);
 struct lfce_node *lfce_snapshot_create(struct lfce_pool *pool,
 					const struct lfce_config *cfg);
 void lfce_snapshot_release(struct lfce_pool *pool, const struct lfce_node *root);
-void lfce_snapshot_flatten(const struct lfce_node *root, struct lfce_snapshot *out);
+void lfce_snapshot_flatten(const struct lfce_node *root, struct lfce_snapshot *out,
+			   u64 *ids, bool shared);
 bool lfce_snapshot_conserved(const struct lfce_node *root);
 
 void lfce_txn_begin(struct lfce_txn *txn, const struct lfce_node *old,
@@ -117,6 +118,22 @@ const struct lfce_seat *lfce_txn_seat(const struct lfce_txn *txn, unsigned int i
 struct lfce_seat *lfce_txn_seat_mut(struct lfce_txn *txn, unsigned int i);
 const struct lfce_round *lfce_txn_round(const struct lfce_txn *txn);
 struct lfce_round *lfce_txn_round_mut(struct lfce_txn *txn);
+
+/*
+ * Word-sized stores for memory that others read while we write it (ring
+ * slots and journal entries): readers copy with 8-byte loads and discard
+ * the copy if its seq changed, so no store may tear within a word. A NULL
+ * @src writes zeroes.
+ */
+static inline void lfce_copy_words(void *dst, const void *src, size_t bytes)
+{
+	const u64 *s = src;
+	u64 *d = dst;
+	size_t i;
+
+	for (i = 0; i < bytes / 8; i++)
+		WRITE_ONCE(d[i], s ? s[i] : 0);
+}
 
 static inline struct lfce_table *lfce_txn_table(struct lfce_txn *txn)
 {

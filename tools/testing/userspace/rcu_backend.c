@@ -56,32 +56,45 @@ void rcu_backend_unregister(void)
 
 #else /* liburcu */
 
+/*
+ * The flavour: urcu-memb by default (read side without fences; grace
+ * periods use membarrier(), which IPIs every CPU running the process), or
+ * urcu-mb with -DSHIM_URCU_MB (a fence on each read-side lock and unlock;
+ * grace periods only poll). In a VM, IPIs are expensive: bench reports
+ * both.
+ */
 #define _LGPL_SOURCE		/* inline read-side fast paths */
+#ifdef SHIM_URCU_MB
+#include <urcu/urcu-mb.h>
+#define URCU(fn)	urcu_mb_##fn
+#else
 #include <urcu/urcu-memb.h>
+#define URCU(fn)	urcu_memb_##fn
+#endif
 
 void rcu_backend_read_lock(void)
 {
-	urcu_memb_read_lock();
+	URCU(read_lock)();
 }
 
 void rcu_backend_read_unlock(void)
 {
-	urcu_memb_read_unlock();
+	URCU(read_unlock)();
 }
 
 void rcu_backend_synchronize(void)
 {
-	urcu_memb_synchronize_rcu();
+	URCU(synchronize_rcu)();
 }
 
 void rcu_backend_register(void)
 {
-	urcu_memb_register_thread();
+	URCU(register_thread)();
 }
 
 void rcu_backend_unregister(void)
 {
-	urcu_memb_unregister_thread();
+	URCU(unregister_thread)();
 }
 
 #endif

@@ -132,12 +132,12 @@ static void run_batch(struct fuzz *f, const u8 *data, unsigned int n, u64 dt)
 	u64 v;
 	int ret;
 
-	lfce_engine_read(&f->e, &f->before);
+	lfce_engine_read(&f->e, &f->before, NULL);
 	for (i = 0; i < n; i++)
 		decode(f, data + i * OP_BYTES, &ops[i]);
 	f->now += dt;
 	ret = lfce_commit(&f->e, &f->w, ops, n, f->now, &v);
-	lfce_engine_read(&f->e, &f->after);
+	lfce_engine_read(&f->e, &f->after, NULL);
 	if (ret) {
 		check(!memcmp(&f->before, &f->after, sizeof(f->before)),
 		      "a refused batch changed the snapshot");
@@ -154,7 +154,7 @@ static void check_journal(struct fuzz *f)
 	struct lfce_record r;
 	u64 n, digest = 0;
 
-	lfce_engine_read(&f->e, &f->after);
+	lfce_engine_read(&f->e, &f->after, NULL);
 	for (n = 0; n < f->after.table.records; n++) {
 		check(!lfce_region_record(f->e.pub.region, n, &r), "record missing");
 		digest = lfce_rules_record_digest(&r, digest);
@@ -210,7 +210,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		run_batch(f, data + pos + 2, n, data[pos + 1] * 1000000000ULL);
 		pos += 2 + n * OP_BYTES;
-		lfce_engine_read(&f->e, &f->before);
+		lfce_engine_read(&f->e, &f->before, NULL);
 	}
 	check_journal(f);
 	lfce_writer_release(&f->e, &f->w);

@@ -20,7 +20,7 @@ static inline void mutex_init(struct mutex *lock)
 static inline void mutex_destroy(struct mutex *lock)
 {
 	WARN_ON(__atomic_load_n(&lock->shim.owner, __ATOMIC_RELAXED));
-	pthread_mutex_destroy(&lock->shim.mutex);
+	(void)lock;
 }
 
 static inline void mutex_lock(struct mutex *lock)
