@@ -1112,55 +1112,23 @@ static const struct {
 	RT_TABLE_OF(shortfall_cases),
 };
 
-static void rules_line(struct kunit *test)
-{
-	rt_run_table(test, line_cases, ARRAY_SIZE(line_cases));
-}
+/* One KUnit case per table. */
+#define RT_TABLE_CASE(fn, table)					\
+	static void fn(struct kunit *test)				\
+	{								\
+		rt_run_table(test, table, ARRAY_SIZE(table));		\
+	}
 
-static void rules_line_odds(struct kunit *test)
-{
-	rt_run_table(test, odds_cases, ARRAY_SIZE(odds_cases));
-}
-
-static void rules_come(struct kunit *test)
-{
-	rt_run_table(test, come_cases, ARRAY_SIZE(come_cases));
-}
-
-static void rules_field(struct kunit *test)
-{
-	rt_run_table(test, field_cases, ARRAY_SIZE(field_cases));
-}
-
-static void rules_place(struct kunit *test)
-{
-	rt_run_table(test, place_cases, ARRAY_SIZE(place_cases));
-}
-
-static void rules_hardways(struct kunit *test)
-{
-	rt_run_table(test, hard_cases, ARRAY_SIZE(hard_cases));
-}
-
-static void rules_props(struct kunit *test)
-{
-	rt_run_table(test, prop_cases, ARRAY_SIZE(prop_cases));
-}
-
-static void rules_betting(struct kunit *test)
-{
-	rt_run_table(test, betting_cases, ARRAY_SIZE(betting_cases));
-}
-
-static void rules_phases(struct kunit *test)
-{
-	rt_run_table(test, phase_cases, ARRAY_SIZE(phase_cases));
-}
-
-static void rules_shortfall(struct kunit *test)
-{
-	rt_run_table(test, shortfall_cases, ARRAY_SIZE(shortfall_cases));
-}
+RT_TABLE_CASE(rules_line, line_cases)
+RT_TABLE_CASE(rules_line_odds, odds_cases)
+RT_TABLE_CASE(rules_come, come_cases)
+RT_TABLE_CASE(rules_field, field_cases)
+RT_TABLE_CASE(rules_place, place_cases)
+RT_TABLE_CASE(rules_hardways, hard_cases)
+RT_TABLE_CASE(rules_props, prop_cases)
+RT_TABLE_CASE(rules_betting, betting_cases)
+RT_TABLE_CASE(rules_phases, phase_cases)
+RT_TABLE_CASE(rules_shortfall, shortfall_cases)
 
 /*
  * The tables themselves: every one of the LFCE_BET_NR kinds is checked
