@@ -120,15 +120,24 @@ static bool need_gp(struct lfce_pool *pool)
 	return true;
 }
 
-/* Hand the stash's retired nodes to the pool, tagged with their cookie. */
+/*
+ * Hand the stash's retired nodes to the pool. Their cookie is taken now,
+ * after every cmpxchg that unpublished them, so the grace period it names
+ * starts after the last reader that could have found any of them; one
+ * cookie (and its full barrier) serves several commits.
+ */
 static void flush_retired(struct lfce_pool *pool, struct lfce_stash *stash)
 {
+	unsigned long cookie;
 	unsigned int i;
 
 	lockdep_assert_held(&pool->lock);
+	if (!stash->nr_retired)
+		return;
+	cookie = get_state_synchronize_rcu();
 	for (i = 0; i < stash->nr_retired; i++)
 		pool->retired[pool->tail++ & pool->ring_mask] =
-			(struct lfce_retired){ stash->retired[i], stash->cookie };
+			(struct lfce_retired){ stash->retired[i], cookie };
 	stash->nr_retired = 0;
 }
 
@@ -405,10 +414,8 @@ void lfce_txn_abort(struct lfce_txn *txn)
 
 /*
  * The cmpxchg succeeded: the old root and every node we replaced are now
- * unreachable for new readers. They go to the stash's retired list under a
- * cookie taken now, after the cmpxchg, so the grace period it names starts
- * after the last reader that could have found them. lfce_pool_fill()
- * starts that grace period once the pool needs the memory back.
+ * unreachable for new readers. They wait in the stash until
+ * lfce_pool_fill() hands them to the pool under a grace-period cookie.
  */
 void lfce_txn_retire(struct lfce_txn *txn)
 {
@@ -423,7 +430,6 @@ void lfce_txn_retire(struct lfce_txn *txn)
 		if (node)
 			stash->retired[stash->nr_retired++] = (struct lfce_node *)node;
 	}
-	stash->cookie = get_state_synchronize_rcu();
 }
 
 /*

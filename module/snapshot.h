@@ -50,7 +50,6 @@ struct lfce_node {
 struct lfce_stash {
 	unsigned int nr_free;
 	unsigned int nr_retired;
-	unsigned long cookie;		/* for all of retired[] */
 	struct lfce_node *free[2 * LFCE_NODES];
 	struct lfce_node *retired[2 * LFCE_NODES];
 };
