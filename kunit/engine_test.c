@@ -237,6 +237,7 @@ static void engine_expiry_forfeits(struct kunit *test)
 struct cc_state {
 	struct lt_game *g;
 	struct completion done[CC_WRITERS + CC_READERS];
+	struct completion reading;	/* each reader completes it once */
 	atomic_t writers_left;
 	atomic_t failures;		/* anything a thread saw go wrong */
 	atomic_t commits;
@@ -303,6 +304,12 @@ static int cc_reader(void *data)
 
 	/* Reader 0 reads incrementally, reader 1 copies everything each time. */
 	lfce_read_cache_init(&cache);
+	if (s) {
+		lfce_engine_read(&st->g->e, s, NULL);
+		last = s->table.version;
+		atomic_long_inc(&st->reads);
+	}
+	complete(&st->reading);	/* the writers start once every reader has read */
 	while (s && atomic_read(&st->writers_left)) {
 		lfce_engine_read(&st->g->e, s, t->id % 2 ? NULL : &cache);
 		if (!lt_conserved(s) || s->table.total != st->total || s->table.version < last)
@@ -342,12 +349,18 @@ static void engine_concurrent_commits(struct kunit *test)
 	version0 = s->table.version;
 	st->total = s->table.total;
 	atomic_set(&st->writers_left, CC_WRITERS);
+	init_completion(&st->reading);
 	for (i = 0; i < CC_WRITERS + CC_READERS; i++) {
 		th[i] = (struct cc_thread){ st, i };
 		init_completion(&st->done[i]);
-		KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(i < CC_WRITERS ? cc_writer : cc_reader,
-							    &th[i], "lfce-cc%u", i)));
 	}
+	/* Readers first, so that they overlap the writers whatever the scheduler does. */
+	for (i = CC_WRITERS; i < CC_WRITERS + CC_READERS; i++)
+		KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(cc_reader, &th[i], "lfce-cc%u", i)));
+	for (i = 0; i < CC_READERS; i++)
+		wait_for_completion(&st->reading);
+	for (i = 0; i < CC_WRITERS; i++)
+		KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(cc_writer, &th[i], "lfce-cc%u", i)));
 	for (i = 0; i < CC_WRITERS + CC_READERS; i++)
 		wait_for_completion(&st->done[i]);
 

@@ -140,20 +140,22 @@ static int st_reader(void *data)
 	struct lfce_snapshot *s = malloc(sizeof(*s));
 	const void *base = st->g->e.pub.region;
 	u64 last = 0;
+	long n;
 
-	while (s && writers_running(st)) {
-		if (lfce_region_snapshot(base, s))
+	/* At least one read, however fast the writers are. */
+	do {
+		if (!s || lfce_region_snapshot(base, s))
 			continue;	/* lapped: a monitor would use the ioctl */
 		if (!lt_conserved(s) || s->table.total != st->total)
 			fail(st, "torn or unconserved snapshot", s->table.version, s->table.total);
 		if (s->table.version < last)
 			fail(st, "version went backwards", last, s->table.version);
 		last = s->table.version;
-		if (st->nr_samples[t->id] < ST_SAMPLES &&
-		    !(__atomic_add_fetch(&st->reads, 1, __ATOMIC_RELAXED) & 7))
+		n = __atomic_add_fetch(&st->reads, 1, __ATOMIC_RELAXED);
+		if (st->nr_samples[t->id] < ST_SAMPLES && (!st->nr_samples[t->id] || !(n & 7)))
 			st->samples[t->id][st->nr_samples[t->id]++] =
 				(struct st_sample){ s->table.version, s->table.digest };
-	}
+	} while (writers_running(st) || (s && !st->nr_samples[t->id]));
 	free(s);
 	return 0;
 }
