@@ -1,17 +1,83 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * device: /dev/lfce, its file operations and ioctl dispatch.
+ * device: /dev/lfce, its file operations, ioctl dispatch and mmap.
  *
- * This file is plumbing only: it copies arguments in and out through abi.c
- * and calls into the engine. It holds no game logic.
+ * This file is plumbing only: it copies arguments in and out through abi.c,
+ * checks who may do what, and calls the game and the engine. It holds no
+ * game logic.
  */
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
+#include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 #include <linux/lfce.h>
 
 #include "abi.h"
+#include "compat.h"
 #include "device.h"
+#include "game.h"
+
+#define NO_SEAT		U32_MAX
+
+/*
+ * One open file: attached to at most one game, holding at most one seat.
+ * @lock serialises the ioctls that change the handle itself (attach, join,
+ * leave); commits do not take it.
+ */
+struct handle {
+	struct mutex lock;
+	struct lfce_game *game;		/* set once, under lock */
+	u32 seat;			/* NO_SEAT, or claimed in game->claim */
+	bool writable;
+};
+
+static struct handle *to_handle(struct file *file)
+{
+	return file->private_data;
+}
+
+/* The attached game, or NULL; its reference lives as long as the file. */
+static struct lfce_game *attached(struct handle *h)
+{
+	return smp_load_acquire(&h->game);	/* pairs with attach() */
+}
+
+static bool is_owner(const struct lfce_game *game)
+{
+	return uid_eq(current_euid(), game->owner) || capable(CAP_SYS_ADMIN);
+}
+
+static int open_game(struct handle *h, struct lfce_game **game)
+{
+	*game = attached(h);
+	if (!*game)
+		return -ENOTCONN;
+	if (READ_ONCE((*game)->closed))
+		return -ENODEV;
+	return 0;
+}
+
+static int attach(struct handle *h, struct lfce_game *game)
+{
+	int ret = 0;
+
+	mutex_lock(&h->lock);
+	if (h->game)
+		ret = -EISCONN;
+	else
+		smp_store_release(&h->game, game);	/* pairs with attached() */
+	mutex_unlock(&h->lock);
+	if (ret)
+		lfce_game_put(game);
+	return ret;
+}
 
 static long ioctl_version(void __user *uarg)
 {
@@ -19,32 +85,455 @@ static long ioctl_version(void __user *uarg)
 	u32 usize;
 	int ret;
 
-	ret = lfce_abi_copy_in(&arg, sizeof(arg), LFCE_VERSION_SIZE_VER0,
-			       uarg, &usize);
+	ret = lfce_abi_copy_in(&arg, sizeof(arg), LFCE_VERSION_SIZE_VER0, uarg, &usize);
 	if (ret)
 		return ret;
-
 	memset(&arg, 0, sizeof(arg));
 	arg.abi_version = LFCE_ABI_VERSION;
 	arg.features = __LFCE_FEATURE_ALL;
 	return lfce_abi_copy_out(uarg, usize, &arg, sizeof(arg));
 }
 
+static long ioctl_create(struct handle *h, void __user *uarg)
+{
+	struct lfce_create arg;
+	struct lfce_game *game;
+	u32 usize;
+	int ret;
+
+	ret = lfce_abi_copy_in(&arg, sizeof(arg), LFCE_CREATE_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	if (!h->writable)
+		return -EBADF;
+	if (arg.flags || arg.game_id)
+		return -EINVAL;
+	if (attached(h))
+		return -EISCONN;
+	game = lfce_game_create(&arg.config, current_euid());
+	if (IS_ERR(game))
+		return PTR_ERR(game);
+	arg.game_id = game->id;
+	ret = attach(h, game);
+	if (ret)
+		return ret;
+	return lfce_abi_copy_out(uarg, usize, &arg, sizeof(arg));
+}
+
+static long ioctl_attach(struct handle *h, void __user *uarg)
+{
+	struct lfce_attach arg;
+	struct lfce_game *game;
+	u32 usize;
+	int ret;
+
+	ret = lfce_abi_copy_in(&arg, sizeof(arg), LFCE_ATTACH_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	if (arg.flags)
+		return -EINVAL;
+	game = lfce_game_get(arg.game_id);
+	if (!game)
+		return -ENOENT;
+	return attach(h, game);
+}
+
+/* The seat a JOIN should claim: @want, or the caller's own, or a free one. */
+static u32 pick_seat(struct lfce_game *game, u32 want, const struct lfce_snapshot *s)
+{
+	u32 i, uid = from_kuid(current_user_ns(), current_euid()), n = s->table.config.max_seats;
+
+	if (want != LFCE_SEAT_ANY)
+		return want;
+	for (i = 0; i < n; i++)
+		if ((s->seat[i].flags & LFCE_SEAT_BOUND) && s->seat[i].uid == uid)
+			return i;
+	for (i = 0; i < n; i++)
+		if (!(s->seat[i].flags & (LFCE_SEAT_BOUND | LFCE_SEAT_BANNED)) &&
+		    !READ_ONCE(game->claim[i]))
+			return i;
+	return NO_SEAT;
+}
+
+/*
+ * Claim the seat for this handle, then commit the JOIN. The claim comes
+ * first so that two handles cannot both commit a join of one seat; a
+ * refused commit gives the claim back.
+ */
+static int join(struct handle *h, struct lfce_game *game, struct lfce_join *arg)
+{
+	struct lfce_op op = { .type = LFCE_OP_JOIN, .nonce = arg->nonce };
+	struct lfce_snapshot *s;
+	struct lfce_record rec;
+	struct lfce_writer w;
+	int ret;
+
+	s = kmalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	lfce_engine_read(&game->engine, s, NULL);
+	op.seat = pick_seat(game, arg->seat, s);
+	kfree(s);
+	if (op.seat == NO_SEAT)
+		return -EUSERS;
+	if (op.seat >= LFCE_MAX_SEATS)
+		return -EINVAL;
+	if (!lfce_game_claim(game, op.seat, h))
+		return -EBUSY;
+	memcpy(op.u.join.id, arg->id, sizeof(arg->id));
+	op.u.join.uid = from_kuid(current_user_ns(), current_euid());
+	lfce_writer_init(&w, &rec, 1, false);
+	ret = lfce_commit(&game->engine, &w, &op, 1, ktime_get_real_ns(), &arg->version);
+	lfce_writer_release(&game->engine, &w);
+	if (ret) {
+		lfce_game_unclaim(game, op.seat, h);
+		return ret;
+	}
+	h->seat = op.seat;
+	arg->seat = op.seat;
+	return 0;
+}
+
+static long ioctl_join(struct handle *h, void __user *uarg)
+{
+	struct lfce_game *game;
+	struct lfce_join arg;
+	u32 usize;
+	int ret;
+
+	ret = lfce_abi_copy_in(&arg, sizeof(arg), LFCE_JOIN_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	if (!h->writable)
+		return -EBADF;
+	if (arg.version)
+		return -EINVAL;
+	ret = open_game(h, &game);
+	if (ret)
+		return ret;
+	mutex_lock(&h->lock);
+	ret = h->seat == NO_SEAT ? join(h, game, &arg) : -EISCONN;
+	mutex_unlock(&h->lock);
+	if (ret)
+		return ret;
+	return lfce_abi_copy_out(uarg, usize, &arg, sizeof(arg));
+}
+
+/*
+ * Who may submit @op through @h: players act as their own seat, the owner
+ * (or CAP_SYS_ADMIN) does owner operations, anyone attached may expire a
+ * round. Kernel-set fields are filled in here.
+ */
+static int authorise(struct handle *h, struct lfce_game *game, struct lfce_op *op)
+{
+	switch (op->type) {
+	case LFCE_OP_LEAVE:
+	case LFCE_OP_BET:
+	case LFCE_OP_UNBET:
+	case LFCE_OP_CLOSE:
+	case LFCE_OP_COMMIT:
+	case LFCE_OP_REVEAL:
+		if (READ_ONCE(h->seat) == NO_SEAT)
+			return -ENOTCONN;
+		return op->seat == READ_ONCE(h->seat) ? 0 : -EPERM;
+	case LFCE_OP_DEPOSIT:
+	case LFCE_OP_WITHDRAW:
+	case LFCE_OP_BAN:
+	case LFCE_OP_TRANSFER:
+	case LFCE_OP_SETTLE:
+		return is_owner(game) ? 0 : -EPERM;
+	case LFCE_OP_ROLL:
+		if (!is_owner(game))
+			return -EPERM;
+		fallthrough;
+	case LFCE_OP_EXPIRE:
+		get_random_bytes(op->u.roll.entropy, sizeof(op->u.roll.entropy));
+		return 0;
+	}
+	return -EINVAL;		/* unknown types, and JOIN: use LFCE_IOC_JOIN */
+}
+
+/* A successful LEAVE lets go of the seat. */
+static void after_commit(struct handle *h, struct lfce_game *game,
+			 const struct lfce_op *ops, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (ops[i].type == LFCE_OP_LEAVE && ops[i].seat == h->seat) {
+			lfce_game_unclaim(game, h->seat, h);
+			WRITE_ONCE(h->seat, NO_SEAT);
+		}
+	}
+}
+
+static int submit(struct handle *h, struct lfce_game *game, struct lfce_submit *arg,
+		  bool nonblock)
+{
+	struct lfce_record *rec;
+	struct lfce_writer w;
+	struct lfce_op *ops;
+	u32 i;
+	int ret;
+
+	ops = memdup_user(u64_to_user_ptr(arg->ops), arg->count * sizeof(*ops));
+	if (IS_ERR(ops))
+		return PTR_ERR(ops);
+	rec = kcalloc(arg->count, sizeof(*rec), GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!rec)
+		goto out;
+	for (i = 0; i < arg->count; i++) {
+		ret = authorise(h, game, &ops[i]);
+		if (ret)
+			goto out;
+	}
+	lfce_writer_init(&w, rec, arg->count, nonblock);
+	ret = lfce_commit(&game->engine, &w, ops, arg->count, ktime_get_real_ns(),
+			  &arg->version);
+	lfce_writer_release(&game->engine, &w);
+	if (!ret)
+		after_commit(h, game, ops, arg->count);
+out:
+	kfree(rec);
+	kfree(ops);
+	return ret;
+}
+
+static long ioctl_submit(struct handle *h, struct file *file, void __user *uarg)
+{
+	struct lfce_submit arg;
+	struct lfce_game *game;
+	u32 usize;
+	int ret;
+
+	ret = lfce_abi_copy_in(&arg, sizeof(arg), LFCE_SUBMIT_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	if (!h->writable)
+		return -EBADF;
+	if (!arg.count || arg.version)
+		return -EINVAL;
+	ret = open_game(h, &game);
+	if (ret)
+		return ret;
+	if (arg.count > game->engine.batch_max)
+		return -EMSGSIZE;
+	mutex_lock(&h->lock);	/* a LEAVE must not race a JOIN on this handle */
+	ret = submit(h, game, &arg, file->f_flags & O_NONBLOCK);
+	mutex_unlock(&h->lock);
+	if (ret)
+		return ret;
+	return lfce_abi_copy_out(uarg, usize, &arg, sizeof(arg));
+}
+
+static long ioctl_get(struct handle *h, void __user *uarg)
+{
+	struct lfce_snapshot *s;
+	struct lfce_game *game;
+	struct lfce_get arg;
+	u32 usize;
+	int ret;
+
+	ret = lfce_abi_copy_in(&arg, sizeof(arg), LFCE_GET_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	if (arg.snap_size < sizeof(*s) || arg.version)
+		return -EINVAL;
+	game = attached(h);
+	if (!game)
+		return -ENOTCONN;
+	s = kmalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	lfce_engine_read(&game->engine, s, NULL);
+	arg.version = s->table.version;
+	ret = copy_to_user(u64_to_user_ptr(arg.snap), s, sizeof(*s)) ? -EFAULT : 0;
+	kfree(s);
+	if (ret)
+		return ret;
+	return lfce_abi_copy_out(uarg, usize, &arg, sizeof(arg));
+}
+
+static long ioctl_stats(struct handle *h, void __user *uarg)
+{
+	struct lfce_metrics *m;
+	struct lfce_game *game;
+	struct lfce_stats arg;
+	u32 usize, i;
+	int ret;
+
+	ret = lfce_abi_copy_in(&arg, sizeof(arg), LFCE_STATS_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	game = attached(h);
+	if (!game)
+		return -ENOTCONN;
+	m = &game->engine.metrics;
+	memset(&arg, 0, sizeof(arg));
+	arg.commits = lfce_engine_commits(&game->engine);
+	arg.cas_failures = atomic64_read(&m->cas_failure);
+	arg.refused = atomic64_read(&m->refused);
+	arg.exhausted = atomic64_read(&m->exhausted);
+	arg.backpressure = atomic_long_read(&game->engine.pool.backpressure);
+	for (i = 0; i < LFCE_RETRY_BUCKETS; i++)
+		arg.retries[i] = atomic64_read(&m->retries[i]);
+	for (i = 0; i < LFCE_LATENCY_BUCKETS; i++)
+		arg.latency_ns_log2[i] = atomic64_read(&m->latency[i]);
+	return lfce_abi_copy_out(uarg, usize, &arg, sizeof(arg));
+}
+
+static long ioctl_list(void __user *uarg)
+{
+	struct lfce_list arg;
+	u64 *ids = NULL;
+	u32 usize;
+	int ret;
+
+	ret = lfce_abi_copy_in(&arg, sizeof(arg), LFCE_LIST_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	if (arg.total)
+		return -EINVAL;
+	arg.count = min(arg.count, lfce_game_limits.max_games);
+	if (arg.count) {
+		ids = kcalloc(arg.count, sizeof(*ids), GFP_KERNEL);
+		if (!ids)
+			return -ENOMEM;
+	}
+	lfce_game_list(arg.start, ids, &arg.count, &arg.total);
+	ret = copy_to_user(u64_to_user_ptr(arg.ids), ids, arg.count * sizeof(*ids)) ? -EFAULT : 0;
+	kfree(ids);
+	if (ret)
+		return ret;
+	return lfce_abi_copy_out(uarg, usize, &arg, sizeof(arg));
+}
+
+static long ioctl_close(struct handle *h, void __user *uarg)
+{
+	struct lfce_game *game;
+	struct lfce_close arg;
+	u32 usize;
+	int ret;
+
+	ret = lfce_abi_copy_in(&arg, sizeof(arg), LFCE_CLOSE_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	if (!h->writable)
+		return -EBADF;
+	if (arg.flags & ~__LFCE_CLOSE_ALL)
+		return -EINVAL;
+	game = lfce_game_get(arg.game_id);
+	if (!game)
+		return -ENOENT;
+	ret = is_owner(game) ? lfce_game_close(game, arg.flags & LFCE_CLOSE_FORCE) : -EPERM;
+	lfce_game_put(game);
+	return ret;
+}
+
 static long lfce_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
+	struct handle *h = to_handle(file);
 	void __user *uarg = (void __user *)arg;
 
 	switch (LFCE_ABI_CMD(cmd)) {
 	case LFCE_ABI_CMD(LFCE_IOC_VERSION):
 		return ioctl_version(uarg);
+	case LFCE_ABI_CMD(LFCE_IOC_CREATE):
+		return ioctl_create(h, uarg);
+	case LFCE_ABI_CMD(LFCE_IOC_ATTACH):
+		return ioctl_attach(h, uarg);
+	case LFCE_ABI_CMD(LFCE_IOC_JOIN):
+		return ioctl_join(h, uarg);
+	case LFCE_ABI_CMD(LFCE_IOC_SUBMIT):
+		return ioctl_submit(h, file, uarg);
+	case LFCE_ABI_CMD(LFCE_IOC_GET):
+		return ioctl_get(h, uarg);
+	case LFCE_ABI_CMD(LFCE_IOC_STATS):
+		return ioctl_stats(h, uarg);
+	case LFCE_ABI_CMD(LFCE_IOC_LIST):
+		return ioctl_list(uarg);
+	case LFCE_ABI_CMD(LFCE_IOC_CLOSE):
+		return ioctl_close(h, uarg);
 	}
 	return -ENOTTY;
 }
 
+/*
+ * A mapping pins the module (rmmod is refused while one exists) but not the
+ * game: the pages it maps hold their own references, so it stays valid after
+ * the handle and the game are gone.
+ */
+static void vm_open(struct vm_area_struct *vma)
+{
+	__module_get(THIS_MODULE);
+}
+
+static void vm_close(struct vm_area_struct *vma)
+{
+	module_put(THIS_MODULE);
+}
+
+static const struct vm_operations_struct lfce_vm_ops = {
+	.open	= vm_open,
+	.close	= vm_close,
+};
+
+static int lfce_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct lfce_game *game = attached(to_handle(file));
+	int ret;
+
+	if (!game)
+		return -ENOTCONN;
+	if (vma->vm_flags & VM_WRITE)
+		return -EPERM;
+	if (vma->vm_pgoff || vma->vm_end - vma->vm_start > game->engine.pub.size)
+		return -EINVAL;
+	lfce_vm_flags_clear(vma, VM_MAYWRITE);
+	ret = remap_vmalloc_range(vma, game->engine.pub.region, 0);
+	if (ret)
+		return ret;
+	vma->vm_ops = &lfce_vm_ops;
+	vm_open(vma);
+	return 0;
+}
+
+static int lfce_open(struct inode *inode, struct file *file)
+{
+	struct handle *h = kzalloc(sizeof(*h), GFP_KERNEL_ACCOUNT);
+
+	if (!h)
+		return -ENOMEM;
+	mutex_init(&h->lock);
+	h->seat = NO_SEAT;
+	h->writable = file->f_mode & FMODE_WRITE;
+	file->private_data = h;
+	return 0;
+}
+
+/* Closing lets go of the seat and commits nothing. */
+static int lfce_release(struct inode *inode, struct file *file)
+{
+	struct handle *h = to_handle(file);
+
+	if (h->game) {
+		if (h->seat != NO_SEAT)
+			lfce_game_unclaim(h->game, h->seat, h);
+		lfce_game_put(h->game);
+	}
+	mutex_destroy(&h->lock);
+	kfree(h);
+	return 0;
+}
+
 static const struct file_operations lfce_fops = {
 	.owner		= THIS_MODULE,
+	.open		= lfce_open,
+	.release	= lfce_release,
 	.unlocked_ioctl	= lfce_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
+	.mmap		= lfce_mmap,
 	.llseek		= noop_llseek,
 };
 

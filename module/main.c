@@ -1,28 +1,115 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * main: module init and exit. Each concept has an _init and an _uninit;
- * init calls them in order and unwinds in reverse, exit mirrors init.
+ * main: module parameters, init and exit. Each concept has an _init and an
+ * _uninit; init calls them in order and unwinds in reverse, exit mirrors
+ * init.
  */
+#include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/lfce.h>
 
 #include "device.h"
+#include "game.h"
+#include "snapshot.h"
+
+static unsigned int max_games = 256;
+module_param(max_games, uint, 0444);
+MODULE_PARM_DESC(max_games, "Games at most (1..65536, default 256)");
+
+static unsigned int ring_slots = 8;
+module_param(ring_slots, uint, 0444);
+MODULE_PARM_DESC(ring_slots, "Snapshot ring slots K per game (power of two, 2..64, default 8)");
+
+static unsigned int journal_records = 4096;
+module_param(journal_records, uint, 0444);
+MODULE_PARM_DESC(journal_records,
+		 "Journal ring records per game (power of two, 64..1048576, default 4096)");
+
+static unsigned int pool_cap = 16384;
+module_param(pool_cap, uint, 0444);
+MODULE_PARM_DESC(pool_cap,
+		 "Snapshot nodes per game, live or awaiting a grace period (64..4194304, default 16384)");
+
+static unsigned long nodes_cap = 1UL << 20;
+module_param(nodes_cap, ulong, 0444);
+MODULE_PARM_DESC(nodes_cap, "Snapshot nodes of all games together (>= pool_cap, default 1048576)");
+
+static unsigned int retry_budget = 64;
+module_param(retry_budget, uint, 0444);
+MODULE_PARM_DESC(retry_budget, "CAS retries before a commit fails with EAGAIN (1..100000, default 64)");
+
+static unsigned int batch_max = 16;
+module_param(batch_max, uint, 0444);
+MODULE_PARM_DESC(batch_max, "Operations per batch (9..256, default 16)");
+
+static bool within(unsigned long v, unsigned long lo, unsigned long hi)
+{
+	return v >= lo && v <= hi;
+}
+
+/* Refuse to load with a parameter out of range, naming it. */
+static int check_params(void)
+{
+	const char *bad = NULL;
+
+	if (!within(max_games, 1, 65536))
+		bad = "max_games";
+	else if (!is_power_of_2(ring_slots) || !within(ring_slots, 2, 64))
+		bad = "ring_slots";
+	else if (!is_power_of_2(journal_records) || !within(journal_records, 64, 1 << 20))
+		bad = "journal_records";
+	else if (!within(pool_cap, 64, 1 << 22))
+		bad = "pool_cap";
+	else if (nodes_cap < pool_cap)
+		bad = "nodes_cap";
+	else if (!within(retry_budget, 1, 100000))
+		bad = "retry_budget";
+	else if (!within(batch_max, LFCE_MAX_SEATS + 1, 256))	/* a forced close */
+		bad = "batch_max";
+	if (bad) {
+		pr_err("module parameter %s out of range\n", bad);
+		return -EINVAL;
+	}
+	lfce_game_limits = (struct lfce_game_limits){
+		.max_games = max_games,
+		.params = {
+			.slots = ring_slots,
+			.records = journal_records,
+			.pool_cap = pool_cap,
+			.retry_budget = retry_budget,
+			.batch_max = batch_max,
+		},
+	};
+	lfce_snapshot_global_cap = nodes_cap;
+	return 0;
+}
 
 static int __init lfce_mod_init(void)
 {
 	int ret;
 
-	ret = lfce_device_init();
+	ret = check_params();
 	if (ret)
 		return ret;
+	ret = lfce_game_init();
+	if (ret)
+		return ret;
+	ret = lfce_device_init();
+	if (ret)
+		goto err_game;
 
 	pr_info("loaded, ABI version %d\n", LFCE_ABI_VERSION);
 	return 0;
+
+err_game:
+	lfce_game_uninit();
+	return ret;
 }
 
 static void __exit lfce_mod_exit(void)
 {
 	lfce_device_uninit();
+	lfce_game_uninit();
 	pr_info("unloaded\n");
 }
 

@@ -62,6 +62,7 @@ int lfce_publish_init(struct lfce_pub *pub, u64 game_id, u32 slots, u32 records)
 	pub->journal = (void *)r + journal_off;
 	pub->nr_slots = slots;
 	pub->nr_records = records;
+	pub->notify = NULL;
 	pub->busy = 0;
 	pub->next_gen = 0;
 	pub->head = 0;
@@ -190,6 +191,8 @@ void lfce_publish(struct lfce_pub *pub, const struct lfce_node __rcu **cur, u64 
 			publish_once(pub, cur);
 			/* Pairs with the cmpxchg() of the next publisher. */
 			smp_store_release(&pub->busy, 0UL);
+			if (pub->notify)
+				pub->notify(pub);
 			preempt_enable();
 			continue;	/* done, most likely: no need to pause */
 		}

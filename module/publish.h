@@ -22,6 +22,8 @@ struct lfce_pub {
 	u32 nr_slots;			/* K, power of two */
 	u32 nr_records;			/* J, power of two */
 	u64 *src;			/* K x LFCE_NODES: node ids each slot holds */
+	/* Called after each publication, preemption disabled; may be NULL. */
+	void (*notify)(struct lfce_pub *pub);
 	/* Publisher-private: written only while holding busy. */
 	unsigned long busy ____cacheline_aligned_in_smp;
 	u32 next_gen;

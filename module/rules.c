@@ -939,6 +939,24 @@ static int op_transfer(struct apply *a)
 	return 0;
 }
 
+/* The seat's bets come back and its balance leaves: a forced close. */
+static int op_settle(struct apply *a)
+{
+	unsigned int seat = a->op->seat, k;
+	struct lfce_seat *s;
+
+	if (!(lfce_txn_seat(a->txn, seat)->flags & LFCE_SEAT_BOUND))
+		return -ENOENT;
+	s = lfce_txn_seat_mut(a->txn, seat);
+	for (k = 0; k < LFCE_BET_NR; k++) {
+		s->balance += s->bets[k];
+		s->bets[k] = 0;
+	}
+	a->t->total -= s->balance;
+	s->balance = 0;
+	return 0;
+}
+
 /*
  * Per operation type: its handler, whether a player submits it (then the
  * seat must be active and the nonce fresh), and whether it may name the bank
@@ -964,6 +982,7 @@ static const struct op_rule op_rules[LFCE_OP_NR] = {
 	[LFCE_OP_ROLL]		= { op_roll, false, true },
 	[LFCE_OP_BAN]		= { op_ban, false, false },
 	[LFCE_OP_TRANSFER]	= { op_transfer, false, false },
+	[LFCE_OP_SETTLE]	= { op_settle, false, false },
 };
 
 /* Checks that do not depend on the operation's type. */

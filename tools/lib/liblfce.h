@@ -129,6 +129,26 @@ static inline int lfce_region_record(const void *base, uint64_t n, struct lfce_r
 	return 0;
 }
 
+/*
+ * The ioctl wrappers (liblfce.c). Each returns 0 (lfce_open: an fd) or a
+ * negative errno; lfce_strerror() turns that into words.
+ */
+int lfce_open(int flags);
+int lfce_version(int fd, uint32_t *abi_version);
+int lfce_create(int fd, const struct lfce_config *config, uint64_t *game_id);
+int lfce_attach(int fd, uint64_t game_id);
+int lfce_join(int fd, uint32_t seat, uint64_t nonce, const uint8_t id[32],
+	      uint32_t *seat_out, uint64_t *version);
+int lfce_submit(int fd, const struct lfce_op *ops, uint32_t count, uint64_t *version);
+int lfce_get(int fd, struct lfce_snapshot *snap);
+int lfce_stats(int fd, struct lfce_stats *stats);
+int lfce_list(int fd, uint64_t start, uint64_t *ids, uint32_t *count, uint64_t *total);
+int lfce_close_game(int fd, uint64_t game_id, uint32_t flags);
+int lfce_map(int fd, const void **base, size_t *size);
+int lfce_unmap(const void *base, size_t size);
+int lfce_snapshot(int fd, const void *base, struct lfce_snapshot *snap);
+const char *lfce_strerror(int err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -272,6 +272,8 @@ struct lfce_snapshot {
  *   ROLL      owner, host-dice games: roll from u.roll.entropy
  *   BAN       owner: ban seat; its bets are returned to its balance
  *   TRANSFER  owner: u.amount.value from seat to u.amount.to
+ *   SETTLE    owner, in any stage: the seat's bets come back and its whole
+ *             balance leaves the game (a forced close settles every seat)
  */
 enum lfce_op_type {
 	LFCE_OP_NONE,
@@ -288,6 +290,7 @@ enum lfce_op_type {
 	LFCE_OP_ROLL,
 	LFCE_OP_BAN,
 	LFCE_OP_TRANSFER,
+	LFCE_OP_SETTLE,
 	LFCE_OP_NR
 };
 
@@ -412,5 +415,148 @@ struct lfce_slot {
 	__u32 reserved;
 	struct lfce_snapshot snap;
 };
+
+/*
+ * Games and handles
+ * -----------------
+ * Each open file description of /dev/lfce is a handle. A handle attaches to
+ * one game (LFCE_IOC_CREATE or LFCE_IOC_ATTACH) and may then hold one seat
+ * (LFCE_IOC_JOIN). Player operations act as the handle's seat only; owner
+ * operations need the game creator's uid or CAP_SYS_ADMIN. A handle opened
+ * O_RDONLY may attach, map, get and list, but never write (EBADF).
+ *
+ * A seat is bound to the uid that joined it, in the game state, and is held
+ * by one handle at a time (EBUSY for a second). Closing the handle lets go
+ * of the seat without committing anything; the same uid may join it again.
+ *
+ * Errors beyond the common ones:
+ *   EBADF     a write on an O_RDONLY handle
+ *   ENOTCONN  no game attached, or a player operation without a seat
+ *   ENOENT    no such game
+ *   ENODEV    the game was closed under this handle
+ *   EPERM     not the owner, not the handle's seat, the seat is another uid's
+ *   EISCONN   the handle is already attached, or already holds a seat
+ *   EBUSY     the seat is held by another handle; closing a game with tokens
+ *             in it without LFCE_CLOSE_FORCE
+ *   EMFILE    the module's games limit is reached
+ *   EMSGSIZE  more operations than the module's batch limit
+ * and the errors of the operations themselves (see "Operations").
+ *
+ * LFCE_IOC_CREATE: create a game with @config (lfce_rules' checks: EINVAL)
+ * owned by the caller, and attach the handle to it. Out: game_id.
+ *
+ * LFCE_IOC_ATTACH: attach the handle to @game_id as an observer.
+ *
+ * LFCE_IOC_JOIN: take @seat (or LFCE_SEAT_ANY: the caller's own seat if it
+ * has one, else the first free one) as the caller's uid, with player @id and
+ * @nonce. Out: seat, version.
+ *
+ * LFCE_IOC_SUBMIT: commit @count operations from @ops (a user pointer to
+ * struct lfce_op[count]) as one version, all or nothing. count > 1 is a
+ * batch. Out: version, which the mapping already shows. LFCE_OP_JOIN is
+ * refused here (EINVAL): use LFCE_IOC_JOIN. The kernel sets the fields
+ * marked "set by the kernel" (join uid, roll entropy). A nonblocking handle
+ * gets EAGAIN instead of waiting for memory; nothing changed then.
+ *
+ * LFCE_IOC_GET: copy the newest snapshot into @snap (a user pointer to
+ * @snap_size bytes, at least sizeof(struct lfce_snapshot)); out: version.
+ * This is the wait-free in-kernel read, the fallback of the mmap protocol.
+ *
+ * LFCE_IOC_STATS: the game's counters.
+ *
+ * LFCE_IOC_LIST: write up to @count game ids, from @start up, to @ids (a
+ * user pointer to __u64[count]). Out: count written, total games.
+ *
+ * LFCE_IOC_CLOSE: the owner closes @game_id. Refused with EBUSY while any
+ * balance, bet or bank remains, unless LFCE_CLOSE_FORCE: then every seat is
+ * settled (bets back, balance out) and the bank emptied in one last commit,
+ * which journals every balance. Handles still attached get ENODEV.
+ *
+ * mmap: map [0, region_size) of the attached game read-only (see "The
+ * mapping"). PROT_WRITE is refused with EPERM, and mprotect() cannot add it.
+ * A mapping stays valid after the handle and the game are closed.
+ */
+#define LFCE_SEAT_ANY		0xfffffffeU
+
+struct lfce_create {
+	__u32 size;
+	__u32 flags;			/* must be 0 */
+	struct lfce_config config;
+	__u64 game_id;			/* out */
+};
+#define LFCE_CREATE_SIZE_VER0	64
+
+struct lfce_attach {
+	__u32 size;
+	__u32 flags;			/* must be 0 */
+	__u64 game_id;
+};
+#define LFCE_ATTACH_SIZE_VER0	16
+
+struct lfce_join {
+	__u32 size;
+	__u32 seat;			/* in: seat or LFCE_SEAT_ANY; out: seat */
+	__u64 nonce;
+	__u8 id[32];
+	__u64 version;			/* out */
+};
+#define LFCE_JOIN_SIZE_VER0	56
+
+struct lfce_submit {
+	__u32 size;
+	__u32 count;			/* 1..batch limit */
+	__u64 ops;			/* user pointer to struct lfce_op[count] */
+	__u64 version;			/* out */
+};
+#define LFCE_SUBMIT_SIZE_VER0	24
+
+struct lfce_get {
+	__u32 size;
+	__u32 snap_size;		/* bytes at snap */
+	__u64 snap;			/* user pointer to struct lfce_snapshot */
+	__u64 version;			/* out */
+};
+#define LFCE_GET_SIZE_VER0	24
+
+struct lfce_stats {
+	__u32 size;
+	__u32 reserved;
+	__u64 commits;
+	__u64 cas_failures;
+	__u64 refused;			/* operations the rules refused */
+	__u64 exhausted;		/* retry budget ran out: EAGAIN */
+	__u64 backpressure;		/* waits or EAGAIN at the memory cap */
+	__u64 retries[8];		/* commits by retries: 0, 1, 2-3, ... 64+ */
+	__u64 latency_ns_log2[32];	/* sampled commit latency, log2 buckets */
+};
+#define LFCE_STATS_SIZE_VER0	368
+
+struct lfce_list {
+	__u32 size;
+	__u32 count;			/* in: room at ids; out: ids written */
+	__u64 ids;			/* user pointer to __u64[count] */
+	__u64 start;			/* lowest id to list */
+	__u64 total;			/* out: games */
+};
+#define LFCE_LIST_SIZE_VER0	32
+
+#define LFCE_CLOSE_FORCE	(1U << 0)
+#define __LFCE_CLOSE_ALL	(LFCE_CLOSE_FORCE)
+
+struct lfce_close {
+	__u32 size;
+	__u32 flags;			/* LFCE_CLOSE_* */
+	__u64 game_id;
+};
+#define LFCE_CLOSE_SIZE_VER0	16
+
+#define LFCE_IOC_CREATE		_IOWR(LFCE_IOC_MAGIC, 0x01, struct lfce_create)
+#define LFCE_IOC_ATTACH		_IOW(LFCE_IOC_MAGIC, 0x02, struct lfce_attach)
+#define LFCE_IOC_JOIN		_IOWR(LFCE_IOC_MAGIC, 0x03, struct lfce_join)
+#define LFCE_IOC_SUBMIT		_IOWR(LFCE_IOC_MAGIC, 0x04, struct lfce_submit)
+#define LFCE_IOC_GET		_IOWR(LFCE_IOC_MAGIC, 0x05, struct lfce_get)
+#define LFCE_IOC_STATS		_IOWR(LFCE_IOC_MAGIC, 0x06, struct lfce_stats)
+#define LFCE_IOC_LIST		_IOWR(LFCE_IOC_MAGIC, 0x07, struct lfce_list)
+#define LFCE_IOC_CLOSE		_IOW(LFCE_IOC_MAGIC, 0x08, struct lfce_close)
 
 #endif /* _UAPI_LINUX_LFCE_H */

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * game: the games of the module, their lifecycle, limits and seat claims.
+ */
+#ifndef _LFCE_GAME_H
+#define _LFCE_GAME_H
+
+#include <linux/kref.h>
+#include <linux/types.h>
+#include <linux/uidgid.h>
+#include <linux/wait.h>
+#include <linux/lfce.h>
+
+#include "commit.h"
+
+struct lfce_game {
+	struct lfce_engine engine;
+	struct kref ref;
+	u64 id;
+	kuid_t owner;
+	bool closed;			/* READ_ONCE: handles get ENODEV */
+	/* Which handle holds each seat: set by cmpxchg, not consensus state. */
+	void *claim[LFCE_MAX_SEATS];
+	wait_queue_head_t wq;		/* woken when the journal grows */
+};
+
+/* Limits, set from module parameters before lfce_game_init(). */
+struct lfce_game_limits {
+	unsigned int max_games;
+	struct lfce_params params;	/* game_id ignored */
+};
+
+extern struct lfce_game_limits lfce_game_limits;
+
+int lfce_game_init(void);
+void lfce_game_uninit(void);
+
+/* These return a reference; drop it with lfce_game_put(). */
+struct lfce_game *lfce_game_create(const struct lfce_config *cfg, kuid_t owner);
+struct lfce_game *lfce_game_get(u64 id);
+void lfce_game_put(struct lfce_game *game);
+
+int lfce_game_close(struct lfce_game *game, bool force);
+int lfce_game_list(u64 start, u64 *ids, u32 *count, u64 *total);
+bool lfce_game_claim(struct lfce_game *game, u32 seat, void *holder);
+void lfce_game_unclaim(struct lfce_game *game, u32 seat, void *holder);
+
+#endif /* _LFCE_GAME_H */
