@@ -13,6 +13,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/poll.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -36,6 +37,7 @@ struct handle {
 	struct lfce_game *game;		/* set once, under lock */
 	u32 seat;			/* NO_SEAT, or claimed in game->claim */
 	bool writable;
+	u64 cursor;			/* next journal record for read(2), under lock */
 };
 
 static struct handle *to_handle(struct file *file)
@@ -459,6 +461,93 @@ static long lfce_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	return -ENOTTY;
 }
 
+/* Is there a record to read, or nothing more ever will be? */
+static bool readable(struct handle *h, struct lfce_game *game)
+{
+	return lfce_publish_head(&game->engine.pub) > READ_ONCE(h->cursor) ||
+	       READ_ONCE(game->closed);
+}
+
+/*
+ * The next record for this handle into @rec, or a gap record if the ring
+ * has lapped the cursor. Returns 0 or -EAGAIN when there is none yet.
+ */
+static int next_record(struct handle *h, struct lfce_game *game, struct lfce_record *rec)
+{
+	struct lfce_pub *pub = &game->engine.pub;
+	u64 head = lfce_publish_head(pub), oldest;
+	int ret;
+
+	if (h->cursor >= head)
+		return -EAGAIN;
+	ret = lfce_publish_read_record(pub, h->cursor, rec);
+	if (ret != -ENODATA) {
+		h->cursor += !ret;
+		return ret;
+	}
+	/* Lapped: say how much was lost, resume half a ring behind the head. */
+	oldest = head - min_t(u64, head, pub->nr_records / 2);
+	memset(rec, 0, sizeof(*rec));
+	rec->kind = LFCE_REC_GAP;
+	rec->number = h->cursor;
+	rec->op.nonce = oldest - h->cursor;
+	h->cursor = oldest;
+	return 0;
+}
+
+static ssize_t read_records(struct handle *h, struct lfce_game *game,
+			    char __user *buf, size_t n)
+{
+	struct lfce_record rec;
+	size_t done = 0;
+
+	while (done < n && !next_record(h, game, &rec)) {
+		if (copy_to_user(buf + done * sizeof(rec), &rec, sizeof(rec)))
+			return done ? done * sizeof(rec) : -EFAULT;
+		done++;
+	}
+	return done * sizeof(rec);
+}
+
+static ssize_t lfce_read(struct file *file, char __user *buf, size_t count, loff_t *ppos)
+{
+	struct handle *h = to_handle(file);
+	struct lfce_game *game = attached(h);
+	ssize_t ret;
+
+	if (!game)
+		return -ENOTCONN;
+	if (count < sizeof(struct lfce_record))
+		return -EINVAL;
+	for (;;) {
+		mutex_lock(&h->lock);
+		ret = read_records(h, game, buf, count / sizeof(struct lfce_record));
+		mutex_unlock(&h->lock);
+		if (ret || READ_ONCE(game->closed))
+			return ret;	/* records, an error, or end of file */
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		if (wait_event_interruptible(game->wq, readable(h, game)))
+			return -ERESTARTSYS;
+	}
+}
+
+static __poll_t lfce_poll(struct file *file, struct poll_table_struct *wait)
+{
+	struct handle *h = to_handle(file);
+	struct lfce_game *game = attached(h);
+	__poll_t mask = 0;
+
+	if (!game)
+		return EPOLLERR;
+	poll_wait(file, &game->wq, wait);
+	if (lfce_publish_head(&game->engine.pub) > READ_ONCE(h->cursor))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (READ_ONCE(game->closed))
+		mask |= EPOLLHUP;
+	return mask;
+}
+
 /*
  * A mapping pins the module (rmmod is refused while one exists) but not the
  * game: the pages it maps hold their own references, so it stays valid after
@@ -534,6 +623,8 @@ static const struct file_operations lfce_fops = {
 	.unlocked_ioctl	= lfce_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.mmap		= lfce_mmap,
+	.read		= lfce_read,
+	.poll		= lfce_poll,
 	.llseek		= noop_llseek,
 };
 

@@ -120,6 +120,41 @@ void lfce_publish_records(struct lfce_pub *pub, const struct lfce_record *rec,
 	}
 }
 
+/*
+ * Copy record @n out of the journal ring (in-kernel readers: read(2)).
+ * Returns 0, -EAGAIN if it is not published yet, -ENODATA if a committer
+ * has overwritten it (the reader fell more than nr_records behind).
+ */
+int lfce_publish_read_record(struct lfce_pub *pub, u64 n, struct lfce_record *out)
+{
+	const struct lfce_record *e = entry(pub, n);
+	u32 seq = 2 * (u32)n + 2;
+	const u64 *src = (const u64 *)e;
+	u64 *dst = (u64 *)out;
+	size_t i;
+
+	/* Pairs with smp_store_release(journal_head) in publish_journal(). */
+	if (n >= smp_load_acquire(&pub->region->journal_head))
+		return -EAGAIN;
+	/* Pairs with smp_store_release(seq) in lfce_publish_records(). */
+	if (smp_load_acquire(&e->seq) != seq)
+		return -ENODATA;
+	for (i = 0; i < sizeof(*out) / 8; i++)
+		dst[i] = READ_ONCE(src[i]);
+	/* Order the copy before the re-check; pairs with the smp_wmb() there. */
+	smp_rmb();
+	if (READ_ONCE(e->seq) != seq || out->number != n)
+		return -ENODATA;
+	return 0;
+}
+
+/* Records [0, head) are complete. */
+u64 lfce_publish_head(const struct lfce_pub *pub)
+{
+	/* Pairs with smp_store_release(journal_head) in publish_journal(). */
+	return smp_load_acquire(&pub->region->journal_head);
+}
+
 /* Declare complete every record of @root; their writers are mid-window. */
 static void publish_journal(struct lfce_pub *pub, const struct lfce_node *root)
 {

@@ -36,6 +36,8 @@ void lfce_publish_start(struct lfce_pub *pub, const struct lfce_node __rcu **cur
 bool lfce_publish_room(const struct lfce_pub *pub, u64 records_end);
 void lfce_publish_records(struct lfce_pub *pub, const struct lfce_record *rec,
 			  unsigned int n);
+int lfce_publish_read_record(struct lfce_pub *pub, u64 n, struct lfce_record *out);
+u64 lfce_publish_head(const struct lfce_pub *pub);
 void lfce_publish(struct lfce_pub *pub, const struct lfce_node __rcu **cur, u64 version);
 
 #endif /* _LFCE_PUBLISH_H */

@@ -343,7 +343,7 @@ struct lfce_op {
  */
 enum lfce_record_kind {
 	LFCE_REC_OP,			/* an operation */
-	LFCE_REC_GAP,			/* the reader lost records */
+	LFCE_REC_GAP,			/* read(2): records were lost, see there */
 };
 
 struct lfce_record {
@@ -471,6 +471,16 @@ struct lfce_slot {
  * balance, bet or bank remains, unless LFCE_CLOSE_FORCE: then every seat is
  * settled (bets back, balance out) and the bank emptied in one last commit,
  * which journals every balance. Handles still attached get ENODEV.
+ *
+ * read(2): journal records, from the handle's cursor (record 0 at attach),
+ * whole struct lfce_record at a time (EINVAL for a smaller buffer). It
+ * blocks until a record is published, or returns EAGAIN on a nonblocking
+ * handle, and 0 (end of file) once the game is closed and read to its end.
+ * A reader that fell more than journal_records behind gets one record of
+ * kind LFCE_REC_GAP, whose number is the first record lost and whose
+ * op.nonce is how many were lost, then carries on with the oldest record
+ * still in the ring. poll(2) reports EPOLLIN while a record is unread, and
+ * EPOLLHUP once the game is closed.
  *
  * mmap: map [0, region_size) of the attached game read-only (see "The
  * mapping"). PROT_WRITE is refused with EPERM, and mprotect() cannot add it.

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Description: every ioctl against bad input. For each: size 0, one byte
+ * short of the first published size, larger with a non-zero tail, over
+ * PAGE_SIZE, UINT32_MAX, a NULL and an unmapped argument; larger with a zero
+ * tail accepted; then each call's own bad fields (enums, amounts, flags,
+ * pointers, counts, fd mode, seat). Every refusal must have the exact errno
+ * and leave the game's snapshot byte for byte as it was.
+ */
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "liblfce.h"
+
+#define PAGE	4096
+
+static int owner, player, ro;
+static uint64_t game_id;
+static struct lfce_snapshot baseline, now;
+static unsigned char *page;	/* two pages, the second unmapped */
+static uint64_t ids[4];
+static struct lfce_op bet_op;
+
+static const struct lfce_config config = {
+	.min_bet = 1, .max_bet = 1000, .odds_max = 3, .field12_pays = 2,
+	.dice_mode = LFCE_DICE_HOST, .reveal_timeout_ns = 1000000000,
+	.max_seats = 4,
+};
+
+/* A valid argument struct for each ioctl, and the handle to send it on. */
+struct ioc {
+	const char *name;
+	unsigned long cmd;
+	uint32_t ver0;
+	uint32_t size;
+	void (*fill)(void *arg);
+	int *fd;
+};
+
+static void fill_version(void *arg)
+{
+	(void)arg;
+}
+
+static void fill_create(void *arg)
+{
+	((struct lfce_create *)arg)->config = config;
+}
+
+static void fill_attach(void *arg)
+{
+	((struct lfce_attach *)arg)->game_id = game_id;
+}
+
+static void fill_join(void *arg)
+{
+	((struct lfce_join *)arg)->seat = LFCE_SEAT_ANY;
+	((struct lfce_join *)arg)->nonce = 100;
+}
+
+static void fill_submit(void *arg)
+{
+	((struct lfce_submit *)arg)->count = 1;
+	((struct lfce_submit *)arg)->ops = (uintptr_t)&bet_op;
+}
+
+static void fill_get(void *arg)
+{
+	((struct lfce_get *)arg)->snap_size = sizeof(now);
+	((struct lfce_get *)arg)->snap = (uintptr_t)&now;
+}
+
+static void fill_list(void *arg)
+{
+	((struct lfce_list *)arg)->count = 4;
+	((struct lfce_list *)arg)->ids = (uintptr_t)ids;
+}
+
+static void fill_close(void *arg)
+{
+	((struct lfce_close *)arg)->game_id = game_id;
+}
+
+#define IOC(n, c, v, s, f, d) { n, c, v, sizeof(s), f, d }
+
+static struct ioc iocs[] = {
+	IOC("VERSION", LFCE_IOC_VERSION, LFCE_VERSION_SIZE_VER0, struct lfce_version,
+	    fill_version, &ro),
+	IOC("CREATE", LFCE_IOC_CREATE, LFCE_CREATE_SIZE_VER0, struct lfce_create,
+	    fill_create, &owner),
+	IOC("ATTACH", LFCE_IOC_ATTACH, LFCE_ATTACH_SIZE_VER0, struct lfce_attach,
+	    fill_attach, &owner),
+	IOC("JOIN", LFCE_IOC_JOIN, LFCE_JOIN_SIZE_VER0, struct lfce_join, fill_join, &player),
+	IOC("SUBMIT", LFCE_IOC_SUBMIT, LFCE_SUBMIT_SIZE_VER0, struct lfce_submit,
+	    fill_submit, &player),
+	IOC("GET", LFCE_IOC_GET, LFCE_GET_SIZE_VER0, struct lfce_get, fill_get, &ro),
+	IOC("STATS", LFCE_IOC_STATS, LFCE_STATS_SIZE_VER0, struct lfce_stats, NULL, &ro),
+	IOC("LIST", LFCE_IOC_LIST, LFCE_LIST_SIZE_VER0, struct lfce_list, fill_list, &ro),
+	IOC("CLOSE", LFCE_IOC_CLOSE, LFCE_CLOSE_SIZE_VER0, struct lfce_close, fill_close,
+	    &owner),
+};
+
+/* Build @io's valid struct at @p with size field @size. */
+static void *build(const struct ioc *io, unsigned char *p, uint32_t size)
+{
+	memset(p, 0, io->size + 64);
+	if (io->fill)
+		io->fill(p);
+	memcpy(p, &size, sizeof(size));
+	return p;
+}
+
+static void unchanged(const char *what)
+{
+	int ret = lfce_get(ro, &now);
+
+	t_ok(!ret && !memcmp(&now, &baseline, sizeof(now)), "%s: snapshot unchanged", what);
+}
+
+/* The size rules of uapi "Argument structs", for one ioctl. */
+static void sizes(const struct ioc *io)
+{
+	char what[96];
+	unsigned char *p;
+
+	snprintf(what, sizeof(what), "%s size 0", io->name);
+	t_errno(ioctl(*io->fd, io->cmd, build(io, page, 0)), EINVAL, "%s", what);
+	snprintf(what, sizeof(what), "%s size VER0-1", io->name);
+	t_errno(ioctl(*io->fd, io->cmd, build(io, page, io->ver0 - 1)), EINVAL, "%s", what);
+	snprintf(what, sizeof(what), "%s larger, non-zero tail", io->name);
+	p = build(io, page, io->size + 8);
+	p[io->size + 3] = 1;
+	t_errno(ioctl(*io->fd, io->cmd, p), E2BIG, "%s", what);
+	snprintf(what, sizeof(what), "%s size PAGE_SIZE+1", io->name);
+	t_errno(ioctl(*io->fd, io->cmd, build(io, page, PAGE + 1)), E2BIG, "%s", what);
+	snprintf(what, sizeof(what), "%s size UINT32_MAX", io->name);
+	t_errno(ioctl(*io->fd, io->cmd, build(io, page, UINT32_MAX)), E2BIG, "%s", what);
+	snprintf(what, sizeof(what), "%s NULL argument", io->name);
+	t_errno(ioctl(*io->fd, io->cmd, NULL), EFAULT, "%s", what);
+	snprintf(what, sizeof(what), "%s unmapped argument", io->name);
+	t_errno(ioctl(*io->fd, io->cmd, page + PAGE), EFAULT, "%s", what);
+	unchanged(io->name);
+}
+
+/* A larger struct with a zero tail is a newer caller: accepted. */
+static void zero_tail(const struct ioc *io)
+{
+	int ret = ioctl(*io->fd, io->cmd, build(io, page, io->size + 32));
+
+	t_ok(!ret, "%s larger with a zero tail accepted (%s)", io->name,
+	     ret ? strerror(errno) : "ok");
+}
+
+static int submit_one(int fd, struct lfce_op *op, uint32_t count)
+{
+	struct lfce_submit s = { .size = sizeof(s), .count = count, .ops = (uintptr_t)op };
+
+	return ioctl(fd, LFCE_IOC_SUBMIT, &s);
+}
+
+/* Each call's own fields. */
+static void fields(void)
+{
+	struct lfce_create c = { .size = sizeof(c), .config = config, .flags = 1 };
+	struct lfce_close cl = { .size = sizeof(cl), .game_id = game_id, .flags = 2 };
+	struct lfce_get g = { .size = sizeof(g), .snap_size = 8, .snap = (uintptr_t)&now };
+	struct lfce_join j = { .size = sizeof(j), .seat = 7, .nonce = 1 };
+	struct lfce_attach a = { .size = sizeof(a), .game_id = 1ULL << 40 };
+	struct lfce_op op = bet_op, many[64];
+	int fresh = lfce_open(O_RDWR);
+
+	t_errno(ioctl(fresh, LFCE_IOC_CREATE, &c), EINVAL, "CREATE flags set");
+	c.flags = 0;
+	c.config.field12_pays = 4;
+	t_errno(ioctl(fresh, LFCE_IOC_CREATE, &c), EINVAL, "CREATE bad config");
+	t_errno(ioctl(fresh, LFCE_IOC_ATTACH, &a), ENOENT, "ATTACH no such game");
+	t_errno(ioctl(fresh, LFCE_IOC_JOIN, &j), ENOTCONN, "JOIN unattached");
+	t_errno(submit_one(fresh, &op, 1), ENOTCONN, "SUBMIT unattached");
+	t_errno(ioctl(owner, LFCE_IOC_CLOSE, &cl), EINVAL, "CLOSE unknown flag");
+	t_errno(ioctl(ro, LFCE_IOC_GET, &g), EINVAL, "GET snap_size too small");
+	g.snap_size = sizeof(now);
+	g.snap = (uintptr_t)(page + PAGE);
+	t_errno(ioctl(ro, LFCE_IOC_GET, &g), EFAULT, "GET unmapped snapshot buffer");
+	t_errno(ioctl(ro, LFCE_IOC_JOIN, &j), EBADF, "JOIN on an O_RDONLY handle");
+	t_errno(submit_one(ro, &op, 1), EBADF, "SUBMIT on an O_RDONLY handle");
+	t_errno(ioctl(ro, LFCE_IOC_CLOSE, &cl), EBADF, "CLOSE on an O_RDONLY handle");
+	j.seat = 200;
+	t_errno(ioctl(lfce_attach(fresh, game_id) ? -1 : fresh, LFCE_IOC_JOIN, &j), EINVAL,
+		"JOIN seat out of range");
+	t_errno(submit_one(player, &op, 0), EINVAL, "SUBMIT count 0");
+	t_errno(submit_one(player, many, 64), EMSGSIZE, "SUBMIT count over the batch limit");
+	t_errno(submit_one(player, NULL, 1), EFAULT, "SUBMIT NULL ops");
+	op.type = 999;
+	t_errno(submit_one(player, &op, 1), EINVAL, "SUBMIT bad op type");
+	op = bet_op;
+	op.u.bet.kind = LFCE_BET_NR;
+	t_errno(submit_one(player, &op, 1), EINVAL, "SUBMIT bad bet kind");
+	op = bet_op;
+	op.u.bet.amount = LFCE_AMOUNT_MAX + 1;
+	t_errno(submit_one(player, &op, 1), EINVAL, "SUBMIT amount out of range");
+	op = bet_op;
+	op.u.bet.amount = 0;
+	t_errno(submit_one(player, &op, 1), EINVAL, "SUBMIT zero amount");
+	op = bet_op;
+	op.seat = 1;
+	t_errno(submit_one(player, &op, 1), EPERM, "SUBMIT a foreign seat");
+	op = bet_op;
+	op.flags = 1;
+	t_errno(submit_one(player, &op, 1), EINVAL, "SUBMIT op flags set");
+	op = bet_op;
+	op.type = LFCE_OP_JOIN;
+	t_errno(submit_one(player, &op, 1), EINVAL, "SUBMIT a JOIN");
+	op = bet_op;
+	op.nonce = 1;
+	t_errno(submit_one(player, &op, 1), EALREADY, "SUBMIT a used nonce");
+	op = bet_op;
+	op.expected_version = 1;
+	t_errno(submit_one(player, &op, 1), ESTALE, "SUBMIT a stale expected_version");
+	close(fresh);
+	unchanged("field checks");
+}
+
+int main(void)
+{
+	struct lfce_op op = { .type = LFCE_OP_DEPOSIT, .seat = 0 };
+	size_t i;
+
+	owner = lfce_open(O_RDWR);
+	if (owner < 0)
+		t_skip("no /dev/lfce");
+	page = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED || munmap(page + PAGE, PAGE))
+		t_skip("no memory");
+	player = lfce_open(O_RDWR);
+	ro = lfce_open(O_RDONLY);
+	op.u.amount.value = 500;
+	if (lfce_create(owner, &config, &game_id) || lfce_attach(player, game_id) ||
+	    lfce_attach(ro, game_id) || lfce_join(player, 0, 1, NULL, NULL, NULL) ||
+	    lfce_submit(owner, &op, 1, NULL))
+		t_skip("cannot set up a game");
+	bet_op = (struct lfce_op){ .type = LFCE_OP_BET, .seat = 0, .nonce = 10 };
+	bet_op.u.bet.kind = LFCE_BET_FIELD;
+	bet_op.u.bet.amount = 5;
+	t_ok(!lfce_get(ro, &baseline), "baseline snapshot, version %llu",
+	     (unsigned long long)baseline.table.version);
+
+	for (i = 0; i < sizeof(iocs) / sizeof(iocs[0]); i++)
+		sizes(&iocs[i]);
+	fields();
+	/* Zero tails last: they succeed, and some change the state. */
+	zero_tail(&iocs[0]);	/* VERSION */
+	zero_tail(&iocs[5]);	/* GET */
+	zero_tail(&iocs[6]);	/* STATS */
+	zero_tail(&iocs[7]);	/* LIST */
+	zero_tail(&iocs[4]);	/* SUBMIT: the bet goes through */
+	t_ok(!lfce_get(ro, &now) && now.table.version == baseline.table.version + 1 &&
+	     now.seat[0].bets[LFCE_BET_FIELD] == 5, "the zero-tail SUBMIT committed");
+	close(ro);
+	close(player);
+	close(owner);
+	return t_done();
+}
