@@ -258,6 +258,7 @@ int main(void)
 	zero_tail(&iocs[4]);	/* SUBMIT: the bet goes through */
 	t_ok(!lfce_get(ro, &now) && now.table.version == baseline.table.version + 1 &&
 	     now.seat[0].bets[LFCE_BET_FIELD] == 5, "the zero-tail SUBMIT committed");
+	t_ok(!lfce_close_game(owner, game_id, LFCE_CLOSE_FORCE), "close the game");
 	close(ro);
 	close(player);
 	close(owner);

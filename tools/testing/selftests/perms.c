@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Description: who may do what, across uids. A player (uid 1000) cannot do
+ * owner operations or close the game; another uid cannot take its seat; one
+ * uid holds one seat (distinct uids); a second handle of the same uid cannot
+ * take a seat another handle holds (EBUSY) but can after that handle closes,
+ * and the seat keeps its balance. Every refusal leaves the game unchanged.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "liblfce.h"
+
+static uint64_t game_id;
+static int ctl;
+static struct lfce_snapshot before, now;
+
+/* Run @fn as @uid in a child with its own attached handle; its -errno. */
+static int as_uid(uid_t uid, int (*fn)(int fd), int hold_fd)
+{
+	int status, fd;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
+			_exit(200);
+		if (hold_fd >= 0)
+			close(hold_fd);
+		fd = lfce_open(O_RDWR);
+		if (fd < 0 || lfce_attach(fd, game_id))
+			_exit(201);
+		_exit(-fn(fd));
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1000;
+	return -WEXITSTATUS(status);
+}
+
+static int deposit(int fd)
+{
+	struct lfce_op op = { .type = LFCE_OP_DEPOSIT, .seat = 0 };
+
+	op.u.amount.value = 10;
+	return lfce_submit(fd, &op, 1, NULL);
+}
+
+static int close_game(int fd)
+{
+	return lfce_close_game(fd, game_id, LFCE_CLOSE_FORCE);
+}
+
+static int roll(int fd)
+{
+	struct lfce_op op = { .type = LFCE_OP_ROLL, .seat = LFCE_SEAT_BANK };
+
+	return lfce_submit(fd, &op, 1, NULL);
+}
+
+/* Each child is a new process: a later pid is a later, fresh nonce. */
+static int join_seat0(int fd)
+{
+	return lfce_join(fd, 0, 1000 + getpid(), NULL, NULL, NULL);
+}
+
+static int join_seat2(int fd)
+{
+	return lfce_join(fd, 2, 1, NULL, NULL, NULL);
+}
+
+static int join_any(int fd)
+{
+	uint32_t seat = 99;
+	int ret = lfce_join(fd, LFCE_SEAT_ANY, 1000 + getpid(), NULL, &seat, NULL);
+
+	return ret ? ret : -(int)seat;	/* report the seat as a "code" */
+}
+
+/* Child: join seat 0 as uid 1000, say so on @ready, hold it until @go closes. */
+static int write_end_of_go;
+
+static void __attribute__((noreturn)) hold_seat0(int ready, int go)
+{
+	char c;
+	int fd;
+
+	close(write_end_of_go);
+	if (setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000))
+		_exit(1);
+	fd = lfce_open(O_RDWR);
+	c = fd >= 0 && !lfce_attach(fd, game_id) && !join_seat0(fd) ? 'y' : 'n';
+	if (write(ready, &c, 1) != 1)
+		_exit(2);
+	while (read(go, &c, 1) > 0)
+		;
+	_exit(0);
+}
+
+static void unchanged(const char *what)
+{
+	t_ok(!lfce_get(ctl, &now) && !memcmp(&now, &before, sizeof(now)),
+	     "%s: nothing changed", what);
+}
+
+int main(void)
+{
+	const struct lfce_config cfg = {
+		.min_bet = 1, .max_bet = 100, .odds_max = 1, .field12_pays = 2,
+		.dice_mode = LFCE_DICE_HOST, .flags = LFCE_CFG_DISTINCT_UIDS,
+		.reveal_timeout_ns = 1, .max_seats = 4,
+	};
+	struct lfce_op dep = { .type = LFCE_OP_DEPOSIT, .seat = 0 };
+	int holder, go[2], ready[2], ret;
+	char c = 0;
+
+	ctl = lfce_open(O_RDWR);
+	if (ctl < 0)
+		t_skip("no /dev/lfce");
+	if (lfce_create(ctl, &cfg, &game_id))
+		t_skip("cannot create a game");
+	ret = as_uid(1000, join_seat0, -1);
+	t_ok(ret == 0, "uid 1000 joins seat 0 (%d)", ret);
+	dep.u.amount.value = 77;
+	t_ok(!lfce_submit(ctl, &dep, 1, NULL), "the owner (root) deposits 77 to seat 0");
+	lfce_get(ctl, &before);
+
+	t_ok(as_uid(1000, deposit, -1) == -EPERM, "a player cannot deposit");
+	t_ok(as_uid(1000, roll, -1) == -EPERM, "a player cannot roll host dice");
+	t_ok(as_uid(1000, close_game, -1) == -EPERM, "a player cannot close the game");
+	t_ok(as_uid(1001, join_seat0, -1) == -EPERM, "uid 1001 cannot take uid 1000's seat");
+	t_ok(as_uid(1000, join_seat2, -1) == -EPERM, "uid 1000 cannot take a second seat");
+	unchanged("refusals");
+
+	/* A handle of uid 1000 holds seat 0; a second one of the same uid waits. */
+	if (pipe(go) || pipe(ready))
+		t_skip("no pipe");
+	write_end_of_go = go[1];
+	holder = fork();
+	if (holder == 0)
+		hold_seat0(ready[1], go[0]);
+	close(ready[1]);
+	close(go[0]);
+	t_ok(read(ready[0], &c, 1) == 1 && c == 'y', "a uid 1000 handle holds seat 0");
+	t_ok(as_uid(1000, join_seat0, go[1]) == -EBUSY, "a second handle of the same uid: EBUSY");
+	close(go[1]);
+	waitpid(holder, NULL, 0);
+	ret = as_uid(1000, join_any, -1);
+	t_ok(ret == 0, "after the holder closed, uid 1000 re-joins its own seat (seat %d)", -ret);
+	lfce_get(ctl, &now);
+	t_ok(now.seat[0].balance == 77 && now.seat[0].uid == 1000,
+	     "the seat kept its uid and balance");
+	t_ok(!lfce_close_game(ctl, game_id, LFCE_CLOSE_FORCE), "the owner closes the game");
+	close(ctl);
+	return t_done();
+}
