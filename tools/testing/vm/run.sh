@@ -55,8 +55,10 @@ make -s -C "$kdir" M="$out/src" modules >"$out/build.log" 2>&1 || {
 	exit 1
 }
 
-# 2. Init and the test programs.
+# 2. Init and the test programs, and the ones that carry the engine itself
+#    (built by the userspace Makefile's static "vm" flavour).
 make -s -C "$top/tools/testing/selftests" O="$top/build/selftests" >&2
+make -s -C "$top/tools/testing/userspace" vm >&2
 
 # 3. The initramfs: init, busybox for demo and debugging, modules, tests.
 root=$out/root
@@ -68,7 +70,12 @@ for cmd in sh ls cat grep echo dmesg; do
 done
 cp "$out/src/module/lfce.ko" "$root/modules/"
 [ ! -f "$out/src/kunit/lfce_kunit.ko" ] || cp "$out/src/kunit/lfce_kunit.ko" "$root/modules/"
-[ "$mode" != all ] || cp "$top/build/selftests/tests/"* "$root/tests/"
+if [ "$mode" = all ]; then
+	cp "$top/build/selftests/tests/"* "$root/tests/"
+	for t in "$top"/tools/testing/userspace/vmtests/*.c; do
+		cp "$top/build/userspace/vm/$(basename "$t" .c)" "$root/tests/"
+	done
+fi
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$out/initramfs.cpio"
 
 # 4. Boot. ttyS0 is the console, ttyS1 the results, ttyS2 the success mark.
