@@ -25,6 +25,7 @@
 
 #include "commit.h"
 #include "rules.h"
+#include "trace.h"
 
 int lfce_engine_init(struct lfce_engine *e, const struct lfce_config *cfg,
 		     const struct lfce_params *p)
@@ -186,7 +187,11 @@ int lfce_commit(struct lfce_engine *e, struct lfce_writer *w,
 		start = ktime_get_ns();
 
 	for (try = 0; ; try++) {
+		long waits = atomic_long_read(&e->pool.backpressure);
+
 		ret = lfce_pool_fill(&e->pool, &w->stash, w->nonblock);
+		if (atomic_long_read(&e->pool.backpressure) != waits)
+			trace_lfce_backpressure(e->pub.region->game_id, !ret);
 		if (ret)
 			return ret;
 		rcu_read_lock();
@@ -200,6 +205,7 @@ int lfce_commit(struct lfce_engine *e, struct lfce_writer *w,
 			return ret;
 		}
 		atomic64_inc(&e->metrics.cas_failure);
+		trace_lfce_cas_retry(e->pub.region->game_id, try);
 		if (try == e->retry_budget) {
 			atomic64_inc(&e->metrics.exhausted);
 			return -EAGAIN;
@@ -212,6 +218,7 @@ int lfce_commit(struct lfce_engine *e, struct lfce_writer *w,
 	lfce_txn_retire(&txn);
 	lfce_publish(&e->pub, &e->cur, *version);
 	account(e, w, try, start);
+	trace_lfce_commit(e->pub.region->game_id, *version, n, try);
 	return 0;
 }
 

@@ -10,7 +10,9 @@
  * (in lfce_engine_uninit) waits for lookups still looking at the game.
  */
 #include <linux/atomic.h>
+#include <linux/debugfs.h>
 #include <linux/ktime.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
 
@@ -21,6 +23,41 @@ struct lfce_game_limits lfce_game_limits;
 
 static DEFINE_XARRAY_ALLOC1(games);
 static atomic_t nr_games = ATOMIC_INIT(0);
+static struct dentry *debugfs_root;		/* /sys/kernel/debug/lfce */
+
+/* /sys/kernel/debug/lfce/<id>/stats: the game's counters, one per line. */
+static int stats_show(struct seq_file *m, void *unused)
+{
+	struct lfce_game *game = m->private;
+	struct lfce_metrics *mt = &game->engine.metrics;
+	unsigned int i;
+
+	seq_printf(m, "commits %llu\n", lfce_engine_commits(&game->engine));
+	seq_printf(m, "cas_failures %lld\n", atomic64_read(&mt->cas_failure));
+	seq_printf(m, "refused %lld\n", atomic64_read(&mt->refused));
+	seq_printf(m, "exhausted %lld\n", atomic64_read(&mt->exhausted));
+	seq_printf(m, "backpressure %ld\n", atomic_long_read(&game->engine.pool.backpressure));
+	seq_printf(m, "nodes %u\n", READ_ONCE(game->engine.pool.nodes));
+	seq_puts(m, "retries");
+	for (i = 0; i < LFCE_RETRY_BUCKETS; i++)
+		seq_printf(m, " %lld", atomic64_read(&mt->retries[i]));
+	seq_puts(m, "\nlatency_log2_ns");
+	for (i = 0; i < LFCE_LATENCY_BUCKETS; i++)
+		seq_printf(m, " %lld", atomic64_read(&mt->latency[i]));
+	seq_puts(m, "\n");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(stats);
+
+/* Debugging aid only: a failure here does not fail the game. */
+static void debugfs_add(struct lfce_game *game)
+{
+	char name[24];
+
+	snprintf(name, sizeof(name), "%llu", game->id);
+	game->debugfs = debugfs_create_dir(name, debugfs_root);
+	debugfs_create_file("stats", 0444, game->debugfs, game, &stats_fops);
+}
 
 /* Called by the publisher, preemption disabled: wake journal readers. */
 static void notify(struct lfce_pub *pub)
@@ -35,6 +72,7 @@ static void release(struct kref *ref)
 {
 	struct lfce_game *game = container_of(ref, struct lfce_game, ref);
 
+	debugfs_remove_recursive(game->debugfs);
 	lfce_engine_uninit(&game->engine);
 	kfree(game);
 }
@@ -89,6 +127,7 @@ struct lfce_game *lfce_game_create(const struct lfce_config *cfg, kuid_t owner)
 	game->owner = owner;
 	init_waitqueue_head(&game->wq);
 	game->engine.pub.notify = notify;
+	debugfs_add(game);
 	kref_init(&game->ref);		/* the xarray's */
 	kref_get(&game->ref);		/* the caller's */
 	xa_store(&games, id, game, GFP_KERNEL);	/* into the reserved slot */
@@ -207,6 +246,7 @@ void lfce_game_unclaim(struct lfce_game *game, u32 seat, void *holder)
 
 int lfce_game_init(void)
 {
+	debugfs_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	return 0;
 }
 
@@ -222,4 +262,5 @@ void lfce_game_uninit(void)
 		lfce_game_put(game);
 	}
 	xa_destroy(&games);
+	debugfs_remove_recursive(debugfs_root);
 }

@@ -22,6 +22,7 @@ struct lfce_game {
 	/* Which handle holds each seat: set by cmpxchg, not consensus state. */
 	void *claim[LFCE_MAX_SEATS];
 	wait_queue_head_t wq;		/* woken when the journal grows */
+	struct dentry *debugfs;		/* lfce/<id>/ */
 };
 
 /* Limits, set from module parameters before lfce_game_init(). */
