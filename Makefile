@@ -17,6 +17,7 @@
 #   make style         checkpatch.pl over the kernel sources
 #   make install       install lfce.ko for KDIR's kernel and run depmod (root)
 #   make dkms-install  register, build and install with DKMS (root)
+#   make lib           liblfce: build/lib/liblfce.a and liblfce.so.0
 #   make deps          install the Debian packages all of the above need
 #   make clean
 
@@ -44,6 +45,9 @@ debug: deps
 
 deps:
 	@$(TESTING)/deps.sh
+
+lib:
+	$(MAKE) -C $(TOP)/tools/lib
 
 check: deps
 	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
@@ -105,4 +109,4 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	rm -rf $(TOP)/build
 
-.PHONY: all module debug deps check check-host check-userspace bench check-vm kunit demo style install dkms-install clean
+.PHONY: all module debug lib deps check check-host check-userspace bench check-vm kunit demo style install dkms-install clean

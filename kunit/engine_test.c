@@ -378,7 +378,7 @@ static void engine_concurrent_commits(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, lt_replay_matches(test, st->g, &p));
 	KUNIT_EXPECT_GT(test, atomic_long_read(&st->reads), 0);
 	kunit_info(test, "%d commits, %ld reads, %lld CAS failures", atomic_read(&st->commits),
-		   atomic_long_read(&st->reads), atomic64_read(&st->g->e.metrics.cas_failure));
+		   atomic_long_read(&st->reads), atomic64_read(&st->g->e.metrics->cas_failure));
 	lt_game_free(st->g);
 }
 

@@ -21,6 +21,7 @@
 #include <linux/preempt.h>
 #include <linux/processor.h>
 #include <linux/sched.h>
+#include <linux/stddef.h>
 #include <linux/string.h>
 
 #include "commit.h"
@@ -38,7 +39,6 @@ int lfce_engine_init(struct lfce_engine *e, const struct lfce_config *cfg,
 		return ret;
 	if (!p->batch_max || p->batch_max > p->records)
 		return -EINVAL;
-	memset(&e->metrics, 0, sizeof(e->metrics));
 	e->retry_budget = p->retry_budget;
 	e->batch_max = p->batch_max;
 	ret = lfce_pool_init(&e->pool, p->pool_cap);
@@ -47,6 +47,10 @@ int lfce_engine_init(struct lfce_engine *e, const struct lfce_config *cfg,
 	ret = lfce_publish_init(&e->pub, p->game_id, p->slots, p->records);
 	if (ret)
 		goto err_pool;
+	BUILD_BUG_ON(sizeof(struct lfce_metrics) != sizeof(struct lfce_counters));
+	BUILD_BUG_ON(offsetof(struct lfce_metrics, latency) !=
+		     offsetof(struct lfce_counters, latency_ns_log2));
+	e->metrics = (struct lfce_metrics *)&e->pub.region->counters;	/* zeroed */
 	root = lfce_snapshot_create(&e->pool, cfg);
 	if (!root) {
 		ret = -ENOMEM;
@@ -156,11 +160,11 @@ static void account(struct lfce_engine *e, struct lfce_writer *w,
 {
 	unsigned int b = tries ? min(ilog2(tries) + 1, LFCE_RETRY_BUCKETS - 1) : 0;
 
-	atomic64_inc(&e->metrics.retries[b]);
+	atomic64_inc(&e->metrics->retries[b]);
 	if (start) {
 		u64 ns = ktime_get_ns() - start;
 
-		atomic64_inc(&e->metrics.latency[ns ? min(ilog2(ns), LFCE_LATENCY_BUCKETS - 1) : 0]);
+		atomic64_inc(&e->metrics->latency[ns ? min(ilog2(ns), LFCE_LATENCY_BUCKETS - 1) : 0]);
 	}
 }
 
@@ -190,8 +194,10 @@ int lfce_commit(struct lfce_engine *e, struct lfce_writer *w,
 		long waits = atomic_long_read(&e->pool.backpressure);
 
 		ret = lfce_pool_fill(&e->pool, &w->stash, w->nonblock);
-		if (atomic_long_read(&e->pool.backpressure) != waits)
+		if (atomic_long_read(&e->pool.backpressure) != waits) {
+			atomic64_inc(&e->metrics->backpressure);
 			trace_lfce_backpressure(e->pub.region->game_id, !ret);
+		}
 		if (ret)
 			return ret;
 		rcu_read_lock();
@@ -201,13 +207,13 @@ int lfce_commit(struct lfce_engine *e, struct lfce_writer *w,
 			break;
 		rcu_read_unlock();
 		if (ret != -EAGAIN) {
-			atomic64_inc(&e->metrics.refused);
+			atomic64_inc(&e->metrics->refused);
 			return ret;
 		}
-		atomic64_inc(&e->metrics.cas_failure);
+		atomic64_inc(&e->metrics->cas_failure);
 		trace_lfce_cas_retry(e->pub.region->game_id, try);
 		if (try == e->retry_budget) {
-			atomic64_inc(&e->metrics.exhausted);
+			atomic64_inc(&e->metrics->exhausted);
 			return -EAGAIN;
 		}
 		backoff(w, try);
@@ -247,6 +253,6 @@ u64 lfce_engine_commits(struct lfce_engine *e)
 	unsigned int i;
 
 	for (i = 0; i < LFCE_RETRY_BUCKETS; i++)
-		sum += atomic64_read(&e->metrics.retries[i]);
+		sum += atomic64_read(&e->metrics->retries[i]);
 	return sum;
 }

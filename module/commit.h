@@ -18,12 +18,17 @@
 #define LFCE_RETRY_BUCKETS	8	/* 0, 1, 2-3, 4-7, ... 64+ retries */
 #define LFCE_LATENCY_BUCKETS	32	/* log2 of nanoseconds */
 
-/* Per-game counters. Each is a relaxed atomic; readers sum nothing. */
+/*
+ * Per-game counters, each a relaxed atomic. They live in the mapped header
+ * (struct lfce_counters, the same layout), so monitors read them with no
+ * system call.
+ */
 struct lfce_metrics {
 	atomic64_t retries[LFCE_RETRY_BUCKETS];	/* commits by retries needed */
 	atomic64_t cas_failure;
 	atomic64_t refused;			/* rules said no */
 	atomic64_t exhausted;			/* retry budget ran out */
+	atomic64_t backpressure;		/* waits or EAGAIN at the cap */
 	atomic64_t latency[LFCE_LATENCY_BUCKETS];	/* 1 in 16 commits, sampled */
 };
 
@@ -41,7 +46,7 @@ struct lfce_engine {
 	const struct lfce_node __rcu *cur ____cacheline_aligned_in_smp;
 	struct lfce_pool pool ____cacheline_aligned_in_smp;
 	struct lfce_pub pub;
-	struct lfce_metrics metrics ____cacheline_aligned_in_smp;
+	struct lfce_metrics *metrics;	/* in pub.region->counters */
 	u32 retry_budget;
 	u32 batch_max;
 };

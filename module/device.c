@@ -371,13 +371,13 @@ static long ioctl_stats(struct handle *h, void __user *uarg)
 	game = attached(h);
 	if (!game)
 		return -ENOTCONN;
-	m = &game->engine.metrics;
+	m = game->engine.metrics;
 	memset(&arg, 0, sizeof(arg));
 	arg.commits = lfce_engine_commits(&game->engine);
 	arg.cas_failures = atomic64_read(&m->cas_failure);
 	arg.refused = atomic64_read(&m->refused);
 	arg.exhausted = atomic64_read(&m->exhausted);
-	arg.backpressure = atomic_long_read(&game->engine.pool.backpressure);
+	arg.backpressure = atomic64_read(&m->backpressure);
 	for (i = 0; i < LFCE_RETRY_BUCKETS; i++)
 		arg.retries[i] = atomic64_read(&m->retries[i]);
 	for (i = 0; i < LFCE_LATENCY_BUCKETS; i++)

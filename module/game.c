@@ -29,14 +29,14 @@ static struct dentry *debugfs_root;		/* /sys/kernel/debug/lfce */
 static int stats_show(struct seq_file *m, void *unused)
 {
 	struct lfce_game *game = m->private;
-	struct lfce_metrics *mt = &game->engine.metrics;
+	struct lfce_metrics *mt = game->engine.metrics;
 	unsigned int i;
 
 	seq_printf(m, "commits %llu\n", lfce_engine_commits(&game->engine));
 	seq_printf(m, "cas_failures %lld\n", atomic64_read(&mt->cas_failure));
 	seq_printf(m, "refused %lld\n", atomic64_read(&mt->refused));
 	seq_printf(m, "exhausted %lld\n", atomic64_read(&mt->exhausted));
-	seq_printf(m, "backpressure %ld\n", atomic_long_read(&game->engine.pool.backpressure));
+	seq_printf(m, "backpressure %lld\n", atomic64_read(&mt->backpressure));
 	seq_printf(m, "nodes %u\n", READ_ONCE(game->engine.pool.nodes));
 	seq_puts(m, "retries");
 	for (i = 0; i < LFCE_RETRY_BUCKETS; i++)

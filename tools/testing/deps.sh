@@ -17,7 +17,7 @@ pkgs="
 	qemu-system-x86
 	clang libclang-rt-14-dev
 	liburcu-dev libxxhash-dev libssl-dev
-	python3
+	python3 groff-base
 "
 
 missing=

@@ -47,7 +47,20 @@ uapi_standalone() {
 	! grep -nE '__KERNEL__|\<(u8|u16|u32|u64|s32|s64)\>' "$top/uapi/linux/lfce.h"
 }
 
+# liblfce builds as a static and a versioned shared library, exports only
+# lfce_*, and every man page that is not a .so link is clean troff.
+liblfce() {
+	make -C "$top/tools/lib" O="$out/lib" || return 1
+	! nm -D --defined-only "$out/lib/liblfce.so.0" | grep ' T ' | grep -v ' lfce_[a-z_]*@@LIBLFCE_0.1$' &&
+	for page in "$top"/tools/lib/man/*.3; do
+		grep -q '^\.so ' "$page" && continue
+		groff -man -ww -z "$page" 2>&1 | grep . && return 1
+	done
+	return 0
+}
+
 check build-w1-sparse build_w1_sparse
+check liblfce liblfce
 check uapi-standalone uapi_standalone
 check checkpatch "$top/tools/testing/checkpatch.sh"
 ! grep -q '^not ok' "$results"

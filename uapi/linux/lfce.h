@@ -368,7 +368,8 @@ struct lfce_record {
  * in it, so readers never assume module parameters.
  *
  *   [0, 4096)           struct lfce_region; the publisher's words (gen,
- *                       pub_ver, journal_head) sit on their own cache line
+ *                       pub_ver, journal_head) sit on their own cache line,
+ *                       the counters (struct lfce_counters) on the next ones
  *   slots_offset        K = slots entries of slot_stride bytes, each a
  *                       struct lfce_slot
  *   journal_offset      J = journal_records entries of record_size bytes,
@@ -390,6 +391,20 @@ struct lfce_record {
  */
 #define LFCE_REGION_MAGIC	0x4543464cU	/* "LFCE" little-endian */
 
+/*
+ * The game's counters, live in the header: each is incremented with a
+ * relaxed atomic by the kernel; read them with relaxed 8-byte loads. They
+ * are statistics, not consensus state: not covered by the seq protocol.
+ */
+struct lfce_counters {
+	__u64 retries[8];		/* commits by retries: 0, 1, 2-3, ... 64+ */
+	__u64 cas_failures;
+	__u64 refused;			/* operations the rules refused */
+	__u64 exhausted;		/* retry budget ran out: EAGAIN */
+	__u64 backpressure;		/* waits or EAGAIN at the memory cap */
+	__u64 latency_ns_log2[32];	/* sampled commit latency, log2 buckets */
+};
+
 struct lfce_region {
 	__u32 magic;
 	__u32 abi_version;
@@ -408,6 +423,8 @@ struct lfce_region {
 	__u64 pub_ver;			/* version in that slot */
 	__u64 journal_head;		/* records [0, journal_head) are complete */
 	__u64 reserved2[5];
+	/* Written by committers; own cache lines. */
+	struct lfce_counters counters;
 };
 
 struct lfce_slot {

@@ -48,7 +48,9 @@ int main(void)
 	struct lfce_op op = { .type = LFCE_OP_DEPOSIT, .seat = LFCE_SEAT_BANK };
 	struct lfce_stats st;
 	char path[128], want[128];
+	const void *base;
 	uint64_t id, v;
+	size_t size;
 	int fd, i;
 
 	fd = lfce_open(O_RDWR);
@@ -77,6 +79,18 @@ int main(void)
 	t_ok(read_file(path, buf, sizeof(buf)) > 0 && strstr(buf, "commits 3\n"),
 	     "%s says commits 3", path);
 	t_ok(!lfce_stats(fd, &st) && st.commits == 3, "the stats ioctl agrees");
+	if (!lfce_map(fd, &base, &size)) {
+		const struct lfce_counters *c = &((const struct lfce_region *)base)->counters;
+		uint64_t commits = 0;
+
+		for (i = 0; i < 8; i++)
+			commits += __atomic_load_n(&c->retries[i], __ATOMIC_RELAXED);
+		t_ok(commits == 3, "the mapped counters agree (%llu commits)",
+		     (unsigned long long)commits);
+		lfce_unmap(base, size);
+	} else {
+		t_ok(0, "map the game for its counters");
+	}
 	lfce_close_game(fd, id, LFCE_CLOSE_FORCE);
 	close(fd);
 	t_ok(access(path, F_OK) != 0, "the debugfs directory goes with the game");

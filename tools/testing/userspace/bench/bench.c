@@ -298,11 +298,11 @@ static void bench_engine(struct results *r)
 	memset(wk, 0, sizeof(wk));
 	wk[0].e = wk[1].e = e;
 	wk[1].seat = 1;
-	fails0 = atomic64_read(&e->metrics.cas_failure);
+	fails0 = atomic64_read(&e->metrics->cas_failure);
 	commits0 = lfce_engine_commits(e);
 	t = run(wk, two_writers, 2);
 	r->w2g1 = (wk[0].ops + wk[1].ops) / t;
-	fails0 = atomic64_read(&e->metrics.cas_failure) - fails0;
+	fails0 = atomic64_read(&e->metrics->cas_failure) - fails0;
 	commits0 = lfce_engine_commits(e) - commits0;
 	r->cas2g1 = (double)commits0 / (commits0 + fails0);
 
