@@ -157,7 +157,7 @@ int lfce_unmap(const void *base, size_t size)
 /* The mapping first; the ioctl when writers lap the ring. */
 int lfce_snapshot(int fd, const void *base, struct lfce_snapshot *snap)
 {
-	if (base && !lfce_region_snapshot(base, snap))
+	if (base && !lfce_snapshot_read(base, snap))
 		return 0;
 	return lfce_get(fd, snap);
 }

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <linux/lfce.h>
 
 #ifdef __cplusplus
@@ -24,7 +25,7 @@ extern "C" {
 #define lfce_read_once(p)		__atomic_load_n((p), __ATOMIC_RELAXED)
 #define lfce_smp_rmb()			__atomic_thread_fence(__ATOMIC_ACQUIRE)
 
-/* Tries before lfce_region_snapshot() gives up with -EAGAIN. */
+/* Tries before lfce_snapshot_read() gives up with -EAGAIN. */
 #define LFCE_READ_TRIES		64
 
 /*
@@ -66,7 +67,7 @@ static inline void lfce__copy_words(void *dst, const void *src, size_t bytes)
 }
 
 /*
- * lfce_region_snapshot - copy the newest published snapshot
+ * lfce_snapshot_read - copy the newest published snapshot (the mmap read protocol)
  * @base: a region that passed lfce_region_check()
  * @out: private memory for the copy
  *
@@ -74,7 +75,7 @@ static inline void lfce__copy_words(void *dst, const void *src, size_t bytes)
  * during the copy. Returns 0, or -EAGAIN; callers then fall back to the
  * LFCE_IOC_GET ioctl. Use only the copy, never fields in place.
  */
-static inline int lfce_region_snapshot(const void *base, struct lfce_snapshot *out)
+static inline int lfce_snapshot_read(const void *base, struct lfce_snapshot *out)
 {
 	const struct lfce_region *r = (const struct lfce_region *)base;
 	const struct lfce_slot *slot;
@@ -99,7 +100,26 @@ static inline int lfce_region_snapshot(const void *base, struct lfce_snapshot *o
 }
 
 /*
- * lfce_region_record - copy journal record @n
+ * lfce_header_read - the cheap read: what is published, without a copy
+ * @base: a region that passed lfce_region_check()
+ * @version: out, the newest published snapshot version
+ * @records: out, the number of complete journal records
+ *
+ * Two acquire loads; enough to tell whether anything changed since the last
+ * lfce_snapshot_read() before paying for a copy.
+ */
+static inline void lfce_header_read(const void *base, uint64_t *version, uint64_t *records)
+{
+	const struct lfce_region *r = (const struct lfce_region *)base;
+
+	/* Pairs with the publisher's smp_store_release(pub_ver). */
+	*version = lfce_smp_load_acquire(&r->pub_ver);
+	/* Pairs with the publisher's smp_store_release(journal_head). */
+	*records = lfce_smp_load_acquire(&r->journal_head);
+}
+
+/*
+ * lfce_journal_record - copy journal record @n
  * @base: a region that passed lfce_region_check()
  * @n: record number
  * @out: private memory for the copy
@@ -108,7 +128,7 @@ static inline int lfce_region_snapshot(const void *base, struct lfce_snapshot *o
  * -ENODATA if it was overwritten because the reader fell more than
  * journal_records behind (the caller reports a gap).
  */
-static inline int lfce_region_record(const void *base, uint64_t n, struct lfce_record *out)
+static inline int lfce_journal_record(const void *base, uint64_t n, struct lfce_record *out)
 {
 	const struct lfce_region *r = (const struct lfce_region *)base;
 	const struct lfce_record *e;
@@ -148,6 +168,35 @@ int lfce_map(int fd, const void **base, size_t *size);
 int lfce_unmap(const void *base, size_t size);
 int lfce_snapshot(int fd, const void *base, struct lfce_snapshot *snap);
 const char *lfce_strerror(int err);
+
+/*
+ * lfce_journal_next - iterate over the journal in the mapping
+ * @base: a region that passed lfce_region_check()
+ * @cursor: in: the next record wanted; out: the one after what was returned
+ * @out: the record, or a LFCE_REC_GAP record (number: first lost, op.nonce:
+ *       how many) if the ring has moved past *@cursor
+ *
+ * Returns 0, or -EAGAIN when there is nothing new yet.
+ */
+static inline int lfce_journal_next(const void *base, uint64_t *cursor, struct lfce_record *out)
+{
+	const struct lfce_region *r = (const struct lfce_region *)base;
+	uint64_t head, oldest;
+	int ret = lfce_journal_record(base, *cursor, out);
+
+	if (ret != -ENODATA) {
+		*cursor += !ret;
+		return ret;
+	}
+	head = lfce_smp_load_acquire(&r->journal_head);
+	oldest = head - (head < r->journal_records / 2 ? head : r->journal_records / 2);
+	memset(out, 0, sizeof(*out));
+	out->kind = LFCE_REC_GAP;
+	out->number = *cursor;
+	out->op.nonce = oldest - *cursor;
+	*cursor = oldest;
+	return 0;
+}
 
 #ifdef __cplusplus
 }

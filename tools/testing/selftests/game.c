@@ -46,7 +46,7 @@ static int conserved(const struct lfce_snapshot *s)
 /* The mapping shows at least @version: read-your-writes. */
 static void mapped_at_least(const void *base, uint64_t version, const char *what)
 {
-	int ret = lfce_region_snapshot(base, &snap);
+	int ret = lfce_snapshot_read(base, &snap);
 
 	t_ok(!ret && snap.table.version >= version && conserved(&snap),
 	     "%s: mapping shows version %llu >= %llu, conserved", what,
@@ -65,7 +65,7 @@ static void check_journal(const void *base, uint64_t records)
 	int ok = 1;
 
 	for (n = 0; n < records && ok; n++) {
-		ok = !lfce_region_record(base, n, &r) && r.number == n &&
+		ok = !lfce_journal_record(base, n, &r) && r.number == n &&
 		     (r.version == version || r.version == version + 1);
 		version = r.version;
 	}

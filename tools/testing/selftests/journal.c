@@ -91,6 +91,20 @@ int main(void)
 	     "a gap record for %llu lost records, then the oldest kept",
 	     (unsigned long long)recs[0].op.nonce);
 
+	{
+		struct lfce_record rec;
+		uint64_t cursor = 0, version, records;
+		struct lfce_snapshot snap;
+
+		lfce_header_read(base, &version, &records);
+		t_ok(!lfce_get(owner, &snap) && version == snap.table.version &&
+		     records == snap.table.records, "lfce_header_read: version and records");
+		t_ok(!lfce_journal_next(base, &cursor, &rec) && rec.kind == LFCE_REC_GAP &&
+		     rec.number == 0 && cursor == rec.op.nonce &&
+		     !lfce_journal_next(base, &cursor, &rec) && rec.kind == LFCE_REC_OP &&
+		     rec.number == cursor - 1,
+		     "lfce_journal_next from 0: a gap, then the oldest kept record");
+	}
 	t_ok(!lfce_close_game(owner, id, LFCE_CLOSE_FORCE), "force-close the game");
 	while ((got = read(rd, recs, sizeof(recs))) > 0)
 		;

@@ -156,7 +156,7 @@ static void check_journal(struct fuzz *f)
 
 	lfce_engine_read(&f->e, &f->after, NULL);
 	for (n = 0; n < f->after.table.records; n++) {
-		check(!lfce_region_record(f->e.pub.region, n, &r), "record missing");
+		check(!lfce_journal_record(f->e.pub.region, n, &r), "record missing");
 		digest = lfce_rules_record_digest(&r, digest);
 		check(digest == r.digest, "digest chain broken");
 	}

@@ -144,7 +144,7 @@ static int st_reader(void *data)
 
 	/* At least one read, however fast the writers are. */
 	do {
-		if (!s || lfce_region_snapshot(base, s))
+		if (!s || lfce_snapshot_read(base, s))
 			continue;	/* lapped: a monitor would use the ioctl */
 		if (!lt_conserved(s) || s->table.total != st->total)
 			fail(st, "torn or unconserved snapshot", s->table.version, s->table.total);
@@ -172,7 +172,7 @@ static int st_follower(void *data)
 	int ret;
 
 	for (;;) {
-		ret = lfce_region_record(base, n, &r);
+		ret = lfce_journal_record(base, n, &r);
 		if (ret == -EAGAIN) {
 			if (last_round)
 				break;

@@ -57,13 +57,13 @@ static void *reader(void *arg)
 
 	(void)arg;
 	while (s && !__atomic_load_n(&stop, __ATOMIC_ACQUIRE)) {
-		if (lfce_region_snapshot(base, s))
+		if (lfce_snapshot_read(base, s))
 			continue;
 		if (!conserved(s) || s->table.version < last)
 			__atomic_add_fetch(&reader_failures, 1, __ATOMIC_RELAXED);
 		last = s->table.version;
 		if (s->table.records &&
-		    !lfce_region_record(base, s->table.records - 1, &r)) {
+		    !lfce_journal_record(base, s->table.records - 1, &r)) {
 			if (r.version != s->table.version || r.digest != s->table.digest)
 				__atomic_add_fetch(&reader_failures, 1, __ATOMIC_RELAXED);
 			__atomic_add_fetch(&reader_checks, 1, __ATOMIC_RELAXED);
