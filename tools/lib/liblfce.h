@@ -100,6 +100,26 @@ static inline int lfce_snapshot_read(const void *base, struct lfce_snapshot *out
 }
 
 /*
+ * lfce_tokens_conserved - does a copied snapshot keep token conservation?
+ * @s: a private copy (lfce_snapshot_read(), lfce_get())
+ *
+ * True if the balances, the bets and the bank sum to table.total, which
+ * every committed snapshot does.
+ */
+static inline int lfce_tokens_conserved(const struct lfce_snapshot *s)
+{
+	uint64_t sum = s->table.bank;
+	int i, k;
+
+	for (i = 0; i < LFCE_MAX_SEATS; i++) {
+		sum += s->seat[i].balance;
+		for (k = 0; k < LFCE_BET_NR; k++)
+			sum += s->seat[i].bets[k];
+	}
+	return sum == s->table.total;
+}
+
+/*
  * lfce_header_read - the cheap read: what is published, without a copy
  * @base: a region that passed lfce_region_check()
  * @version: out, the newest published snapshot version

@@ -30,25 +30,12 @@ static void default_config(struct lfce_config *c)
 	c->max_seats = LFCE_MAX_SEATS;
 }
 
-static int conserved(const struct lfce_snapshot *s)
-{
-	uint64_t sum = s->table.bank;
-	int i, k;
-
-	for (i = 0; i < LFCE_MAX_SEATS; i++) {
-		sum += s->seat[i].balance;
-		for (k = 0; k < LFCE_BET_NR; k++)
-			sum += s->seat[i].bets[k];
-	}
-	return sum == s->table.total;
-}
-
 /* The mapping shows at least @version: read-your-writes. */
 static void mapped_at_least(const void *base, uint64_t version, const char *what)
 {
 	int ret = lfce_snapshot_read(base, &snap);
 
-	t_ok(!ret && snap.table.version >= version && conserved(&snap),
+	t_ok(!ret && snap.table.version >= version && lfce_tokens_conserved(&snap),
 	     "%s: mapping shows version %llu >= %llu, conserved", what,
 	     (unsigned long long)snap.table.version, (unsigned long long)version);
 }

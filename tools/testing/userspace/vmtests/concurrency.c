@@ -36,19 +36,6 @@ static const struct lfce_config config = {
 	.max_seats = 4,
 };
 
-static bool conserved(const struct lfce_snapshot *s)
-{
-	uint64_t sum = s->table.bank;
-	int i, k;
-
-	for (i = 0; i < LFCE_MAX_SEATS; i++) {
-		sum += s->seat[i].balance;
-		for (k = 0; k < LFCE_BET_NR; k++)
-			sum += s->seat[i].bets[k];
-	}
-	return sum == s->table.total;
-}
-
 static void *reader(void *arg)
 {
 	struct lfce_snapshot *s = malloc(sizeof(*s));
@@ -59,7 +46,7 @@ static void *reader(void *arg)
 	while (s && !__atomic_load_n(&stop, __ATOMIC_ACQUIRE)) {
 		if (lfce_snapshot_read(base, s))
 			continue;
-		if (!conserved(s) || s->table.version < last)
+		if (!lfce_tokens_conserved(s) || s->table.version < last)
 			__atomic_add_fetch(&reader_failures, 1, __ATOMIC_RELAXED);
 		last = s->table.version;
 		if (s->table.records &&
