@@ -255,13 +255,13 @@ static int cc_writer(void *data)
 {
 	struct cc_thread *t = data;
 	struct cc_state *st = t->st;
-	struct lfce_record *rec = kcalloc(2, sizeof(*rec), GFP_KERNEL);
+	struct lfce_record *rec = kcalloc(LFCE_TXN_RECORDS(2), sizeof(*rec), GFP_KERNEL);
 	struct lfce_writer w;
 	struct lfce_op ops[2] = {};
 	u64 nonce = 1000, v;
 	unsigned int i, k;
 
-	lfce_writer_init(&w, rec, 2, false);
+	lfce_writer_init(&w, rec, LFCE_TXN_RECORDS(2), false);
 	for (i = 0; rec && i < CC_ITERS; i++) {
 		for (k = 0; k < 2; k++) {
 			ops[k].type = k ? LFCE_OP_UNBET : LFCE_OP_BET;

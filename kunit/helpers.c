@@ -27,7 +27,7 @@ struct lt_game *lt_game_new_params(struct kunit *test, const struct lfce_config 
 		kfree(g);
 		KUNIT_ASSERT_EQ_MSG(test, ret, 0, "lfce_engine_init");
 	}
-	lfce_writer_init(&g->w, g->rec, LT_MAX_REC, false);
+	lfce_writer_init(&g->w, g->rec, ARRAY_SIZE(g->rec), false);
 	g->now = 1000;
 	return g;
 }

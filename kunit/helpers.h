@@ -17,7 +17,7 @@
 struct lt_game {
 	struct lfce_engine e;
 	struct lfce_writer w;
-	struct lfce_record rec[LT_MAX_REC];
+	struct lfce_record rec[LFCE_TXN_RECORDS(LT_MAX_REC)];
 	u64 nonce[LFCE_MAX_SEATS];	/* last nonce used per seat */
 	u64 now;			/* injected time, ns */
 	u64 version;			/* last committed version */

@@ -28,16 +28,18 @@
 #include "rules.h"
 #include "trace.h"
 
-int lfce_engine_init(struct lfce_engine *e, const struct lfce_config *cfg,
+int lfce_engine_init(struct lfce_engine *e, const struct lfce_config *config,
 		     const struct lfce_params *p)
 {
+	struct lfce_config cfg = *config;
 	struct lfce_node *root;
 	int ret;
 
-	ret = lfce_rules_check_config(cfg);
+	lfce_rules_fill_config(&cfg);
+	ret = lfce_rules_check_config(&cfg);
 	if (ret)
 		return ret;
-	if (!p->batch_max || p->batch_max > p->records)
+	if (!p->batch_max || LFCE_TXN_RECORDS(p->batch_max) > p->records)
 		return -EINVAL;
 	e->retry_budget = p->retry_budget;
 	e->batch_max = p->batch_max;
@@ -51,7 +53,7 @@ int lfce_engine_init(struct lfce_engine *e, const struct lfce_config *cfg,
 	BUILD_BUG_ON(offsetof(struct lfce_metrics, latency) !=
 		     offsetof(struct lfce_counters, latency_ns_log2));
 	e->metrics = (struct lfce_metrics *)&e->pub.region->counters;	/* zeroed */
-	root = lfce_snapshot_create(&e->pool, cfg);
+	root = lfce_snapshot_create(&e->pool, &cfg);
 	if (!root) {
 		ret = -ENOMEM;
 		goto err_publish;
@@ -128,7 +130,7 @@ static int attempt(struct lfce_engine *e, struct lfce_writer *w, struct lfce_txn
 	unsigned int i;
 	int ret;
 
-	lfce_txn_begin(txn, old, &w->stash, w->rec, n);
+	lfce_txn_begin(txn, old, &w->stash, w->rec, w->max_rec);
 	for (i = 0; i < n; i++) {
 		ret = lfce_rules_apply(txn, &ops[i], now);
 		if (ret)
@@ -168,12 +170,33 @@ static void account(struct lfce_engine *e, struct lfce_writer *w,
 	}
 }
 
+/* Proposals opened and decided by a commit: counted and traced. */
+static void account_proposals(struct lfce_engine *e, const struct lfce_txn *txn)
+{
+	const struct lfce_record *rec;
+	unsigned int i;
+	u64 id;
+
+	for (i = 0; i < txn->nr_rec; i++) {
+		rec = &txn->rec[i];
+		if (!rec->outcome || rec->outcome >= LFCE_PROP_NR)
+			continue;
+		/* A vote that changed nothing but the tally is not an outcome. */
+		if (rec->op.type == LFCE_OP_VOTE && rec->outcome == LFCE_PROP_PENDING)
+			continue;
+		atomic64_inc(&e->metrics->proposals[rec->outcome]);
+		id = rec->op.type == LFCE_OP_PROPOSE ? rec->op.u.propose.id : rec->op.u.vote.id;
+		trace_lfce_proposal(e->pub.region->game_id, id, rec->op.type, rec->outcome);
+	}
+}
+
 /*
  * Commit @n operations as one version, all or nothing, at time @now. On
  * success *@version is the committed version, already visible in the ring.
  * On error nothing changed: the rules' errno, -EAGAIN when the retry budget
  * ran out or (nonblocking) the pool is at its cap, -ENOMEM, or -EMSGSIZE
- * for a batch longer than the writer's record room or the game's limit.
+ * for a batch longer than the game's limit or than the writer's record room
+ * (LFCE_TXN_RECORDS(@n)).
  */
 int lfce_commit(struct lfce_engine *e, struct lfce_writer *w,
 		const struct lfce_op *ops, unsigned int n, u64 now, u64 *version)
@@ -185,7 +208,7 @@ int lfce_commit(struct lfce_engine *e, struct lfce_writer *w,
 	int ret;
 
 	WARN_ON_ONCE(!in_task());
-	if (!n || n > w->max_rec || n > e->batch_max)
+	if (!n || n > e->batch_max || LFCE_TXN_RECORDS(n) > w->max_rec)
 		return -EMSGSIZE;
 	if (!(w->samples++ & 15))
 		start = ktime_get_ns();
@@ -224,6 +247,7 @@ int lfce_commit(struct lfce_engine *e, struct lfce_writer *w,
 	lfce_txn_retire(&txn);
 	lfce_publish(&e->pub, &e->cur, *version);
 	account(e, w, try, start);
+	account_proposals(e, &txn);
 	trace_lfce_commit(e->pub.region->game_id, *version, n, try);
 	return 0;
 }

@@ -30,7 +30,14 @@ struct lfce_metrics {
 	atomic64_t exhausted;			/* retry budget ran out */
 	atomic64_t backpressure;		/* waits or EAGAIN at the cap */
 	atomic64_t latency[LFCE_LATENCY_BUCKETS];	/* 1 in 16 commits, sampled */
+	atomic64_t proposals[LFCE_PROP_NR];	/* by outcome; [PENDING]: opened */
 };
+
+/*
+ * Records a commit of @n operations may emit: one each, plus one for each
+ * proposal it lapses on the way (see lfce_rules_apply()).
+ */
+#define LFCE_TXN_RECORDS(n)	((n) + LFCE_MAX_PROPOSALS)
 
 struct lfce_params {
 	u64 game_id;
@@ -52,7 +59,8 @@ struct lfce_engine {
 };
 
 /*
- * A writer's context: its node stash and room for its records. One per
+ * A writer's context: its node stash and room for its records, at least
+ * LFCE_TXN_RECORDS() of the largest commit it makes. One per
  * thread of control; never shared between concurrent committers.
  */
 struct lfce_writer {

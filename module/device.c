@@ -166,8 +166,6 @@ static int join(struct handle *h, struct lfce_game *game, struct lfce_join *arg)
 {
 	struct lfce_op op = { .type = LFCE_OP_JOIN, .nonce = arg->nonce };
 	struct lfce_snapshot *s;
-	struct lfce_record rec;
-	struct lfce_writer w;
 	int ret;
 
 	s = kmalloc(sizeof(*s), GFP_KERNEL);
@@ -184,9 +182,7 @@ static int join(struct handle *h, struct lfce_game *game, struct lfce_join *arg)
 		return -EBUSY;
 	memcpy(op.u.join.id, arg->id, sizeof(arg->id));
 	op.u.join.uid = from_kuid(current_user_ns(), current_euid());
-	lfce_writer_init(&w, &rec, 1, false);
-	ret = lfce_commit(&game->engine, &w, &op, 1, ktime_get_real_ns(), &arg->version);
-	lfce_writer_release(&game->engine, &w);
+	ret = lfce_game_commit(game, &op, 1, false, &arg->version);
 	if (ret) {
 		lfce_game_unclaim(game, op.seat, h);
 		return ret;
@@ -221,10 +217,19 @@ static long ioctl_join(struct handle *h, void __user *uarg)
 	return lfce_abi_copy_out(uarg, usize, &arg, sizeof(arg));
 }
 
+/* Player operations act as the handle's own seat. */
+static int own_seat(struct handle *h, const struct lfce_op *op)
+{
+	if (READ_ONCE(h->seat) == NO_SEAT)
+		return -ENOTCONN;
+	return op->seat == READ_ONCE(h->seat) ? 0 : -EPERM;
+}
+
 /*
  * Who may submit @op through @h: players act as their own seat, the owner
  * (or CAP_SYS_ADMIN) does owner operations, anyone attached may expire a
- * round. Kernel-set fields are filled in here.
+ * round or lapse a proposal, and what needs a quorum nobody submits. The
+ * fields marked "set by the kernel" are filled in here.
  */
 static int authorise(struct handle *h, struct lfce_game *game, struct lfce_op *op)
 {
@@ -235,15 +240,24 @@ static int authorise(struct handle *h, struct lfce_game *game, struct lfce_op *o
 	case LFCE_OP_CLOSE:
 	case LFCE_OP_COMMIT:
 	case LFCE_OP_REVEAL:
-		if (READ_ONCE(h->seat) == NO_SEAT)
-			return -ENOTCONN;
-		return op->seat == READ_ONCE(h->seat) ? 0 : -EPERM;
+		return own_seat(h, op);
+	case LFCE_OP_PROPOSE:
+		op->u.propose.id = 0;
+		return own_seat(h, op);
+	case LFCE_OP_VOTE:
+		/* Unknown to every voter: the roll an agreed ROLL makes. */
+		get_random_bytes(op->u.vote.entropy, sizeof(op->u.vote.entropy));
+		return own_seat(h, op);
 	case LFCE_OP_DEPOSIT:
 	case LFCE_OP_WITHDRAW:
-	case LFCE_OP_BAN:
-	case LFCE_OP_TRANSFER:
 	case LFCE_OP_SETTLE:
 		return is_owner(game) ? 0 : -EPERM;
+	case LFCE_OP_BAN:
+	case LFCE_OP_TRANSFER:
+	case LFCE_OP_CONFIG:
+		return -EPERM;		/* only as a proposal's action */
+	case LFCE_OP_LAPSE:
+		return 0;
 	case LFCE_OP_ROLL:
 		if (!is_owner(game))
 			return -EPERM;
@@ -272,8 +286,6 @@ static void after_commit(struct handle *h, struct lfce_game *game,
 static int submit(struct handle *h, struct lfce_game *game, struct lfce_submit *arg,
 		  bool nonblock)
 {
-	struct lfce_record *rec;
-	struct lfce_writer w;
 	struct lfce_op *ops;
 	u32 i;
 	int ret;
@@ -281,23 +293,15 @@ static int submit(struct handle *h, struct lfce_game *game, struct lfce_submit *
 	ops = memdup_user(u64_to_user_ptr(arg->ops), arg->count * sizeof(*ops));
 	if (IS_ERR(ops))
 		return PTR_ERR(ops);
-	rec = kcalloc(arg->count, sizeof(*rec), GFP_KERNEL);
-	ret = -ENOMEM;
-	if (!rec)
-		goto out;
 	for (i = 0; i < arg->count; i++) {
 		ret = authorise(h, game, &ops[i]);
 		if (ret)
 			goto out;
 	}
-	lfce_writer_init(&w, rec, arg->count, nonblock);
-	ret = lfce_commit(&game->engine, &w, ops, arg->count, ktime_get_real_ns(),
-			  &arg->version);
-	lfce_writer_release(&game->engine, &w);
+	ret = lfce_game_commit(game, ops, arg->count, nonblock, &arg->version);
 	if (!ret)
 		after_commit(h, game, ops, arg->count);
 out:
-	kfree(rec);
 	kfree(ops);
 	return ret;
 }
@@ -382,6 +386,8 @@ static long ioctl_stats(struct handle *h, void __user *uarg)
 		arg.retries[i] = atomic64_read(&m->retries[i]);
 	for (i = 0; i < LFCE_LATENCY_BUCKETS; i++)
 		arg.latency_ns_log2[i] = atomic64_read(&m->latency[i]);
+	for (i = 0; i < LFCE_PROP_NR; i++)
+		arg.proposals[i] = atomic64_read(&m->proposals[i]);
 	return lfce_abi_copy_out(uarg, usize, &arg, sizeof(arg));
 }
 

@@ -11,7 +11,9 @@
  */
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
+#include <linux/jiffies.h>
 #include <linux/ktime.h>
+#include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
@@ -44,7 +46,12 @@ static int stats_show(struct seq_file *m, void *unused)
 	seq_puts(m, "\nlatency_log2_ns");
 	for (i = 0; i < LFCE_LATENCY_BUCKETS; i++)
 		seq_printf(m, " %lld", atomic64_read(&mt->latency[i]));
-	seq_puts(m, "\n");
+	seq_printf(m, "\nproposals opened %lld passed %lld rejected %lld expired %lld failed %lld\n",
+		   atomic64_read(&mt->proposals[LFCE_PROP_PENDING]),
+		   atomic64_read(&mt->proposals[LFCE_PROP_PASSED]),
+		   atomic64_read(&mt->proposals[LFCE_PROP_REJECTED]),
+		   atomic64_read(&mt->proposals[LFCE_PROP_EXPIRED]),
+		   atomic64_read(&mt->proposals[LFCE_PROP_FAILED]));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
@@ -68,10 +75,90 @@ static void notify(struct lfce_pub *pub)
 		wake_up_interruptible(&game->wq);
 }
 
+/*
+ * Arm the sweep for the earliest deadline of the newest snapshot, unless it
+ * is armed for an earlier one already. Racing commits may arm it for a
+ * later deadline than the earliest; the sweep then runs late, which only
+ * delays what any commit would do first anyway (a commit past a deadline
+ * lapses the proposal itself), and it re-arms from the state it finds.
+ */
+static void sweep_arm(struct lfce_game *game)
+{
+	u64 deadline, now;
+
+	rcu_read_lock();
+	deadline = rcu_dereference(game->engine.cur)->root.t.deadline_ns;
+	rcu_read_unlock();
+	if (!deadline || deadline >= READ_ONCE(game->sweep_at))
+		return;
+	WRITE_ONCE(game->sweep_at, deadline);
+	now = ktime_get_real_ns();
+	mod_delayed_work(system_wq, &game->sweep,
+			 deadline > now ? nsecs_to_jiffies(deadline - now) + 1 : 1);
+}
+
+/*
+ * The sweep: commit what is due, a LAPSE per proposal past its deadline
+ * and an EXPIRE for a round past its own, so that a game nobody writes to
+ * still moves on. It runs in task context from the system workqueue, never
+ * from the timer, because commits may sleep. Each is its own commit: a vote
+ * or another sweep may get there first, and then there is nothing to do.
+ */
+static void sweep(struct work_struct *work)
+{
+	struct lfce_game *game = container_of(to_delayed_work(work), struct lfce_game, sweep);
+	struct lfce_op ops[LFCE_MAX_PROPOSALS + 1];
+	struct lfce_snapshot *s;
+	unsigned int i, n;
+	u64 version;
+
+	WRITE_ONCE(game->sweep_at, U64_MAX);
+	if (READ_ONCE(game->closed))
+		return;
+	s = kmalloc(sizeof(*s), GFP_KERNEL);
+	if (!s) {
+		mod_delayed_work(system_wq, &game->sweep, HZ);
+		return;
+	}
+	lfce_engine_read(&game->engine, s, NULL);
+	n = lfce_rules_due(s, ktime_get_real_ns(), ops, ARRAY_SIZE(ops));
+	kfree(s);
+	for (i = 0; i < n; i++) {
+		if (ops[i].type == LFCE_OP_EXPIRE)
+			get_random_bytes(ops[i].u.roll.entropy, sizeof(ops[i].u.roll.entropy));
+		lfce_game_commit(game, &ops[i], 1, false, &version);
+	}
+	sweep_arm(game);
+}
+
+/*
+ * Commit @n operations to @game now, and arm the sweep for any deadline the
+ * commit set. Returns what lfce_commit() returns.
+ */
+int lfce_game_commit(struct lfce_game *game, const struct lfce_op *ops, unsigned int n,
+		     bool nonblock, u64 *version)
+{
+	struct lfce_record *rec;
+	struct lfce_writer w;
+	int ret;
+
+	rec = kcalloc(LFCE_TXN_RECORDS(n), sizeof(*rec), GFP_KERNEL);
+	if (!rec)
+		return -ENOMEM;
+	lfce_writer_init(&w, rec, LFCE_TXN_RECORDS(n), nonblock);
+	ret = lfce_commit(&game->engine, &w, ops, n, ktime_get_real_ns(), version);
+	lfce_writer_release(&game->engine, &w);
+	kfree(rec);
+	if (!ret)
+		sweep_arm(game);
+	return ret;
+}
+
 static void release(struct kref *ref)
 {
 	struct lfce_game *game = container_of(ref, struct lfce_game, ref);
 
+	cancel_delayed_work_sync(&game->sweep);
 	debugfs_remove_recursive(game->debugfs);
 	lfce_engine_uninit(&game->engine);
 	kfree(game);
@@ -101,13 +188,19 @@ struct lfce_game *lfce_game_get(u64 id)
  * A new game owned by @owner, listed and with a reference for the caller.
  * ERR_PTR: -EMFILE at the games limit, -EINVAL for a bad @cfg, -ENOMEM.
  */
-struct lfce_game *lfce_game_create(const struct lfce_config *cfg, kuid_t owner)
+struct lfce_game *lfce_game_create(const struct lfce_config *config, kuid_t owner)
 {
 	struct lfce_params p = lfce_game_limits.params;
+	struct lfce_config cfg = *config;
 	struct lfce_game *game;
 	u32 id;
 	int ret;
 
+	/* The module's limit is the default, and the most a game may have. */
+	if (!cfg.max_proposals)
+		cfg.max_proposals = lfce_game_limits.max_proposals;
+	if (cfg.max_proposals > lfce_game_limits.max_proposals)
+		return ERR_PTR(-EINVAL);
 	ret = -EMFILE;
 	if (atomic_inc_return(&nr_games) > lfce_game_limits.max_games)
 		goto err_count;
@@ -120,12 +213,14 @@ struct lfce_game *lfce_game_create(const struct lfce_config *cfg, kuid_t owner)
 	if (ret)
 		goto err_free;
 	p.game_id = id;
-	ret = lfce_engine_init(&game->engine, cfg, &p);
+	ret = lfce_engine_init(&game->engine, &cfg, &p);
 	if (ret)
 		goto err_id;
 	game->id = id;
 	game->owner = owner;
 	init_waitqueue_head(&game->wq);
+	INIT_DELAYED_WORK(&game->sweep, sweep);
+	game->sweep_at = U64_MAX;
 	game->engine.pub.notify = notify;
 	debugfs_add(game);
 	kref_init(&game->ref);		/* the xarray's */
@@ -162,11 +257,8 @@ static bool holds_tokens(const struct lfce_snapshot *s)
 static int settle_all(struct lfce_game *game, const struct lfce_snapshot *s)
 {
 	struct lfce_op ops[LFCE_MAX_SEATS + 1] = {};
-	struct lfce_record *rec;
-	struct lfce_writer w;
 	unsigned int i, n = 0;
 	u64 version;
-	int ret;
 
 	for (i = 0; i < LFCE_MAX_SEATS; i++)
 		if (s->seat[i].flags & LFCE_SEAT_BOUND)
@@ -175,14 +267,7 @@ static int settle_all(struct lfce_game *game, const struct lfce_snapshot *s)
 		ops[n] = (struct lfce_op){ .type = LFCE_OP_WITHDRAW, .seat = LFCE_SEAT_BANK };
 		ops[n++].u.amount.value = s->table.bank;
 	}
-	rec = kcalloc(n, sizeof(*rec), GFP_KERNEL);
-	if (!rec)
-		return -ENOMEM;
-	lfce_writer_init(&w, rec, n, false);
-	ret = lfce_commit(&game->engine, &w, ops, n, ktime_get_real_ns(), &version);
-	lfce_writer_release(&game->engine, &w);
-	kfree(rec);
-	return ret;
+	return lfce_game_commit(game, ops, n, false, &version);
 }
 
 /*
@@ -208,6 +293,7 @@ int lfce_game_close(struct lfce_game *game, bool force)
 	if (xa_cmpxchg(&games, game->id, game, NULL, GFP_KERNEL) != game)
 		return -ENODEV;
 	WRITE_ONCE(game->closed, true);
+	cancel_delayed_work_sync(&game->sweep);
 	wake_up_all(&game->wq);
 	atomic_dec(&nr_games);
 	lfce_game_put(game);		/* the xarray's reference */

@@ -9,6 +9,7 @@
 #include <linux/types.h>
 #include <linux/uidgid.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/lfce.h>
 
 #include "commit.h"
@@ -22,12 +23,16 @@ struct lfce_game {
 	/* Which handle holds each seat: set by cmpxchg, not consensus state. */
 	void *claim[LFCE_MAX_SEATS];
 	wait_queue_head_t wq;		/* woken when the journal grows */
+	/* Commits what falls due: see sweep() in game.c. */
+	struct delayed_work sweep;
+	u64 sweep_at;			/* the deadline it is armed for */
 	struct dentry *debugfs;		/* lfce/<id>/ */
 };
 
 /* Limits, set from module parameters before lfce_game_init(). */
 struct lfce_game_limits {
 	unsigned int max_games;
+	unsigned int max_proposals;	/* pending per game; the default too */
 	struct lfce_params params;	/* game_id ignored */
 };
 
@@ -37,10 +42,12 @@ int lfce_game_init(void);
 void lfce_game_uninit(void);
 
 /* These return a reference; drop it with lfce_game_put(). */
-struct lfce_game *lfce_game_create(const struct lfce_config *cfg, kuid_t owner);
+struct lfce_game *lfce_game_create(const struct lfce_config *config, kuid_t owner);
 struct lfce_game *lfce_game_get(u64 id);
 void lfce_game_put(struct lfce_game *game);
 
+int lfce_game_commit(struct lfce_game *game, const struct lfce_op *ops, unsigned int n,
+		     bool nonblock, u64 *version);
 int lfce_game_close(struct lfce_game *game, bool force);
 int lfce_game_list(u64 start, u64 *ids, u32 *count, u64 *total);
 bool lfce_game_claim(struct lfce_game *game, u32 seat, void *holder);

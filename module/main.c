@@ -42,6 +42,10 @@ static unsigned int batch_max = 16;
 module_param(batch_max, uint, 0444);
 MODULE_PARM_DESC(batch_max, "Operations per batch (9..256, default 16)");
 
+static unsigned int max_proposals = LFCE_MAX_PROPOSALS;
+module_param(max_proposals, uint, 0444);
+MODULE_PARM_DESC(max_proposals, "Pending proposals per game, at most and by default (1..8, default 8)");
+
 static bool within(unsigned long v, unsigned long lo, unsigned long hi)
 {
 	return v >= lo && v <= hi;
@@ -66,12 +70,17 @@ static int check_params(void)
 		bad = "retry_budget";
 	else if (!within(batch_max, LFCE_MAX_SEATS + 1, 256))	/* a forced close */
 		bad = "batch_max";
+	else if (LFCE_TXN_RECORDS(batch_max) > journal_records)
+		bad = "batch_max";
+	else if (!within(max_proposals, 1, LFCE_MAX_PROPOSALS))
+		bad = "max_proposals";
 	if (bad) {
 		pr_err("module parameter %s out of range\n", bad);
 		return -EINVAL;
 	}
 	lfce_game_limits = (struct lfce_game_limits){
 		.max_games = max_games,
+		.max_proposals = max_proposals,
 		.params = {
 			.slots = ring_slots,
 			.records = journal_records,

@@ -9,12 +9,14 @@
  * total by deposit, withdrawal or leave: conservation holds by construction
  * and lfce_snapshot_conserved() checks it in the tests.
  */
+#include <linux/bitops.h>
 #include <linux/bits.h>
 #include <linux/errno.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/overflow.h>
 #include <linux/string.h>
+#include <linux/time64.h>
 #include <linux/xxhash.h>
 #include <crypto/sha2.h>
 
@@ -427,8 +429,21 @@ void lfce_rules_default_config(struct lfce_config *cfg)
 	cfg->field12_pays = 2;
 	cfg->dice_mode = LFCE_DICE_COMMIT_REVEAL;
 	cfg->flags = LFCE_CFG_DISTINCT_UIDS;
-	cfg->reveal_timeout_ns = 30ULL * 1000 * 1000 * 1000;
+	cfg->reveal_timeout_ns = 30ULL * NSEC_PER_SEC;
 	cfg->max_seats = LFCE_MAX_SEATS;
+	lfce_rules_fill_config(cfg);
+}
+
+/*
+ * Fields added to the config after its first version read as zero from an
+ * older caller: zero means their default.
+ */
+void lfce_rules_fill_config(struct lfce_config *cfg)
+{
+	if (!cfg->max_proposals)
+		cfg->max_proposals = LFCE_MAX_PROPOSALS;
+	if (!cfg->proposal_timeout_ns)
+		cfg->proposal_timeout_ns = 60ULL * NSEC_PER_SEC;
 }
 
 int lfce_rules_check_config(const struct lfce_config *cfg)
@@ -443,7 +458,8 @@ int lfce_rules_check_config(const struct lfce_config *cfg)
 		return -EINVAL;
 	if (!cfg->reveal_timeout_ns || !cfg->max_seats || cfg->max_seats > LFCE_MAX_SEATS)
 		return -EINVAL;
-	if (cfg->reserved)
+	if (!cfg->max_proposals || cfg->max_proposals > LFCE_MAX_PROPOSALS ||
+	    !cfg->proposal_timeout_ns)
 		return -EINVAL;
 	return 0;
 }
@@ -578,17 +594,71 @@ static bool in_round(struct apply *a, unsigned int seat)
 	       (lfce_txn_round(a->txn)->participants & BIT(seat));
 }
 
-/* Leaving settles the seat: no bets may be up; the balance leaves too. */
+/* Line bets come down only before a point; travelled come bets never. */
+static bool removable(const struct lfce_table *t, unsigned int k)
+{
+	if (k == LFCE_BET_PASS || k == LFCE_BET_DONT_PASS)
+		return t->phase == LFCE_PHASE_COME_OUT;
+	return !in_family(k, LFCE_BET_COME_4) && !in_family(k, LFCE_BET_DONT_COME_4);
+}
+
+/*
+ * A seat that leaves or is banned can no longer vote on the proposals open
+ * now, even if someone else takes the seat before they close.
+ */
+static void mark_gone(struct apply *a, unsigned int seat)
+{
+	const struct lfce_proposal *p = lfce_txn_props(a->txn);
+	unsigned int i;
+
+	for (i = 0; i < a->t->config.max_proposals; i++)
+		if (p[i].state == LFCE_PROP_PENDING && (p[i].electorate & BIT(seat)))
+			lfce_txn_props_mut(a->txn)[i].gone |= BIT(seat);
+}
+
+/*
+ * The earliest deadline still to come: the round's while one is under way,
+ * and each pending proposal's. The table carries it so that a commit can
+ * tell in one comparison whether anything is due, and the module's sweep
+ * when to look again.
+ */
+static void update_deadline(struct apply *a)
+{
+	const struct lfce_proposal *p = lfce_txn_props(a->txn);
+	u64 d = U64_MAX;
+	unsigned int i;
+
+	if (a->t->stage != LFCE_STAGE_BETTING)
+		d = lfce_txn_round(a->txn)->deadline_ns;
+	for (i = 0; i < a->t->config.max_proposals; i++)
+		if (p[i].state == LFCE_PROP_PENDING)
+			d = min(d, p[i].deadline_ns);
+	a->t->deadline_ns = d == U64_MAX ? 0 : d;
+}
+
+/*
+ * Leaving settles the seat: in the betting stage the bets that may come
+ * down come back, then the whole balance leaves. A seat in the round, or
+ * with a bet that must stay up (a line bet with a point set, a come bet on
+ * its number), cannot leave yet: EPROTO.
+ */
 static int op_leave(struct apply *a)
 {
-	unsigned int seat = a->op->seat;
+	unsigned int seat = a->op->seat, k;
+	const struct lfce_seat *old = lfce_txn_seat(a->txn, seat);
 	struct lfce_seat *s;
 
-	if (has_bets(lfce_txn_seat(a->txn, seat)) || in_round(a, seat))
+	if (in_round(a, seat))
 		return -EPROTO;
+	for (k = 0; k < LFCE_BET_NR; k++)
+		if (old->bets[k] && (a->t->stage != LFCE_STAGE_BETTING || !removable(a->t, k)))
+			return -EPROTO;
 	s = lfce_txn_seat_mut(a->txn, seat);
+	for (k = 0; k < LFCE_BET_NR; k++)
+		s->balance += s->bets[k];
 	a->t->total -= s->balance;
 	memset(s, 0, sizeof(*s));
+	mark_gone(a, seat);
 	if (a->t->shooter == seat)
 		a->t->shooter = next_shooter(a->txn, seat);
 	return 0;
@@ -711,14 +781,6 @@ static int op_bet(struct apply *a)
 	return 0;
 }
 
-/* Line bets come down only before a point; travelled come bets never. */
-static bool removable(const struct lfce_table *t, unsigned int k)
-{
-	if (k == LFCE_BET_PASS || k == LFCE_BET_DONT_PASS)
-		return t->phase == LFCE_PHASE_COME_OUT;
-	return !in_family(k, LFCE_BET_COME_4) && !in_family(k, LFCE_BET_DONT_COME_4);
-}
-
 static int op_unbet(struct apply *a)
 {
 	unsigned int k = a->op->u.bet.kind;
@@ -763,12 +825,14 @@ static int op_close(struct apply *a)
 	r = lfce_txn_round_mut(a->txn);
 	memset(r, 0, sizeof(*r));
 	r->number = number;
-	r->deadline_ns = a->now + a->t->config.reveal_timeout_ns;
+	if (check_add_overflow(a->now, a->t->config.reveal_timeout_ns, &r->deadline_ns))
+		r->deadline_ns = U64_MAX;
 	r->participants = BIT(a->t->shooter);
 	for (i = 0; i < a->t->config.max_seats; i++)
 		if (has_bets(lfce_txn_seat(a->txn, i)))
 			r->participants |= BIT(i);
 	a->t->stage = LFCE_STAGE_COMMIT;
+	update_deadline(a);
 	return 0;
 }
 
@@ -827,6 +891,7 @@ static void roll_round(struct apply *a, const u8 *entropy)
 	lfce_rules_dice_from(buf, len, a->rec->dice);
 	resolve(a->txn, a->rec->dice);
 	a->t->stage = LFCE_STAGE_BETTING;
+	update_deadline(a);
 }
 
 static int op_reveal(struct apply *a)
@@ -898,45 +963,309 @@ static int op_roll(struct apply *a)
 	return 0;
 }
 
-/* A banned seat's bets come back to its balance; it can no longer act. */
-static int op_ban(struct apply *a)
+/*
+ * Proposal actions. check() decides whether the action may be applied to
+ * the transaction's state now and writes nothing; apply() then cannot fail.
+ * Both run when a proposal opens (check only) and when its quorum is
+ * reached, which is what re-validation means.
+ */
+struct action {
+	int (*check)(struct apply *a, const struct lfce_proposal *p);
+	void (*apply)(struct apply *a, const struct lfce_proposal *p);
+};
+
+static int transfer_check(struct apply *a, const struct lfce_proposal *p)
 {
-	unsigned int seat = a->op->seat, k;
-	struct lfce_seat *s;
 	int ret;
 
-	ret = seat_active(a, seat);
+	if (check_amount(p->value) || p->seat == p->to || p->param)
+		return -EINVAL;
+	ret = seat_active(a, p->seat) ?: seat_active(a, p->to);
+	if (ret)
+		return ret;
+	return lfce_txn_seat(a->txn, p->seat)->balance < p->value ? -ENOSPC : 0;
+}
+
+static void transfer_apply(struct apply *a, const struct lfce_proposal *p)
+{
+	lfce_txn_seat_mut(a->txn, p->seat)->balance -= p->value;
+	lfce_txn_seat_mut(a->txn, p->to)->balance += p->value;
+}
+
+/* A ban returns the seat's bets, so it waits for the betting stage. */
+static int ban_check(struct apply *a, const struct lfce_proposal *p)
+{
+	int ret;
+
+	if (p->to || p->param || p->value)
+		return -EINVAL;
+	ret = seat_active(a, p->seat);
 	if (ret)
 		return ret == -EPERM ? -EALREADY : ret;
-	if (a->t->stage != LFCE_STAGE_BETTING)
-		return -EPROTO;
-	s = lfce_txn_seat_mut(a->txn, seat);
+	return a->t->stage == LFCE_STAGE_BETTING ? 0 : -EPROTO;
+}
+
+static void ban_apply(struct apply *a, const struct lfce_proposal *p)
+{
+	struct lfce_seat *s = lfce_txn_seat_mut(a->txn, p->seat);
+	unsigned int k;
+
 	for (k = 0; k < LFCE_BET_NR; k++) {
 		s->balance += s->bets[k];
 		s->bets[k] = 0;
 	}
 	s->flags |= LFCE_SEAT_BANNED;
-	if (a->t->shooter == seat)
-		a->t->shooter = next_shooter(a->txn, seat);
+	mark_gone(a, p->seat);
+	if (a->t->shooter == p->seat)
+		a->t->shooter = next_shooter(a->txn, p->seat);
+}
+
+static int roll_check(struct apply *a, const struct lfce_proposal *p)
+{
+	if (p->seat || p->to || p->param || p->value)
+		return -EINVAL;
+	if (a->t->config.dice_mode != LFCE_DICE_AGREEMENT || a->t->stage != LFCE_STAGE_BETTING)
+		return -EPROTO;
 	return 0;
 }
 
-static int op_transfer(struct apply *a)
+/*
+ * An agreed roll: the dice come from the proposal's id and the kernel
+ * entropy of the vote that decided it, which nobody knew while voting.
+ */
+static void roll_apply(struct apply *a, const struct lfce_proposal *p)
 {
-	unsigned int from = a->op->seat, to = a->op->u.amount.to;
-	u64 v = a->op->u.amount.value;
+	u8 buf[8 + sizeof(a->op->u.vote.entropy)];
+
+	put_le64(buf, p->id);
+	memcpy(buf + 8, a->op->u.vote.entropy, sizeof(a->op->u.vote.entropy));
+	lfce_rules_dice_from(buf, sizeof(buf), a->rec->dice);
+	resolve(a->txn, a->rec->dice);
+}
+
+/* @cfg with parameter @param set to @value, or -EINVAL. */
+static int config_set(struct lfce_config *cfg, u32 param, u64 value)
+{
+	u64 *wide = NULL;
+	u32 *narrow = NULL;
+
+	switch (param) {
+	case LFCE_PARAM_MIN_BET:
+		wide = &cfg->min_bet;
+		break;
+	case LFCE_PARAM_MAX_BET:
+		wide = &cfg->max_bet;
+		break;
+	case LFCE_PARAM_ODDS_MAX:
+		narrow = &cfg->odds_max;
+		break;
+	case LFCE_PARAM_FIELD12_PAYS:
+		narrow = &cfg->field12_pays;
+		break;
+	case LFCE_PARAM_DICE_MODE:
+		narrow = &cfg->dice_mode;
+		break;
+	case LFCE_PARAM_REVEAL_TIMEOUT:
+		wide = &cfg->reveal_timeout_ns;
+		break;
+	case LFCE_PARAM_PROPOSAL_TIMEOUT:
+		wide = &cfg->proposal_timeout_ns;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (wide)
+		*wide = value;
+	else if (value > U32_MAX)
+		return -EINVAL;
+	else
+		*narrow = value;
+	return lfce_rules_check_config(cfg);
+}
+
+static int config_check(struct apply *a, const struct lfce_proposal *p)
+{
+	struct lfce_config cfg = a->t->config;
 	int ret;
 
-	if (check_amount(v) || from == to || a->op->u.amount.reserved)
+	if (p->seat || p->to)
 		return -EINVAL;
-	ret = seat_active(a, from) ?: seat_active(a, to);
+	ret = config_set(&cfg, p->param, p->value);
 	if (ret)
 		return ret;
-	if (lfce_txn_seat(a->txn, from)->balance < v)
-		return -ENOSPC;
-	lfce_txn_seat_mut(a->txn, from)->balance -= v;
-	lfce_txn_seat_mut(a->txn, to)->balance += v;
+	if (p->param == LFCE_PARAM_DICE_MODE && a->t->stage != LFCE_STAGE_BETTING)
+		return -EPROTO;
 	return 0;
+}
+
+static void config_apply(struct apply *a, const struct lfce_proposal *p)
+{
+	config_set(&a->t->config, p->param, p->value);
+}
+
+static const struct action actions[LFCE_OP_NR] = {
+	[LFCE_OP_TRANSFER]	= { transfer_check, transfer_apply },
+	[LFCE_OP_BAN]		= { ban_check, ban_apply },
+	[LFCE_OP_ROLL]		= { roll_check, roll_apply },
+	[LFCE_OP_CONFIG]	= { config_check, config_apply },
+};
+
+/* q = ceil(2n / 3): with fewer than n / 3 colluders, they cannot pass alone. */
+unsigned int lfce_rules_quorum(unsigned int n)
+{
+	return (2 * n + 2) / 3;
+}
+
+/* Active seats: bound and not banned. */
+static u32 active_seats(struct apply *a)
+{
+	unsigned int i;
+	u32 mask = 0;
+
+	for (i = 0; i < a->t->config.max_seats; i++)
+		if (!seat_active(a, i))
+			mask |= BIT(i);
+	return mask;
+}
+
+/* A slot for a new proposal: a free one, else the oldest decided one. */
+static int free_slot(struct apply *a)
+{
+	const struct lfce_proposal *p = lfce_txn_props(a->txn);
+	unsigned int i;
+	int best = -EBUSY;
+
+	for (i = 0; i < a->t->config.max_proposals; i++) {
+		if (p[i].state == LFCE_PROP_FREE)
+			return i;
+		if (p[i].state != LFCE_PROP_PENDING && (best < 0 || p[i].id < p[best].id))
+			best = i;
+	}
+	return best;
+}
+
+static int op_propose(struct apply *a)
+{
+	const typeof(a->op->u.propose) *u = &a->op->u.propose;
+	struct lfce_proposal p = {
+		.action = u->action, .seat = u->seat, .to = u->to, .param = u->param,
+		.value = u->value, .proposer = a->op->seat, .state = LFCE_PROP_PENDING,
+	};
+	int slot, ret;
+
+	if (u->action >= LFCE_OP_NR || !actions[u->action].check || u->reserved)
+		return -EINVAL;
+	ret = actions[u->action].check(a, &p);
+	if (ret)
+		return ret;
+	slot = free_slot(a);
+	if (slot < 0)
+		return slot;
+	p.id = ++a->t->proposals;
+	if (check_add_overflow(a->now, a->t->config.proposal_timeout_ns, &p.deadline_ns))
+		p.deadline_ns = U64_MAX;
+	p.electorate = active_seats(a);
+	p.quorum = lfce_rules_quorum(hweight32(p.electorate));
+	lfce_txn_props_mut(a->txn)[slot] = p;
+	a->rec->op.u.propose.id = p.id;
+	a->rec->outcome = p.state;
+	update_deadline(a);
+	return 0;
+}
+
+/* The table index of proposal @id, or -ENOENT. */
+static int find_proposal(struct apply *a, u64 id)
+{
+	const struct lfce_proposal *p = lfce_txn_props(a->txn);
+	unsigned int i;
+
+	for (i = 0; id && i < a->t->config.max_proposals; i++)
+		if (p[i].id == id)
+			return i;
+	return -ENOENT;
+}
+
+/* Quorum: re-validate against this very state, then apply or fail. */
+static void decide(struct apply *a, struct lfce_proposal *p)
+{
+	const struct action *act = &actions[p->action];
+	int ret = act->check(a, p);
+
+	if (ret) {
+		p->state = LFCE_PROP_FAILED;
+		p->error = -ret;
+		return;
+	}
+	p->state = LFCE_PROP_PASSED;
+	act->apply(a, p);
+}
+
+static int op_vote(struct apply *a)
+{
+	const typeof(a->op->u.vote) *u = &a->op->u.vote;
+	u32 bit = BIT(a->op->seat), n;
+	const struct lfce_proposal *old;
+	struct lfce_proposal *p;
+	int i;
+
+	if ((u->choice != LFCE_VOTE_FOR && u->choice != LFCE_VOTE_AGAINST) || u->reserved)
+		return -EINVAL;
+	i = find_proposal(a, u->id);
+	if (i < 0)
+		return i;
+	old = &lfce_txn_props(a->txn)[i];
+	if (old->state == LFCE_PROP_EXPIRED ||
+	    (old->state == LFCE_PROP_PENDING && a->now > old->deadline_ns))
+		return -ETIME;
+	if (old->state != LFCE_PROP_PENDING)
+		return -EPROTO;
+	if (!(old->electorate & bit) || (old->gone & bit))
+		return -EPERM;
+	if ((old->votes_for | old->votes_against) & bit)
+		return -EALREADY;
+	p = &lfce_txn_props_mut(a->txn)[i];
+	n = hweight32(p->electorate);
+	if (u->choice == LFCE_VOTE_FOR) {
+		p->votes_for |= bit;
+		if (hweight32(p->votes_for) >= p->quorum)
+			decide(a, p);
+	} else {
+		p->votes_against |= bit;
+		if (hweight32(p->votes_against) > n - p->quorum)
+			p->state = LFCE_PROP_REJECTED;
+	}
+	a->rec->outcome = p->state;
+	update_deadline(a);
+	return 0;
+}
+
+/* Past its deadline a pending proposal lapses; anyone may say so. */
+static int op_lapse(struct apply *a)
+{
+	const typeof(a->op->u.vote) *u = &a->op->u.vote;
+	const struct lfce_proposal *old;
+	struct lfce_proposal *p;
+	int i;
+
+	if (u->choice || u->reserved)
+		return -EINVAL;
+	i = find_proposal(a, u->id);
+	if (i < 0)
+		return i;
+	old = &lfce_txn_props(a->txn)[i];
+	if (old->state != LFCE_PROP_PENDING || a->now <= old->deadline_ns)
+		return -EPROTO;
+	p = &lfce_txn_props_mut(a->txn)[i];
+	p->state = LFCE_PROP_EXPIRED;
+	a->rec->outcome = p->state;
+	update_deadline(a);
+	return 0;
+}
+
+/* What only a quorum may do is not an operation of its own. */
+static int op_needs_quorum(struct apply *a)
+{
+	return -EPERM;
 }
 
 /* The seat's bets come back and its balance leaves: a forced close. */
@@ -980,9 +1309,13 @@ static const struct op_rule op_rules[LFCE_OP_NR] = {
 	[LFCE_OP_REVEAL]	= { op_reveal, true, false },
 	[LFCE_OP_EXPIRE]	= { op_expire, false, true },
 	[LFCE_OP_ROLL]		= { op_roll, false, true },
-	[LFCE_OP_BAN]		= { op_ban, false, false },
-	[LFCE_OP_TRANSFER]	= { op_transfer, false, false },
+	[LFCE_OP_BAN]		= { op_needs_quorum, false, false },
+	[LFCE_OP_TRANSFER]	= { op_needs_quorum, false, false },
 	[LFCE_OP_SETTLE]	= { op_settle, false, false },
+	[LFCE_OP_PROPOSE]	= { op_propose, true, false },
+	[LFCE_OP_VOTE]		= { op_vote, true, false },
+	[LFCE_OP_LAPSE]		= { op_lapse, false, true },
+	[LFCE_OP_CONFIG]	= { op_needs_quorum, false, false },
 };
 
 /* Checks that do not depend on the operation's type. */
@@ -1032,14 +1365,74 @@ static void emit(struct apply *a, s64 bank0)
 }
 
 /*
+ * Run @op through its handler and emit its record. @a is set up by the
+ * caller; a->now is already the commit's (monotonic) time.
+ */
+static int apply_one(struct apply *a, const struct op_rule *rule)
+{
+	struct lfce_txn *txn = a->txn;
+	s64 bank0;
+	int ret;
+
+	if (txn->nr_rec >= txn->max_rec)
+		return -EMSGSIZE;
+	a->rec = &txn->rec[txn->nr_rec];
+	memset(a->rec, 0, sizeof(*a->rec));
+	a->rec->op = *a->op;
+	a->t->time_ns = a->now;
+	a->balance0 = seat_balance(a, a->op->seat);
+	bank0 = a->t->bank;
+	ret = rule->apply(a);
+	if (ret)
+		return ret;
+	if (rule->player)
+		lfce_txn_seat_mut(txn, a->op->seat)->nonce = a->op->nonce;
+	emit(a, bank0);
+	return 0;
+}
+
+/*
+ * A commit past the deadline of pending proposals lapses them first, one
+ * LFCE_OP_LAPSE record each, exactly as if those operations had been
+ * submitted before it. So a replay, which submits the records, sees the
+ * same; and it must not sweep inside a LAPSE, or the replayed first LAPSE
+ * would take the others' records.
+ */
+static int lapse_due(struct lfce_txn *txn, u64 now)
+{
+	const struct lfce_table *t = lfce_txn_table(txn);
+	const struct lfce_proposal *p;
+	struct lfce_op op = { .type = LFCE_OP_LAPSE, .seat = LFCE_SEAT_BANK };
+	unsigned int i;
+	int ret;
+
+	if (!t->deadline_ns || now <= t->deadline_ns)
+		return 0;
+	for (i = 0; i < t->config.max_proposals; i++) {
+		struct apply a = { .txn = txn, .t = lfce_txn_table(txn), .op = &op, .now = now };
+
+		p = &lfce_txn_props(txn)[i];
+		if (p->state != LFCE_PROP_PENDING || now <= p->deadline_ns)
+			continue;
+		op.u.vote.id = p->id;
+		ret = apply_one(&a, &op_rules[LFCE_OP_LAPSE]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
  * Apply @op at time @now to the transaction. On error the transaction may
  * hold partial changes: the caller aborts it, so nothing is committed.
+ * Time never runs backwards in a game: a commit stamped before the last one
+ * counts as at the last one's time, so that a replay, which uses the
+ * records' times, decides every deadline the same way.
  */
 int lfce_rules_apply(struct lfce_txn *txn, const struct lfce_op *op, u64 now)
 {
-	struct apply a = { .txn = txn, .t = lfce_txn_table(txn), .op = op, .now = now };
+	struct apply a = { .txn = txn, .t = lfce_txn_table(txn), .op = op };
 	const struct op_rule *rule;
-	s64 bank0;
 	int ret;
 
 	if (op->type >= LFCE_OP_NR || !op_rules[op->type].apply)
@@ -1047,21 +1440,39 @@ int lfce_rules_apply(struct lfce_txn *txn, const struct lfce_op *op, u64 now)
 	if (txn->nr_rec >= txn->max_rec)
 		return -EMSGSIZE;
 	rule = &op_rules[op->type];
+	a.now = max(a.t->time_ns, now);
 	ret = check_op(&a, rule);
 	if (ret)
 		return ret;
+	if (op->type != LFCE_OP_LAPSE) {
+		ret = lapse_due(txn, a.now);
+		if (ret)
+			return ret;
+	}
+	return apply_one(&a, rule);
+}
 
-	a.rec = &txn->rec[txn->nr_rec];
-	memset(a.rec, 0, sizeof(*a.rec));
-	a.rec->op = *op;
-	a.t->time_ns = max(a.t->time_ns, now);
-	a.balance0 = seat_balance(&a, op->seat);
-	bank0 = a.t->bank;
-	ret = rule->apply(&a);
-	if (ret)
-		return ret;
-	if (rule->player)
-		lfce_txn_seat_mut(txn, op->seat)->nonce = op->nonce;
-	emit(&a, bank0);
-	return 0;
+/*
+ * What is due at @now in snapshot @s: a LAPSE for each pending proposal past
+ * its deadline and an EXPIRE for a round past its own, at most @max of them
+ * into @ops. The module's sweep commits these; EXPIRE's entropy is the
+ * caller's to fill in. Returns how many.
+ */
+unsigned int lfce_rules_due(const struct lfce_snapshot *s, u64 now,
+			    struct lfce_op *ops, unsigned int max)
+{
+	const struct lfce_table *t = &s->table;
+	unsigned int i, n = 0;
+
+	if (!t->deadline_ns || now <= t->deadline_ns)
+		return 0;
+	for (i = 0; i < LFCE_MAX_PROPOSALS && n < max; i++) {
+		if (s->proposal[i].state != LFCE_PROP_PENDING || now <= s->proposal[i].deadline_ns)
+			continue;
+		ops[n] = (struct lfce_op){ .type = LFCE_OP_LAPSE, .seat = LFCE_SEAT_BANK };
+		ops[n++].u.vote.id = s->proposal[i].id;
+	}
+	if (t->stage != LFCE_STAGE_BETTING && now > s->round.deadline_ns && n < max)
+		ops[n++] = (struct lfce_op){ .type = LFCE_OP_EXPIRE, .seat = LFCE_SEAT_BANK };
+	return n;
 }

@@ -25,6 +25,7 @@
 /* Empty seats and a never-used round are NULL and read as zeroes. */
 static const struct lfce_seat zero_seat;
 static const struct lfce_round zero_round;
+static const struct lfce_proposal zero_props[LFCE_MAX_PROPOSALS];
 
 /* Nodes owned by all games together; bounded by lfce_snapshot_global_cap. */
 static atomic_long_t nodes_global = ATOMIC_LONG_INIT(0);
@@ -251,6 +252,16 @@ struct lfce_node *lfce_snapshot_create(struct lfce_pool *pool,
 	return root;
 }
 
+/* Where the root keeps the node of @slot (not the root's own). */
+static const struct lfce_node **root_slot(struct lfce_root *r, unsigned int slot)
+{
+	if (slot == LFCE_NODE_ROUND)
+		return &r->round;
+	if (slot == LFCE_NODE_PROPS)
+		return &r->props;
+	return &r->seat[slot - LFCE_NODE_SEAT0];
+}
+
 static void copy_out(void *dst, const void *src, size_t bytes, bool shared)
 {
 	if (shared)
@@ -271,19 +282,23 @@ static void copy_out(void *dst, const void *src, size_t bytes, bool shared)
 void lfce_snapshot_flatten(const struct lfce_node *root, struct lfce_snapshot *out,
 			   u64 *ids, bool shared)
 {
-	const struct lfce_root *r = &root->root;
+	struct lfce_root *r = (struct lfce_root *)&root->root;	/* only read */
 	const struct lfce_node *node;
 	unsigned int slot;
 
-	BUILD_BUG_ON(sizeof(struct lfce_seat) % 8 || sizeof(struct lfce_round) % 8);
+	BUILD_BUG_ON(sizeof(struct lfce_seat) % 8 || sizeof(struct lfce_round) % 8 ||
+		     sizeof(struct lfce_proposal) % 8);
 	copy_out(&out->table, &r->t, sizeof(r->t), shared);
 	for (slot = LFCE_NODE_SEAT0; slot < LFCE_NODES; slot++) {
-		node = slot == LFCE_NODE_ROUND ? r->round : r->seat[slot - LFCE_NODE_SEAT0];
+		node = *root_slot(r, slot);
 		if (ids && ids[slot] == (node ? node->id : 0))
 			continue;
 		if (slot == LFCE_NODE_ROUND)
 			copy_out(&out->round, node ? &node->round : NULL,
 				 sizeof(out->round), shared);
+		else if (slot == LFCE_NODE_PROPS)
+			copy_out(out->proposal, node ? node->props : NULL,
+				 sizeof(out->proposal), shared);
 		else
 			copy_out(&out->seat[slot - LFCE_NODE_SEAT0], node ? &node->seat : NULL,
 				 sizeof(struct lfce_seat), shared);
@@ -337,12 +352,8 @@ void lfce_txn_begin(struct lfce_txn *txn, const struct lfce_node *old,
 
 static struct lfce_node **txn_slot(struct lfce_txn *txn, unsigned int slot)
 {
-	struct lfce_root *r = &txn->root->root;
-
 	/* The const goes: this slot is about to hold our private copy. */
-	if (slot == LFCE_NODE_ROUND)
-		return (struct lfce_node **)&r->round;
-	return (struct lfce_node **)&r->seat[slot - LFCE_NODE_SEAT0];
+	return (struct lfce_node **)root_slot(&txn->root->root, slot);
 }
 
 /* Copy node @slot on first write; a NULL node becomes zeroes. */
@@ -388,16 +399,24 @@ struct lfce_round *lfce_txn_round_mut(struct lfce_txn *txn)
 	return &txn_cow(txn, LFCE_NODE_ROUND, sizeof(struct lfce_round))->round;
 }
 
+const struct lfce_proposal *lfce_txn_props(const struct lfce_txn *txn)
+{
+	const struct lfce_node *n = txn->root->root.props;
+
+	return n ? n->props : zero_props;
+}
+
+struct lfce_proposal *lfce_txn_props_mut(struct lfce_txn *txn)
+{
+	return txn_cow(txn, LFCE_NODE_PROPS, sizeof(zero_props))->props;
+}
+
 /* The node the old snapshot had in @slot, which our copy replaces. */
 static const struct lfce_node *old_node(const struct lfce_txn *txn, unsigned int slot)
 {
-	const struct lfce_root *r = &txn->old->root;
-
 	if (slot == LFCE_NODE_ROOT)
 		return txn->old;
-	if (slot == LFCE_NODE_ROUND)
-		return r->round;
-	return r->seat[slot - LFCE_NODE_SEAT0];
+	return *root_slot((struct lfce_root *)&txn->old->root, slot);
 }
 
 /* The cmpxchg failed or a rule refused: our copies go back to the stash. */
@@ -438,14 +457,16 @@ void lfce_txn_retire(struct lfce_txn *txn)
  */
 void lfce_snapshot_release(struct lfce_pool *pool, const struct lfce_node *root)
 {
-	unsigned int i;
+	struct lfce_root *r = (struct lfce_root *)&root->root;
+	const struct lfce_node *node;
+	unsigned int slot;
 
 	spin_lock(&pool->lock);
 	pool->free[pool->nr_free++] = (struct lfce_node *)root;
-	for (i = 0; i < LFCE_MAX_SEATS; i++)
-		if (root->root.seat[i])
-			pool->free[pool->nr_free++] = (struct lfce_node *)root->root.seat[i];
-	if (root->root.round)
-		pool->free[pool->nr_free++] = (struct lfce_node *)root->root.round;
+	for (slot = LFCE_NODE_SEAT0; slot < LFCE_NODES; slot++) {
+		node = *root_slot(r, slot);
+		if (node)
+			pool->free[pool->nr_free++] = (struct lfce_node *)node;
+	}
 	spin_unlock(&pool->lock);
 }

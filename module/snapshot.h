@@ -4,7 +4,7 @@
  * transactions, and the pool that recycles its memory after a grace period.
  *
  * A snapshot is a small root node holding the table and pointers to one
- * node per seat and one for the round. A transaction copies the root, then
+ * node per seat, one for the round and one for the proposals. A transaction copies the root, then
  * copies a seat or the round only when a rule first writes it: a bet copies
  * about 600 bytes, not the 4 KiB of the whole state. Nodes shared between
  * snapshots are never written; a node is written only between its copy and
@@ -17,11 +17,12 @@
 #include <linux/types.h>
 #include <linux/lfce.h>
 
-/* Node slots of a snapshot: the root, each seat, the round. */
+/* Node slots of a snapshot: the root, each seat, the round, the proposals. */
 #define LFCE_NODE_ROOT		0
 #define LFCE_NODE_SEAT0		1
 #define LFCE_NODE_ROUND		(LFCE_NODE_SEAT0 + LFCE_MAX_SEATS)
-#define LFCE_NODES		(LFCE_NODE_ROUND + 1)
+#define LFCE_NODE_PROPS		(LFCE_NODE_ROUND + 1)
+#define LFCE_NODES		(LFCE_NODE_PROPS + 1)
 
 struct lfce_node;
 
@@ -29,6 +30,7 @@ struct lfce_root {
 	struct lfce_table t;
 	const struct lfce_node *seat[LFCE_MAX_SEATS];
 	const struct lfce_node *round;
+	const struct lfce_node *props;
 };
 
 struct lfce_node {
@@ -37,6 +39,7 @@ struct lfce_node {
 		struct lfce_root root;
 		struct lfce_seat seat;
 		struct lfce_round round;
+		struct lfce_proposal props[LFCE_MAX_PROPOSALS];
 	};
 };
 
@@ -117,6 +120,8 @@ const struct lfce_seat *lfce_txn_seat(const struct lfce_txn *txn, unsigned int i
 struct lfce_seat *lfce_txn_seat_mut(struct lfce_txn *txn, unsigned int i);
 const struct lfce_round *lfce_txn_round(const struct lfce_txn *txn);
 struct lfce_round *lfce_txn_round_mut(struct lfce_txn *txn);
+const struct lfce_proposal *lfce_txn_props(const struct lfce_txn *txn);
+struct lfce_proposal *lfce_txn_props_mut(struct lfce_txn *txn);
 
 /*
  * Word-sized stores for memory that others read while we write it (ring

@@ -5,6 +5,8 @@
  *   lfce:commit        a commit succeeded: game, version, operations, retries
  *   lfce:cas_retry     a commit lost its cmpxchg and will retry: game, try
  *   lfce:backpressure  a writer hit the memory cap: game, whether it waits
+ *   lfce:proposal      a proposal opened or was decided: game, id, the
+ *                      operation that did it, the state it is in now
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM lfce
@@ -13,6 +15,7 @@
 #define _LFCE_TRACE_H
 
 #include <linux/tracepoint.h>
+#include <linux/lfce.h>
 
 TRACE_EVENT(lfce_commit,
 	TP_PROTO(u64 game, u64 version, unsigned int ops, unsigned int retries),
@@ -59,6 +62,30 @@ TRACE_EVENT(lfce_backpressure,
 		__entry->waits = waits;
 	),
 	TP_printk("game=%llu %s", __entry->game, __entry->waits ? "waits" : "EAGAIN")
+);
+
+TRACE_EVENT(lfce_proposal,
+	TP_PROTO(u64 game, u64 id, unsigned int op, unsigned int state),
+	TP_ARGS(game, id, op, state),
+	TP_STRUCT__entry(
+		__field(u64, game)
+		__field(u64, id)
+		__field(unsigned int, op)
+		__field(unsigned int, state)
+	),
+	TP_fast_assign(
+		__entry->game = game;
+		__entry->id = id;
+		__entry->op = op;
+		__entry->state = state;
+	),
+	TP_printk("game=%llu id=%llu op=%u state=%s", __entry->game, __entry->id, __entry->op,
+		  __print_symbolic(__entry->state,
+				   { LFCE_PROP_PENDING, "pending" },
+				   { LFCE_PROP_PASSED, "passed" },
+				   { LFCE_PROP_REJECTED, "rejected" },
+				   { LFCE_PROP_EXPIRED, "expired" },
+				   { LFCE_PROP_FAILED, "failed" }))
 );
 
 #endif /* _LFCE_TRACE_H */

@@ -92,6 +92,7 @@ struct lfce_version {
  * and table.total changes only by deposits, withdrawals and leaves.
  */
 #define LFCE_MAX_SEATS		8
+#define LFCE_MAX_PROPOSALS	8	/* pending proposals per game, at most */
 #define LFCE_SEAT_BANK		0xffffffffU	/* lfce_op.seat for the house bank */
 #define LFCE_AMOUNT_MAX		(1ULL << 48)	/* largest single amount */
 #define LFCE_TOTAL_MAX		(1ULL << 62)	/* largest conserved total */
@@ -174,6 +175,7 @@ enum lfce_stage {
 enum lfce_dice_mode {
 	LFCE_DICE_COMMIT_REVEAL,	/* commit-reveal among the players */
 	LFCE_DICE_HOST,			/* the owner rolls with the kernel RNG */
+	LFCE_DICE_AGREEMENT,		/* a quorum agrees to each roll */
 	LFCE_DICE_NR
 };
 
@@ -192,7 +194,8 @@ struct lfce_config {
 	__u32 flags;			/* LFCE_CFG_* */
 	__u64 reveal_timeout_ns;	/* from closing bets to the deadline */
 	__u32 max_seats;		/* 1..LFCE_MAX_SEATS */
-	__u32 reserved;
+	__u32 max_proposals;		/* 1..LFCE_MAX_PROPOSALS; 0: the default */
+	__u64 proposal_timeout_ns;	/* from opening to the deadline; 0: 60 s */
 };
 
 struct lfce_table {
@@ -203,6 +206,8 @@ struct lfce_table {
 	__u64 bank;
 	__u64 total;			/* the conserved total */
 	__u64 rolls;			/* dice rolled so far */
+	__u64 proposals;		/* proposals opened so far: the last id */
+	__u64 deadline_ns;		/* earliest pending deadline, 0: none */
 	__u32 phase;			/* enum lfce_phase */
 	__u32 point;			/* 4..10 in LFCE_PHASE_POINT, else 0 */
 	__u32 shooter;			/* seat that closes betting */
@@ -241,10 +246,78 @@ struct lfce_round {
 	__u8 secret[LFCE_MAX_SEATS][32];
 };
 
+/*
+ * Proposals
+ * ---------
+ * What no single player may do is proposed, voted on, and applied by the
+ * commit whose vote reaches the quorum:
+ *
+ *   LFCE_OP_TRANSFER  value from seat to seat "to"
+ *   LFCE_OP_BAN       ban seat: its bets come back to its balance, it can
+ *                     no longer act; only in the betting stage
+ *   LFCE_OP_ROLL      roll the dice, in LFCE_DICE_AGREEMENT games, from the
+ *                     kernel entropy of the deciding vote
+ *   LFCE_OP_CONFIG    set config parameter "param" (enum lfce_param) to
+ *                     value; the dice mode only in the betting stage
+ *
+ * Opening freezes the electorate (the active seats: bound, not banned), its
+ * size n, the quorum q = ceil(2n / 3) and the deadline. The proposer does not
+ * vote by opening. Each member of the electorate votes once (EALREADY for a
+ * second vote). The vote that makes q votes for applies the operation,
+ * re-validated against the state of that commit: PASSED, or FAILED with the
+ * errno in "error" and nothing applied. More than n - q votes against
+ * reject it. Any commit at a time past the deadline of a pending proposal
+ * first lapses it (a LFCE_OP_LAPSE record), and the module's sweep commits
+ * the same. Decided proposals stay in the table until their slot is needed.
+ * A member that leaves or is banned is marked in "gone" and cannot vote on
+ * it; its vote, if cast, counts, and q does not change.
+ */
+enum lfce_proposal_state {
+	LFCE_PROP_FREE,			/* slot never used */
+	LFCE_PROP_PENDING,		/* open for votes */
+	LFCE_PROP_PASSED,		/* quorum reached, operation applied */
+	LFCE_PROP_REJECTED,		/* more than n - q votes against */
+	LFCE_PROP_EXPIRED,		/* the deadline passed first */
+	LFCE_PROP_FAILED,		/* quorum reached, re-validation refused */
+	LFCE_PROP_NR
+};
+
+/* The config parameters an LFCE_OP_CONFIG proposal may set. */
+enum lfce_param {
+	LFCE_PARAM_MIN_BET,
+	LFCE_PARAM_MAX_BET,
+	LFCE_PARAM_ODDS_MAX,
+	LFCE_PARAM_FIELD12_PAYS,
+	LFCE_PARAM_DICE_MODE,
+	LFCE_PARAM_REVEAL_TIMEOUT,
+	LFCE_PARAM_PROPOSAL_TIMEOUT,
+	LFCE_PARAM_NR
+};
+
+struct lfce_proposal {
+	__u64 id;			/* 1, 2, ...: table.proposals when opened */
+	__u64 deadline_ns;
+	__u64 value;			/* TRANSFER: amount; CONFIG: new value */
+	__u16 action;			/* enum lfce_op_type */
+	__u16 state;			/* enum lfce_proposal_state */
+	__u32 proposer;			/* seat */
+	__u32 seat;			/* TRANSFER: from; BAN: whom */
+	__u32 to;			/* TRANSFER: to */
+	__u32 param;			/* CONFIG: enum lfce_param */
+	__u32 quorum;			/* q */
+	__u32 electorate;		/* mask of seats, n = its weight */
+	__u32 votes_for;		/* masks of seats */
+	__u32 votes_against;
+	__u32 gone;			/* left or banned since opening */
+	__u32 error;			/* FAILED: the positive errno */
+	__u32 reserved;
+};
+
 struct lfce_snapshot {
 	struct lfce_table table;
 	struct lfce_seat seat[LFCE_MAX_SEATS];
 	struct lfce_round round;
+	struct lfce_proposal proposal[LFCE_MAX_PROPOSALS];
 };
 
 /*
@@ -270,10 +343,22 @@ struct lfce_snapshot {
  *   EXPIRE    past the round's deadline: non-revealers forfeit their bets,
  *             the dice come from the reveals received mixed with u.roll
  *   ROLL      owner, host-dice games: roll from u.roll.entropy
- *   BAN       owner: ban seat; its bets are returned to its balance
- *   TRANSFER  owner: u.amount.value from seat to u.amount.to
+ *   BAN       only as a proposal's action (EPERM when submitted)
+ *   TRANSFER  only as a proposal's action (EPERM when submitted)
  *   SETTLE    owner, in any stage: the seat's bets come back and its whole
  *             balance leaves the game (a forced close settles every seat)
+ *   PROPOSE   u.propose: open a proposal (see "Proposals"); EBUSY when the
+ *             table is full, and the action's own errno if it is not valid
+ *             now; the record's op carries the id given
+ *   VOTE      u.vote: for or against proposal id; ENOENT: no such id,
+ *             EPERM: not in its electorate, EALREADY: voted, EPROTO:
+ *             decided, ETIME: its deadline passed
+ *   LAPSE     anyone attached: u.vote.id past its deadline expires (EPROTO
+ *             while it is not pending or not due)
+ *   CONFIG    only as a proposal's action (EPERM when submitted)
+ *
+ * Records of PROPOSE, VOTE and LAPSE carry the proposal's state after them
+ * in lfce_record.outcome.
  */
 enum lfce_op_type {
 	LFCE_OP_NONE,
@@ -291,8 +376,15 @@ enum lfce_op_type {
 	LFCE_OP_BAN,
 	LFCE_OP_TRANSFER,
 	LFCE_OP_SETTLE,
+	LFCE_OP_PROPOSE,
+	LFCE_OP_VOTE,
+	LFCE_OP_LAPSE,
+	LFCE_OP_CONFIG,
 	LFCE_OP_NR
 };
+
+#define LFCE_VOTE_FOR		1
+#define LFCE_VOTE_AGAINST	2
 
 struct lfce_op {
 	__u16 type;			/* enum lfce_op_type */
@@ -325,6 +417,21 @@ struct lfce_op {
 		struct {
 			__u8 entropy[32];	/* set by the kernel */
 		} roll;
+		struct {
+			__u16 action;	/* TRANSFER, BAN, ROLL or CONFIG */
+			__u16 reserved;
+			__u32 seat;	/* TRANSFER: from; BAN: whom */
+			__u32 to;	/* TRANSFER: to */
+			__u32 param;	/* CONFIG: enum lfce_param */
+			__u64 value;	/* TRANSFER: amount; CONFIG: value */
+			__u64 id;	/* set by the kernel: the id given */
+		} propose;
+		struct {
+			__u64 id;	/* the proposal */
+			__u32 choice;	/* LFCE_VOTE_FOR or _AGAINST; LAPSE: 0 */
+			__u32 reserved;
+			__u8 entropy[24];	/* set by the kernel */
+		} vote;
 		__u64 raw[5];
 	} u;
 };
@@ -358,7 +465,7 @@ struct lfce_record {
 	__u64 digest;
 	__u16 kind;			/* enum lfce_record_kind */
 	__u8 dice[2];			/* the roll this record made, or 0 */
-	__u32 reserved1;
+	__u32 outcome;			/* proposal records: its state after */
 };
 
 /*
@@ -403,6 +510,7 @@ struct lfce_counters {
 	__u64 exhausted;		/* retry budget ran out: EAGAIN */
 	__u64 backpressure;		/* waits or EAGAIN at the memory cap */
 	__u64 latency_ns_log2[32];	/* sampled commit latency, log2 buckets */
+	__u64 proposals[LFCE_PROP_NR];	/* by outcome; [PENDING]: opened */
 };
 
 struct lfce_region {
@@ -511,7 +619,7 @@ struct lfce_create {
 	struct lfce_config config;
 	__u64 game_id;			/* out */
 };
-#define LFCE_CREATE_SIZE_VER0	64
+#define LFCE_CREATE_SIZE_VER0	72
 
 struct lfce_attach {
 	__u32 size;
@@ -555,8 +663,11 @@ struct lfce_stats {
 	__u64 backpressure;		/* waits or EAGAIN at the memory cap */
 	__u64 retries[8];		/* commits by retries: 0, 1, 2-3, ... 64+ */
 	__u64 latency_ns_log2[32];	/* sampled commit latency, log2 buckets */
+	/* Since VER1. */
+	__u64 proposals[LFCE_PROP_NR];	/* by outcome; [PENDING]: opened */
 };
 #define LFCE_STATS_SIZE_VER0	368
+#define LFCE_STATS_SIZE_VER1	416
 
 struct lfce_list {
 	__u32 size;

@@ -64,7 +64,7 @@ static const struct lfce_params params = {
 static struct lfce_engine *game_new(unsigned int seats)
 {
 	struct lfce_engine *e = aligned_alloc(64, sizeof(*e));
-	struct lfce_record rec[1];
+	struct lfce_record rec[LFCE_TXN_RECORDS(1)];
 	struct lfce_writer w;
 	struct lfce_config cfg;
 	struct lfce_op op;
@@ -74,7 +74,7 @@ static struct lfce_engine *game_new(unsigned int seats)
 	lfce_rules_default_config(&cfg);
 	if (!e || lfce_engine_init(e, &cfg, &params))
 		abort();
-	lfce_writer_init(&w, rec, 1, false);
+	lfce_writer_init(&w, rec, ARRAY_SIZE(rec), false);
 	for (i = 0; i < seats; i++) {
 		op = (struct lfce_op){ .type = LFCE_OP_JOIN, .seat = i, .nonce = 1 };
 		op.u.join.uid = 1000 + i;
@@ -99,13 +99,13 @@ static void game_free(struct lfce_engine *e)
 static void *engine_writer(void *arg)
 {
 	struct worker *wk = arg;
-	struct lfce_record rec[1];
+	struct lfce_record rec[LFCE_TXN_RECORDS(1)];
 	struct lfce_writer w;
 	struct lfce_op op = { .seat = wk->seat, .nonce = wk->nonce };
 	u64 v;
 
 	shim_rcu_register_thread();
-	lfce_writer_init(&w, rec, 1, false);
+	lfce_writer_init(&w, rec, ARRAY_SIZE(rec), false);
 	op.u.bet.kind = LFCE_BET_PLACE_6;
 	op.u.bet.amount = 6;
 	while (!stopped()) {

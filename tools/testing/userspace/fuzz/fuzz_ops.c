@@ -36,7 +36,7 @@ static const struct lfce_params params = {
 struct fuzz {
 	struct lfce_engine e;
 	struct lfce_writer w;
-	struct lfce_record rec[4];
+	struct lfce_record rec[LFCE_TXN_RECORDS(4)];
 	struct lfce_snapshot before, after;
 	u64 nonce[SEATS];
 	u64 now;
@@ -174,7 +174,7 @@ static void setup(struct fuzz *f, u8 dice_mode)
 	cfg.dice_mode = dice_mode & 1;
 	cfg.max_seats = 4;
 	check(!lfce_engine_init(&f->e, &cfg, &params), "engine init");
-	lfce_writer_init(&f->w, f->rec, 4, dice_mode & 2);
+	lfce_writer_init(&f->w, f->rec, ARRAY_SIZE(f->rec), dice_mode & 2);
 	for (i = 0; i < SEATS; i++) {
 		op = (struct lfce_op){ .type = LFCE_OP_JOIN, .seat = i, .nonce = ++f->nonce[i] };
 		op.u.join.uid = 100 + i;

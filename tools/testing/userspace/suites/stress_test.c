@@ -81,14 +81,14 @@ static int st_writer(void *data)
 {
 	struct st_thread *t = data;
 	struct st_state *st = t->st;
-	struct lfce_record rec[2];
+	struct lfce_record rec[LFCE_TXN_RECORDS(2)];
 	struct lfce_writer w;
 	struct lfce_op op[2] = {};
 	u64 nonce = 100, v, r;
 	unsigned int i, n;
 	int ret;
 
-	lfce_writer_init(&w, rec, 2, false);
+	lfce_writer_init(&w, rec, ARRAY_SIZE(rec), false);
 	for (i = 0; i < ST_ITERS; i++) {
 		r = next_rand(&t->seed);
 		n = 1 + (r & 1);
@@ -114,13 +114,13 @@ static int st_roller(void *data)
 {
 	struct st_thread *t = data;
 	struct st_state *st = t->st;
-	struct lfce_record rec[1];
+	struct lfce_record rec[LFCE_TXN_RECORDS(1)];
 	struct lfce_writer w;
 	struct lfce_op op = { .type = LFCE_OP_ROLL, .seat = LFCE_SEAT_BANK };
 	unsigned int i, k;
 	u64 v;
 
-	lfce_writer_init(&w, rec, 1, false);
+	lfce_writer_init(&w, rec, ARRAY_SIZE(rec), false);
 	for (i = 0; i < ST_ROLLS; i++) {
 		for (k = 0; k < 4; k++)
 			op.u.raw[k] = next_rand(&t->seed);

@@ -146,7 +146,7 @@ static bool replay_matches(uint64_t records, const struct lfce_snapshot *want)
 	struct lfce_params p = { .slots = 2, .records = MAX_RECORDS, .pool_cap = 1024,
 				 .retry_budget = 8, .batch_max = 16 };
 	struct lfce_snapshot *got = malloc(sizeof(*got));
-	struct lfce_record rec[16];
+	struct lfce_record rec[LFCE_TXN_RECORDS(16)];
 	struct lfce_op ops[16];
 	struct lfce_writer w;
 	uint64_t n;
@@ -156,7 +156,7 @@ static bool replay_matches(uint64_t records, const struct lfce_snapshot *want)
 
 	if (!got || lfce_engine_init(&e, &config, &p))
 		return false;
-	lfce_writer_init(&w, rec, 16, false);
+	lfce_writer_init(&w, rec, ARRAY_SIZE(rec), false);
 	for (n = 0; n < records; n++) {
 		ops[k++] = journal[n].op;
 		if (n + 1 == records || journal[n + 1].version != journal[n].version) {
