@@ -203,7 +203,7 @@ bool lt_replay_matches(struct kunit *test, struct lt_game *g,
 
 	a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
 	b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
-	ops = kunit_kcalloc(test, LT_MAX_REC, sizeof(*ops), GFP_KERNEL);
+	ops = kunit_kcalloc(test, LFCE_TXN_RECORDS(LT_MAX_REC), sizeof(*ops), GFP_KERNEL);
 	KUNIT_ASSERT_TRUE(test, a && b && ops);
 	lt_read(g, a);
 	rcu_read_lock();

@@ -28,17 +28,16 @@
 #include "rules.h"
 #include "trace.h"
 
-int lfce_engine_init(struct lfce_engine *e, const struct lfce_config *config,
-		     const struct lfce_params *p)
+/*
+ * Start an engine at the snapshot @from, or at a new game's first snapshot
+ * with config @cfg when @from is NULL.
+ */
+static int engine_init(struct lfce_engine *e, const struct lfce_config *cfg,
+		       const struct lfce_snapshot *from, const struct lfce_params *p)
 {
-	struct lfce_config cfg = *config;
 	struct lfce_node *root;
 	int ret;
 
-	lfce_rules_fill_config(&cfg);
-	ret = lfce_rules_check_config(&cfg);
-	if (ret)
-		return ret;
 	if (!p->batch_max || LFCE_TXN_RECORDS(p->batch_max) > p->records)
 		return -EINVAL;
 	e->retry_budget = p->retry_budget;
@@ -53,9 +52,14 @@ int lfce_engine_init(struct lfce_engine *e, const struct lfce_config *config,
 	BUILD_BUG_ON(offsetof(struct lfce_metrics, latency) !=
 		     offsetof(struct lfce_counters, latency_ns_log2));
 	e->metrics = (struct lfce_metrics *)&e->pub.region->counters;	/* zeroed */
-	root = lfce_snapshot_create(&e->pool, &cfg);
+	root = from ? lfce_snapshot_restore(&e->pool, from) : lfce_snapshot_create(&e->pool, cfg);
 	if (!root) {
 		ret = -ENOMEM;
+		goto err_publish;
+	}
+	if (!lfce_snapshot_conserved(root)) {
+		lfce_snapshot_release(&e->pool, root);
+		ret = -EINVAL;
 		goto err_publish;
 	}
 	RCU_INIT_POINTER(e->cur, root);
@@ -67,6 +71,32 @@ err_publish:
 err_pool:
 	lfce_pool_uninit(&e->pool);
 	return ret;
+}
+
+int lfce_engine_init(struct lfce_engine *e, const struct lfce_config *config,
+		     const struct lfce_params *p)
+{
+	struct lfce_config cfg = *config;
+	int ret;
+
+	lfce_rules_fill_config(&cfg);
+	ret = lfce_rules_check_config(&cfg);
+	if (ret)
+		return ret;
+	return engine_init(e, &cfg, NULL, p);
+}
+
+/*
+ * Start an engine at snapshot @s, e.g. to replay a journal from there: its
+ * config must be valid and its tokens conserved (-EINVAL). The journal
+ * continues from s->table.records.
+ */
+int lfce_engine_restore(struct lfce_engine *e, const struct lfce_snapshot *s,
+			const struct lfce_params *p)
+{
+	int ret = lfce_rules_check_config(&s->table.config);
+
+	return ret ?: engine_init(e, NULL, s, p);
 }
 
 /*

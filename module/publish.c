@@ -204,9 +204,15 @@ static void publish_once(struct lfce_pub *pub, const struct lfce_node __rcu **cu
 	rcu_read_unlock();
 }
 
-/* The game's first snapshot, before anyone else can see the game. */
+/*
+ * The game's first snapshot, before anyone else can see the game. A game
+ * restored from a snapshot starts its journal at that snapshot's record
+ * count: the records before it are not in this ring.
+ */
 void lfce_publish_start(struct lfce_pub *pub, const struct lfce_node __rcu **cur)
 {
+	pub->head = rcu_dereference_protected(*cur, 1)->root.t.records;
+	pub->region->journal_head = pub->head;
 	publish_once(pub, cur);
 }
 

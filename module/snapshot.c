@@ -262,6 +262,53 @@ static const struct lfce_node **root_slot(struct lfce_root *r, unsigned int slot
 	return &r->seat[slot - LFCE_NODE_SEAT0];
 }
 
+/* The part of a flat snapshot that node @slot holds, and its size. */
+static const void *flat_part(const struct lfce_snapshot *s, unsigned int slot, size_t *size)
+{
+	if (slot == LFCE_NODE_ROUND) {
+		*size = sizeof(s->round);
+		return &s->round;
+	}
+	if (slot == LFCE_NODE_PROPS) {
+		*size = sizeof(s->proposal);
+		return s->proposal;
+	}
+	*size = sizeof(struct lfce_seat);
+	return &s->seat[slot - LFCE_NODE_SEAT0];
+}
+
+/*
+ * A snapshot built from the flat copy @s, for a game that continues from
+ * it. All-zero parts stay NULL, as in a game that never wrote them.
+ */
+struct lfce_node *lfce_snapshot_restore(struct lfce_pool *pool, const struct lfce_snapshot *s)
+{
+	u64 id = s->table.version << 4;
+	struct lfce_stash stash = {};
+	struct lfce_node *root, *node;
+	unsigned int slot;
+	const void *src;
+	size_t size;
+
+	if (lfce_pool_fill(pool, &stash, false))
+		return NULL;
+	root = stash.free[--stash.nr_free];
+	memset(root, 0, sizeof(*root));
+	root->id = id | LFCE_NODE_ROOT;
+	root->root.t = s->table;
+	for (slot = LFCE_NODE_SEAT0; slot < LFCE_NODES; slot++) {
+		src = flat_part(s, slot, &size);
+		if (!memchr_inv(src, 0, size))
+			continue;
+		node = stash.free[--stash.nr_free];
+		memcpy(&node->seat, src, size);
+		node->id = id | slot;
+		*root_slot(&root->root, slot) = node;
+	}
+	lfce_pool_drain(pool, &stash);
+	return root;
+}
+
 static void copy_out(void *dst, const void *src, size_t bytes, bool shared)
 {
 	if (shared)

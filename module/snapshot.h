@@ -105,6 +105,8 @@ void lfce_pool_drain(struct lfce_pool *pool, struct lfce_stash *stash);
 
 struct lfce_node *lfce_snapshot_create(struct lfce_pool *pool,
 					const struct lfce_config *cfg);
+struct lfce_node *lfce_snapshot_restore(struct lfce_pool *pool,
+					 const struct lfce_snapshot *s);
 void lfce_snapshot_release(struct lfce_pool *pool, const struct lfce_node *root);
 void lfce_snapshot_flatten(const struct lfce_node *root, struct lfce_snapshot *out,
 			   u64 *ids, bool shared);
