@@ -3,11 +3,15 @@
  * Description: libFuzzer target over operation decoding and application.
  * Each input is a script of batches of operations, decoded from bytes so
  * that most land near the valid space (types, seats, bet kinds, nonces,
- * matching commitments) while every field can still be wrong. After every
- * batch: a refused batch left the snapshot byte-identical, an accepted one
- * advanced the version by one and kept tokens conserved. At the end the
- * journal's digest chain must match the snapshot and every node must be
- * back in the allocator.
+ * matching commitments, proposals and votes on recent ids) while every
+ * field can still be wrong. Time jumps by up to 255 s a batch, so deadlines
+ * pass and proposals lapse inside commits. After every batch: a refused
+ * batch left the snapshot byte-identical; an accepted one advanced the
+ * version by one, added a record per operation plus only LAPSE records,
+ * kept tokens conserved and every proposal's tally consistent with its
+ * state. At the end the journal's digest chain must match the snapshot, a
+ * replay of the journal must reproduce it byte for byte, and every node
+ * must be back in the allocator.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -87,6 +91,30 @@ static u64 decode_amount(const u8 *p)
 	}
 }
 
+static void decode_proposal(const u8 *b, typeof(((struct lfce_op *)0)->u.propose) *p)
+{
+	static const u16 actions[] = {
+		LFCE_OP_TRANSFER, LFCE_OP_BAN, LFCE_OP_ROLL, LFCE_OP_CONFIG, LFCE_OP_BET,
+	};
+
+	p->action = actions[b[5] % ARRAY_SIZE(actions)];
+	p->seat = b[6] % 5;
+	p->to = b[6] / 5 % 5;
+	p->param = b[7] % (LFCE_PARAM_NR + 1);
+	if (p->action == LFCE_OP_TRANSFER || p->action == LFCE_OP_CONFIG)
+		p->value = decode_amount(b + 8);
+	if (p->action == LFCE_OP_BAN || p->action == LFCE_OP_ROLL) {
+		p->to = 0;
+		p->param = 0;
+	}
+	if (p->action == LFCE_OP_ROLL)
+		p->seat = 0;
+	if (p->action == LFCE_OP_TRANSFER)
+		p->param = 0;
+	if (p->action == LFCE_OP_CONFIG)
+		p->seat = p->to = 0;
+}
+
 static void decode(struct fuzz *f, const u8 *b, struct lfce_op *op)
 {
 	u64 round = f->before.round.number;
@@ -118,10 +146,67 @@ static void decode(struct fuzz *f, const u8 *b, struct lfce_op *op)
 	case LFCE_OP_ROLL:
 		memcpy(op->u.roll.entropy, b + 5, OP_BYTES - 5);
 		break;
+	case LFCE_OP_PROPOSE:
+		decode_proposal(b, &op->u.propose);
+		break;
+	case LFCE_OP_VOTE:
+	case LFCE_OP_LAPSE:
+		/* Mostly the newest proposals, sometimes one that never was. */
+		op->u.vote.id = f->before.table.proposals + 1 - b[5] % 4;
+		op->u.vote.choice = b[6] % 3;
+		memcpy(op->u.vote.entropy, b + 7, OP_BYTES - 7);
+		if (op->type == LFCE_OP_LAPSE && (b[6] & 4))
+			op->u.vote.choice = 0;
+		break;
 	default:
 		op->u.bet.kind = b[5] % (LFCE_BET_NR + 2);
 		op->u.bet.amount = decode_amount(b + 6);
 		break;
+	}
+}
+
+/* LAPSE records among the last commit's. */
+static unsigned int lapses(struct fuzz *f)
+{
+	struct lfce_record r;
+	unsigned int found = 0;
+	u64 n;
+
+	for (n = f->before.table.records; n < f->after.table.records; n++) {
+		check(!lfce_journal_record(f->e.pub.region, n, &r), "record missing");
+		found += r.op.type == LFCE_OP_LAPSE && r.outcome == LFCE_PROP_EXPIRED;
+	}
+	return found;
+}
+
+/* Every proposal's tally agrees with its state and its frozen quorum. */
+static void check_proposals(const struct lfce_snapshot *s)
+{
+	const struct lfce_proposal *p;
+	unsigned int i, n, yes, no;
+
+	for (i = 0; i < LFCE_MAX_PROPOSALS; i++) {
+		p = &s->proposal[i];
+		if (p->state == LFCE_PROP_FREE)
+			continue;
+		n = __builtin_popcount(p->electorate);
+		yes = __builtin_popcount(p->votes_for);
+		no = __builtin_popcount(p->votes_against);
+		check(p->id && p->id <= s->table.proposals, "proposal id out of range");
+		check(p->quorum == lfce_rules_quorum(n) && n >= 1, "quorum is not ceil(2n/3)");
+		check(!(p->votes_for & p->votes_against), "a seat voted both ways");
+		check(!((p->votes_for | p->votes_against) & ~p->electorate),
+		      "a vote from outside the electorate");
+		check(p->state < LFCE_PROP_NR, "bad state");
+		if (p->state == LFCE_PROP_PENDING)
+			check(yes < p->quorum && no <= n - p->quorum &&
+			      s->table.deadline_ns && s->table.deadline_ns <= p->deadline_ns,
+			      "a pending proposal that should be decided");
+		if (p->state == LFCE_PROP_PASSED || p->state == LFCE_PROP_FAILED)
+			check(yes == p->quorum, "decided with a tally other than q");
+		if (p->state == LFCE_PROP_REJECTED)
+			check(no == n - p->quorum + 1 && yes < p->quorum, "rejected with a bad tally");
+		check((p->state == LFCE_PROP_FAILED) == (p->error != 0), "error without failure");
 	}
 }
 
@@ -144,8 +229,13 @@ static void run_batch(struct fuzz *f, const u8 *data, unsigned int n, u64 dt)
 		return;
 	}
 	check(f->after.table.version == f->before.table.version + 1, "version not +1");
-	check(f->after.table.records == f->before.table.records + n, "records not +n");
+	check(f->after.table.records >= f->before.table.records + n &&
+	      f->after.table.records <= f->before.table.records + LFCE_TXN_RECORDS(n),
+	      "records not n plus lapses");
+	check(lapses(f) >= f->after.table.records - f->before.table.records - n,
+	      "an extra record that is not a LAPSE");
 	check(lfce_snapshot_conserved(rcu_dereference_raw(f->e.cur)), "tokens not conserved");
+	check_proposals(&f->after);
 }
 
 /* The journal in the ring, from record 0, must chain up to the snapshot. */
@@ -163,6 +253,54 @@ static void check_journal(struct fuzz *f)
 	check(digest == f->after.table.digest, "snapshot digest is not the chain's");
 }
 
+/*
+ * Replay the journal on a fresh engine, one commit per version with each
+ * record's operation at its time: it must reproduce the snapshot exactly.
+ */
+static void check_replay(struct fuzz *f, const struct lfce_config *cfg)
+{
+	struct lfce_params p = params;
+	struct lfce_record r, rec[LFCE_TXN_RECORDS(LFCE_TXN_RECORDS(4))];
+	struct lfce_op ops[LFCE_TXN_RECORDS(4)];
+	struct lfce_snapshot *got = malloc(sizeof(*got));
+	u64 n, v, version = 0, time = 0;
+	struct lfce_engine e;
+	struct lfce_writer w;
+	unsigned int k = 0;
+
+	p.batch_max = ARRAY_SIZE(ops);
+	check(got && !lfce_engine_init(&e, cfg, &p), "replay engine init");
+	lfce_writer_init(&w, rec, ARRAY_SIZE(rec), false);
+	for (n = 0; n <= f->after.table.records; n++) {
+		if (n < f->after.table.records)
+			check(!lfce_journal_record(f->e.pub.region, n, &r), "record missing");
+		if (k && (n == f->after.table.records || r.version != version)) {
+			check(!lfce_commit(&e, &w, ops, k, time, &v) && v == version,
+			      "replayed commit refused");
+			k = 0;
+		}
+		if (n == f->after.table.records)
+			break;
+		check(k < ARRAY_SIZE(ops), "a version with too many records");
+		ops[k++] = r.op;
+		version = r.version;
+		time = r.time_ns;
+	}
+	lfce_engine_read(&e, got, NULL);
+	check(!memcmp(got, &f->after, sizeof(*got)), "replay differs from the snapshot");
+	lfce_writer_release(&e, &w);
+	lfce_engine_uninit(&e);
+	free(got);
+}
+
+static void config_for(struct lfce_config *cfg, u8 dice_mode)
+{
+	lfce_rules_default_config(cfg);
+	cfg->dice_mode = dice_mode % 4 % LFCE_DICE_NR;
+	cfg->max_seats = 4;
+	cfg->max_proposals = 1 + dice_mode / 4 % 3;
+}
+
 static void setup(struct fuzz *f, u8 dice_mode)
 {
 	struct lfce_config cfg;
@@ -170,11 +308,9 @@ static void setup(struct fuzz *f, u8 dice_mode)
 	unsigned int i;
 	u64 v;
 
-	lfce_rules_default_config(&cfg);
-	cfg.dice_mode = dice_mode & 1;
-	cfg.max_seats = 4;
+	config_for(&cfg, dice_mode);
 	check(!lfce_engine_init(&f->e, &cfg, &params), "engine init");
-	lfce_writer_init(&f->w, f->rec, ARRAY_SIZE(f->rec), dice_mode & 2);
+	lfce_writer_init(&f->w, f->rec, ARRAY_SIZE(f->rec), dice_mode & 16);
 	for (i = 0; i < SEATS; i++) {
 		op = (struct lfce_op){ .type = LFCE_OP_JOIN, .seat = i, .nonce = ++f->nonce[i] };
 		op.u.join.uid = 100 + i;
@@ -189,6 +325,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static bool registered;
 	long allocated = __atomic_load_n(&shim_nr_allocated, __ATOMIC_RELAXED);
+	struct lfce_config cfg;
 	struct fuzz *f;
 	size_t pos = 1;
 	unsigned int n;
@@ -204,7 +341,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f->now = 1;
 	setup(f, data[0]);
 	/* Records must stay in the ring for check_journal(). */
-	while (pos + 2 <= size && f->before.table.records < params.records - 8) {
+	while (pos + 2 <= size && f->before.table.records < params.records - LFCE_TXN_RECORDS(4)) {
 		n = 1 + data[pos] % 4;
 		if (pos + 2 + n * OP_BYTES > size)
 			break;
@@ -213,6 +350,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		lfce_engine_read(&f->e, &f->before, NULL);
 	}
 	check_journal(f);
+	config_for(&cfg, data[0]);
+	check_replay(f, &cfg);
 	lfce_writer_release(&f->e, &f->w);
 	lfce_engine_uninit(&f->e);
 	free(f);
