@@ -1074,10 +1074,10 @@ static int config_set(struct lfce_config *cfg, u32 param, u64 value)
 	default:
 		return -EINVAL;
 	}
+	if (!wide && value > U32_MAX)
+		return -EINVAL;
 	if (wide)
 		*wide = value;
-	else if (value > U32_MAX)
-		return -EINVAL;
 	else
 		*narrow = value;
 	return lfce_rules_check_config(cfg);

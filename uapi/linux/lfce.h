@@ -330,7 +330,9 @@ struct lfce_snapshot {
  * the operation conditional on the current version (ESTALE).
  *
  *   JOIN      u.join: take seat (or any free seat), bind it to the caller
- *   LEAVE     free the seat; needs no bets on the table; the balance leaves
+ *   LEAVE     settle and free the seat: in the betting stage, bets that may
+ *             come down come back, then the whole balance leaves; EPROTO
+ *             in the round or with a bet that must stay up
  *   DEPOSIT   owner: u.amount.value into seat's balance or the bank
  *   WITHDRAW  owner: the reverse; ENOSPC if not covered
  *   BET       u.bet: put amount on kind; EINVAL outside min/max or the odds
@@ -340,9 +342,12 @@ struct lfce_snapshot {
  *   COMMIT    u.commit: a participant's commitment; the last one opens REVEAL
  *   REVEAL    u.reveal: the secret; EINVAL if it does not match; the last one
  *             rolls the dice and resolves the table
- *   EXPIRE    past the round's deadline: non-revealers forfeit their bets,
- *             the dice come from the reveals received mixed with u.roll
- *   ROLL      owner, host-dice games: roll from u.roll.entropy
+ *   EXPIRE    anyone attached, past the round's deadline: those who did not
+ *             commit or reveal forfeit their bets, the dice come from the
+ *             reveals received mixed with u.roll (the module's sweep does
+ *             this by itself soon after the deadline)
+ *   ROLL      owner, host-dice games: roll from u.roll.entropy; in
+ *             agreement games, only as a proposal's action
  *   BAN       only as a proposal's action (EPERM when submitted)
  *   TRANSFER  only as a proposal's action (EPERM when submitted)
  *   SETTLE    owner, in any stage: the seat's bets come back and its whole
