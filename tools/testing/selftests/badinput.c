@@ -161,6 +161,53 @@ static int submit_one(int fd, struct lfce_op *op, uint32_t count)
 	return ioctl(fd, LFCE_IOC_SUBMIT, &s);
 }
 
+/* Proposals and votes: each refusal names its errno and changes nothing. */
+static void consensus_fields(void)
+{
+	static const uint16_t quorum_only[] = { LFCE_OP_TRANSFER, LFCE_OP_BAN, LFCE_OP_CONFIG };
+	struct lfce_op op;
+	size_t i;
+
+	for (i = 0; i < sizeof(quorum_only) / sizeof(quorum_only[0]); i++) {
+		op = (struct lfce_op){ .type = quorum_only[i], .seat = 0 };
+		t_errno(submit_one(owner, &op, 1), EPERM, "SUBMIT op %u, which needs a quorum",
+			quorum_only[i]);
+	}
+	op = (struct lfce_op){ .type = LFCE_OP_PROPOSE, .seat = 0, .nonce = 10 };
+	op.u.propose.action = LFCE_OP_DEPOSIT;
+	t_errno(submit_one(player, &op, 1), EINVAL, "PROPOSE a deposit");
+	op.u.propose.action = LFCE_OP_TRANSFER;
+	op.u.propose.to = 0;
+	op.u.propose.value = 1;
+	t_errno(submit_one(player, &op, 1), EINVAL, "PROPOSE a transfer to oneself");
+	op.u.propose.to = 1;
+	t_errno(submit_one(player, &op, 1), ENOENT, "PROPOSE a transfer to an empty seat");
+	op.u.propose.action = LFCE_OP_CONFIG;
+	op.u.propose.to = 0;
+	op.u.propose.param = LFCE_PARAM_NR;
+	t_errno(submit_one(player, &op, 1), EINVAL, "PROPOSE an unknown config parameter");
+	op.u.propose.param = LFCE_PARAM_ODDS_MAX;
+	op.u.propose.value = 101;
+	t_errno(submit_one(player, &op, 1), EINVAL, "PROPOSE odds_max 101");
+	op.u.propose.action = LFCE_OP_ROLL;
+	op.u.propose.param = 0;
+	op.u.propose.value = 0;
+	t_errno(submit_one(player, &op, 1), EPROTO, "PROPOSE an agreed roll in a host-dice game");
+	op = (struct lfce_op){ .type = LFCE_OP_VOTE, .seat = 0, .nonce = 10 };
+	op.u.vote.id = 1;
+	op.u.vote.choice = LFCE_VOTE_FOR;
+	t_errno(submit_one(player, &op, 1), ENOENT, "VOTE on no proposal");
+	op.u.vote.choice = 3;
+	t_errno(submit_one(player, &op, 1), EINVAL, "VOTE neither for nor against");
+	op.seat = 1;
+	t_errno(submit_one(player, &op, 1), EPERM, "VOTE as a foreign seat");
+	op = (struct lfce_op){ .type = LFCE_OP_LAPSE, .seat = LFCE_SEAT_BANK };
+	op.u.vote.id = 1;
+	t_errno(submit_one(ro, &op, 1), EBADF, "LAPSE on an O_RDONLY handle");
+	t_errno(submit_one(player, &op, 1), ENOENT, "LAPSE of no proposal");
+	unchanged("proposal and vote checks");
+}
+
 /* Each call's own fields. */
 static void fields(void)
 {
@@ -222,53 +269,6 @@ static void fields(void)
 	close(fresh);
 	unchanged("field checks");
 	consensus_fields();
-}
-
-/* Proposals and votes: each refusal names its errno and changes nothing. */
-static void consensus_fields(void)
-{
-	static const uint16_t quorum_only[] = { LFCE_OP_TRANSFER, LFCE_OP_BAN, LFCE_OP_CONFIG };
-	struct lfce_op op;
-	size_t i;
-
-	for (i = 0; i < sizeof(quorum_only) / sizeof(quorum_only[0]); i++) {
-		op = (struct lfce_op){ .type = quorum_only[i], .seat = 0 };
-		t_errno(submit_one(owner, &op, 1), EPERM, "SUBMIT op %u, which needs a quorum",
-			quorum_only[i]);
-	}
-	op = (struct lfce_op){ .type = LFCE_OP_PROPOSE, .seat = 0, .nonce = 10 };
-	op.u.propose.action = LFCE_OP_DEPOSIT;
-	t_errno(submit_one(player, &op, 1), EINVAL, "PROPOSE a deposit");
-	op.u.propose.action = LFCE_OP_TRANSFER;
-	op.u.propose.to = 0;
-	op.u.propose.value = 1;
-	t_errno(submit_one(player, &op, 1), EINVAL, "PROPOSE a transfer to oneself");
-	op.u.propose.to = 1;
-	t_errno(submit_one(player, &op, 1), ENOENT, "PROPOSE a transfer to an empty seat");
-	op.u.propose.action = LFCE_OP_CONFIG;
-	op.u.propose.to = 0;
-	op.u.propose.param = LFCE_PARAM_NR;
-	t_errno(submit_one(player, &op, 1), EINVAL, "PROPOSE an unknown config parameter");
-	op.u.propose.param = LFCE_PARAM_ODDS_MAX;
-	op.u.propose.value = 101;
-	t_errno(submit_one(player, &op, 1), EINVAL, "PROPOSE odds_max 101");
-	op.u.propose.action = LFCE_OP_ROLL;
-	op.u.propose.param = 0;
-	op.u.propose.value = 0;
-	t_errno(submit_one(player, &op, 1), EPROTO, "PROPOSE an agreed roll in a host-dice game");
-	op = (struct lfce_op){ .type = LFCE_OP_VOTE, .seat = 0, .nonce = 10 };
-	op.u.vote.id = 1;
-	op.u.vote.choice = LFCE_VOTE_FOR;
-	t_errno(submit_one(player, &op, 1), ENOENT, "VOTE on no proposal");
-	op.u.vote.choice = 3;
-	t_errno(submit_one(player, &op, 1), EINVAL, "VOTE neither for nor against");
-	op.seat = 1;
-	t_errno(submit_one(player, &op, 1), EPERM, "VOTE as a foreign seat");
-	op = (struct lfce_op){ .type = LFCE_OP_LAPSE, .seat = LFCE_SEAT_BANK };
-	op.u.vote.id = 1;
-	t_errno(submit_one(ro, &op, 1), EBADF, "LAPSE on an O_RDONLY handle");
-	t_errno(submit_one(player, &op, 1), ENOENT, "LAPSE of no proposal");
-	unchanged("proposal and vote checks");
 }
 
 int main(void)
