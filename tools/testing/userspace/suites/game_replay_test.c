@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Description: a long commit-reveal game with proposals, votes, withheld
+ * reveals and lapsed proposals, played through the real commit path; then
+ * its journal, replayed through the rules on an engine restored from a
+ * snapshot taken halfway, must reproduce every later record (dice, deltas,
+ * digest) and the final snapshot byte for byte.
+ *
+ * Random choices come from the runner's seed (rerun with -s <seed>).
+ */
+#include <kunit/test.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/time64.h>
+
+#include "../../../../kunit/helpers.h"
+#include "shim.h"
+
+#define GR_SEATS	5
+#define GR_ROUNDS	120
+
+/* The whole journal stays in the ring, so that all of it can be replayed. */
+static const struct lfce_params gr_params = {
+	.game_id = 1, .slots = 4, .records = 16384, .pool_cap = 256,
+	.retry_budget = 64, .batch_max = LT_MAX_REC,
+};
+
+struct gr {
+	struct kunit *test;
+	struct lt_game *g;
+	struct lfce_snapshot *s;
+	u64 rnd;
+	unsigned int withheld, proposals, decided, lapsed;
+};
+
+static u32 gr_next(struct gr *r)
+{
+	r->rnd ^= r->rnd << 13;
+	r->rnd ^= r->rnd >> 7;
+	r->rnd ^= r->rnd << 17;
+	return r->rnd >> 32;
+}
+
+static void gr_secret(u32 seat, u64 round, u8 secret[32])
+{
+	memset(secret, 0x5a, 32);
+	secret[0] = seat;
+	memcpy(secret + 8, &round, sizeof(round));
+}
+
+static bool gr_active(const struct lfce_snapshot *s, u32 seat)
+{
+	return (s->seat[seat].flags & (LFCE_SEAT_BOUND | LFCE_SEAT_BANNED)) == LFCE_SEAT_BOUND;
+}
+
+/* Each active seat may put a field bet or a place bet up. */
+static void gr_bets(struct gr *r)
+{
+	static const u32 kinds[] = { LFCE_BET_FIELD, LFCE_BET_PLACE_6, LFCE_BET_ANY_SEVEN };
+	u32 seat;
+
+	for (seat = 0; seat < GR_SEATS; seat++)
+		if (gr_active(r->s, seat) && gr_next(r) % 4)
+			lt_bet(r->g, seat, kinds[gr_next(r) % 3], 1 + gr_next(r) % 20);
+}
+
+/* A proposal now and then; every other active seat votes at random. */
+static void gr_propose(struct gr *r)
+{
+	u32 from = gr_next(r) % GR_SEATS, seat;
+	struct lfce_op op = lt_player_op(r->g, LFCE_OP_PROPOSE, from);
+	u64 id;
+
+	if (!gr_active(r->s, from) || gr_next(r) % 3)
+		return;
+	if (gr_next(r) % 2) {
+		op.u.propose.action = LFCE_OP_TRANSFER;
+		op.u.propose.seat = from;
+		op.u.propose.to = (from + 1) % GR_SEATS;
+		op.u.propose.value = 1 + gr_next(r) % 50;
+	} else {
+		op.u.propose.action = LFCE_OP_CONFIG;
+		op.u.propose.param = LFCE_PARAM_MAX_BET;
+		op.u.propose.value = 500 + gr_next(r) % 1000;
+	}
+	if (lt_op(r->g, &op))
+		return;
+	r->proposals++;
+	lt_read(r->g, r->s);
+	id = r->s->table.proposals;
+	for (seat = 0; seat < GR_SEATS; seat++) {
+		if (!gr_active(r->s, seat) || gr_next(r) % 4 == 0)
+			continue;
+		op = lt_player_op(r->g, LFCE_OP_VOTE, seat);
+		op.u.vote.id = id;
+		op.u.vote.choice = gr_next(r) % 3 ? LFCE_VOTE_FOR : LFCE_VOTE_AGAINST;
+		memset(op.u.vote.entropy, gr_next(r), sizeof(op.u.vote.entropy));
+		lt_op(r->g, &op);
+	}
+}
+
+/*
+ * One round: bets, maybe a proposal, the shooter closes, participants
+ * commit and reveal; now and then one withholds its reveal and the round
+ * expires with entropy, and now and then time jumps past proposals'
+ * deadlines so that the next commit lapses them.
+ */
+static void gr_round(struct gr *r)
+{
+	struct kunit *test = r->test;
+	struct lfce_op op;
+	u32 seat, skip = GR_SEATS;
+	u8 secret[32];
+	u64 round;
+
+	lt_read(r->g, r->s);
+	gr_bets(r);
+	gr_propose(r);
+	lt_read(r->g, r->s);
+	op = lt_player_op(r->g, LFCE_OP_CLOSE, r->s->table.shooter);
+	KUNIT_ASSERT_EQ(test, lt_op(r->g, &op), 0);
+	lt_read(r->g, r->s);
+	round = r->s->round.number;
+	for (seat = 0; seat < GR_SEATS; seat++) {
+		if (!(r->s->round.participants & BIT(seat)))
+			continue;
+		op = lt_player_op(r->g, LFCE_OP_COMMIT, seat);
+		gr_secret(seat, round, secret);
+		lfce_rules_commitment(secret, round, op.u.commit.digest);
+		KUNIT_ASSERT_EQ(test, lt_op(r->g, &op), 0);
+	}
+	if (gr_next(r) % 6 == 0)
+		skip = __builtin_ctz(r->s->round.participants);
+	for (seat = 0; seat < GR_SEATS; seat++) {
+		if (!(r->s->round.participants & BIT(seat)) || seat == skip)
+			continue;
+		op = lt_player_op(r->g, LFCE_OP_REVEAL, seat);
+		gr_secret(seat, round, op.u.reveal.secret);
+		KUNIT_ASSERT_EQ(test, lt_op(r->g, &op), 0);
+	}
+	if (skip < GR_SEATS) {
+		r->withheld++;
+		r->g->now += 31 * NSEC_PER_SEC;
+		op = (struct lfce_op){ .type = LFCE_OP_EXPIRE, .seat = LFCE_SEAT_BANK };
+		memset(op.u.roll.entropy, gr_next(r), sizeof(op.u.roll.entropy));
+		KUNIT_ASSERT_EQ(test, lt_op(r->g, &op), 0);
+	}
+	r->g->now += (gr_next(r) % 8 == 0 ? 61 : 1) * NSEC_PER_SEC;
+	lt_read(r->g, r->s);
+	KUNIT_ASSERT_TRUE(test, lt_conserved(r->s));
+	KUNIT_ASSERT_EQ(test, r->s->round.number, round);
+	KUNIT_ASSERT_EQ(test, r->s->table.stage, LFCE_STAGE_BETTING);
+}
+
+/* An engine started at @from, with room for any commit of the original. */
+static struct lt_game *gr_restore(struct kunit *test, const struct lfce_snapshot *from)
+{
+	struct lt_game *h = kzalloc(sizeof(*h), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	KUNIT_ASSERT_EQ(test, lfce_engine_restore(&h->e, from, &gr_params), 0);
+	lfce_writer_init(&h->w, h->rec, ARRAY_SIZE(h->rec), false);
+	return h;
+}
+
+/* Replay records [from->table.records, end) of @g on @h, one commit a version. */
+static void gr_replay(struct kunit *test, struct lt_game *g, struct lt_game *h,
+		      const struct lfce_snapshot *from, u64 end)
+{
+	struct lfce_op *ops = kunit_kcalloc(test, LFCE_TXN_RECORDS(LT_MAX_REC), sizeof(*ops),
+					    GFP_KERNEL);
+	struct lfce_record r;
+	u64 n, version = 0;
+	unsigned int k = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, ops);
+	for (n = from->table.records; n <= end; n++) {
+		if (n < end)
+			KUNIT_ASSERT_TRUE(test, lt_journal(g, n, &r));
+		if (k && (n == end || r.version != version)) {
+			KUNIT_ASSERT_EQ(test, lt_commit(h, ops, k), 0);
+			KUNIT_ASSERT_EQ(test, h->version, version);
+			k = 0;
+		}
+		if (n == end)
+			break;
+		KUNIT_ASSERT_LT(test, k, LT_MAX_REC);
+		ops[k++] = r.op;
+		version = r.version;
+		h->now = r.time_ns;
+	}
+}
+
+static void game_replay_from_midway(struct kunit *test)
+{
+	struct lfce_snapshot *mid = kunit_kzalloc(test, sizeof(*mid), GFP_KERNEL);
+	struct lfce_snapshot *end = kunit_kzalloc(test, sizeof(*end), GFP_KERNEL);
+	struct gr r = { .test = test, .rnd = shim_seed() | 1 };
+	struct lfce_config cfg;
+	struct lfce_record a, b;
+	unsigned int i, rolls = 0;
+	struct lt_game *h;
+	u64 n;
+
+	r.s = kunit_kzalloc(test, sizeof(*r.s), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, mid && end && r.s);
+	lfce_rules_default_config(&cfg);
+	r.g = lt_game_new_params(test, &cfg, &gr_params);
+	for (i = 0; i < GR_SEATS; i++) {
+		KUNIT_ASSERT_EQ(test, lt_join(r.g, i, 2000 + i), 0);
+		KUNIT_ASSERT_EQ(test, lt_deposit(r.g, i, 5000), 0);
+	}
+	KUNIT_ASSERT_EQ(test, lt_deposit(r.g, LFCE_SEAT_BANK, 1000000), 0);
+	for (i = 0; i < GR_ROUNDS; i++) {
+		if (i == GR_ROUNDS / 2)
+			lt_read(r.g, mid);
+		gr_round(&r);
+	}
+	lt_read(r.g, end);
+	KUNIT_ASSERT_LT(test, end->table.records, (u64)gr_params.records);
+	KUNIT_EXPECT_EQ(test, end->table.rolls, GR_ROUNDS);
+	KUNIT_EXPECT_EQ(test, lt_journal_check(r.g, end), end->table.records);
+	for (i = 0; i < LFCE_PROP_NR; i++) {
+		r.decided += i > LFCE_PROP_PENDING ? atomic64_read(&r.g->e.metrics->proposals[i]) : 0;
+		r.lapsed += i == LFCE_PROP_EXPIRED ? atomic64_read(&r.g->e.metrics->proposals[i]) : 0;
+	}
+	kunit_info(test, "%u rounds, %u withheld, %u proposals, %u decided, %u lapsed, %llu records",
+		   GR_ROUNDS, r.withheld, r.proposals, r.decided, r.lapsed,
+		   (unsigned long long)end->table.records);
+	/* The game must have exercised what the replay is meant to check. */
+	KUNIT_EXPECT_GT(test, r.withheld, 0);
+	KUNIT_EXPECT_GT(test, r.decided, 0);
+	KUNIT_EXPECT_GT(test, r.lapsed, 0);
+
+	h = gr_restore(test, mid);
+	gr_replay(test, r.g, h, mid, end->table.records);
+	for (n = mid->table.records; n < end->table.records; n++) {
+		KUNIT_ASSERT_TRUE(test, lt_journal(r.g, n, &a));
+		KUNIT_ASSERT_TRUE(test, lt_journal(h, n, &b));
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(&a, &b, sizeof(a)), 0, "record %llu differs",
+				    (unsigned long long)n);
+		rolls += a.dice[0] != 0;
+	}
+	KUNIT_EXPECT_EQ(test, rolls, end->table.rolls - mid->table.rolls);
+	lt_read(h, mid);
+	KUNIT_EXPECT_EQ(test, memcmp(mid, end, sizeof(*end)), 0);
+	KUNIT_EXPECT_EQ(test, mid->table.digest, end->table.digest);
+	lt_game_free(h);
+	lt_game_free(r.g);
+}
+
+/* A snapshot that does not conserve tokens is refused. */
+static void game_restore_checks(struct kunit *test)
+{
+	struct lfce_snapshot *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct lfce_engine *e = kunit_kzalloc(test, sizeof(*e), GFP_KERNEL);
+	struct lt_game *g;
+
+	KUNIT_ASSERT_TRUE(test, s && e);
+	g = lt_game_new(test, NULL, false);
+	KUNIT_ASSERT_EQ(test, lt_join(g, 0, 1000), 0);
+	KUNIT_ASSERT_EQ(test, lt_deposit(g, 0, 100), 0);
+	lt_read(g, s);
+	lt_game_free(g);
+	s->seat[0].balance++;
+	KUNIT_EXPECT_EQ(test, lfce_engine_restore(e, s, &lt_params), -EINVAL);
+	s->seat[0].balance--;
+	s->table.config.max_seats = 0;
+	KUNIT_EXPECT_EQ(test, lfce_engine_restore(e, s, &lt_params), -EINVAL);
+}
+
+static struct kunit_case game_replay_cases[] = {
+	KUNIT_CASE(game_replay_from_midway),
+	KUNIT_CASE(game_restore_checks),
+	{}
+};
+
+static struct kunit_suite game_replay_suite = {
+	.name = "lfce_game_replay",
+	.test_cases = game_replay_cases,
+};
+
+kunit_test_suite(game_replay_suite);
