@@ -6,7 +6,7 @@
  * A snapshot is a small root node holding the table and pointers to one
  * node per seat, one for the round and one for the proposals. A transaction copies the root, then
  * copies a seat or the round only when a rule first writes it: a bet copies
- * about 600 bytes, not the 4 KiB of the whole state. Nodes shared between
+ * about 600 bytes, not the 4.6 KiB of the whole state. Nodes shared between
  * snapshots are never written; a node is written only between its copy and
  * the cmpxchg that publishes it.
  */

@@ -124,7 +124,7 @@ static void *engine_writer(void *arg)
 /*
  * The in-kernel read path: rcu_read_lock, bring a private flat copy up to
  * date, unlock. Incremental by default: only nodes that changed since this
- * reader's last copy are copied; full_copy copies all 4 KiB every time.
+ * reader's last copy are copied; full_copy copies the whole snapshot (4.6 KiB) every time.
  */
 static void *engine_reader(void *arg)
 {
@@ -369,7 +369,7 @@ static void report(const struct results *r, const char *json)
 	printf("%-34s %14.0f %9.2fx %s\n", "lfce_read_ops_s_with_writer", r->lfce_r,
 	       r->lfce_r / (r->mutex_r ? r->mutex_r : 1), ">= 5x mutex read");
 	printf("%-34s %14.0f %9.2fx %s\n", "lfce_read_full_ops_s_with_writer", r->lfce_r_full,
-	       r->lfce_r_full / (r->mutex_r ? r->mutex_r : 1), "(every read copies 4 KiB)");
+	       r->lfce_r_full / (r->mutex_r ? r->mutex_r : 1), "(every read copies 4.6 KiB)");
 
 	f = fopen(json, "w");
 	if (!f) {
