@@ -124,7 +124,8 @@ static void *engine_writer(void *arg)
 /*
  * The in-kernel read path: rcu_read_lock, bring a private flat copy up to
  * date, unlock. Incremental by default: only nodes that changed since this
- * reader's last copy are copied; full_copy copies the whole snapshot (4.6 KiB) every time.
+ * reader's last copy are copied; full_copy copies the whole snapshot
+ * (4.6 KiB) every time.
  */
 static void *engine_reader(void *arg)
 {
