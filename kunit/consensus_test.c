@@ -1052,6 +1052,53 @@ static void consensus_table_full(struct kunit *test)
 	lt_game_free(g);
 }
 
+/*
+ * Seat reuse: a proposal is about the players in its seats when it opened.
+ * When its target leaves and another uid takes the seat before the quorum,
+ * the action must not land on the newcomer (who, being in "gone", could not
+ * even vote against it): it fails with ENOENT.
+ */
+static void consensus_target_is_the_player(struct kunit *test)
+{
+	struct lfce_snapshot *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct lfce_op leave;
+	struct lt_game *g;
+	s64 ban, xfer;
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	g = table_of(test, NULL, 6);			/* q = 4 */
+	ban = propose(g, 0, LFCE_OP_BAN, 3, 0, 0);
+	xfer = propose(g, 0, LFCE_OP_TRANSFER, 2, 0, 500);
+	KUNIT_ASSERT_GT(test, ban, 0);
+	KUNIT_ASSERT_GT(test, xfer, 0);
+	leave = lt_player_op(g, LFCE_OP_LEAVE, 3);
+	KUNIT_ASSERT_EQ(test, lt_op(g, &leave), 0);
+	leave = lt_player_op(g, LFCE_OP_LEAVE, 2);
+	KUNIT_ASSERT_EQ(test, lt_op(g, &leave), 0);
+	KUNIT_ASSERT_EQ(test, lt_join(g, 3, 3003), 0);	/* other players sit down */
+	KUNIT_ASSERT_EQ(test, lt_join(g, 2, 3002), 0);
+	KUNIT_ASSERT_EQ(test, lt_deposit(g, 2, 800), 0);
+	KUNIT_EXPECT_EQ(test, vote(g, 3, ban, LFCE_VOTE_AGAINST), -EPERM);
+	KUNIT_EXPECT_EQ(test, vote(g, 2, xfer, LFCE_VOTE_AGAINST), -EPERM);
+	for (i = 0; i < 6; i++) {
+		if (i == 2 || i == 3)
+			continue;
+		KUNIT_EXPECT_EQ(test, vote(g, i, ban, LFCE_VOTE_FOR), 0);
+		KUNIT_EXPECT_EQ(test, vote(g, i, xfer, LFCE_VOTE_FOR), 0);
+	}
+	lt_read(g, s);
+	KUNIT_EXPECT_EQ(test, find_prop(s, ban)->state, LFCE_PROP_FAILED);
+	KUNIT_EXPECT_EQ(test, find_prop(s, ban)->error, ENOENT);
+	KUNIT_EXPECT_EQ(test, s->seat[3].flags, LFCE_SEAT_BOUND);
+	KUNIT_EXPECT_EQ(test, find_prop(s, xfer)->state, LFCE_PROP_FAILED);
+	KUNIT_EXPECT_EQ(test, find_prop(s, xfer)->error, ENOENT);
+	KUNIT_EXPECT_EQ(test, s->seat[2].balance, 800);
+	KUNIT_EXPECT_TRUE(test, lt_conserved(s));
+	KUNIT_EXPECT_TRUE(test, lt_replay_matches(test, g, &lt_params));
+	lt_game_free(g);
+}
+
 static struct kunit_case consensus_cases[] = {
 	KUNIT_CASE(consensus_quorum),
 	KUNIT_CASE(consensus_concurrent_votes),
@@ -1061,6 +1108,7 @@ static struct kunit_case consensus_cases[] = {
 	KUNIT_CASE(consensus_stages_refuse),
 	KUNIT_CASE(consensus_ban),
 	KUNIT_CASE(consensus_leave),
+	KUNIT_CASE(consensus_target_is_the_player),
 	KUNIT_CASE(consensus_agreed_roll),
 	KUNIT_CASE(consensus_table_full),
 	{}

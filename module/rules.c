@@ -974,13 +974,23 @@ struct action {
 	void (*apply)(struct apply *a, const struct lfce_proposal *p);
 };
 
+/*
+ * A proposal is about the players in its seats when it opened. Once one
+ * has left, the seat may hold someone else, whom nobody voted about.
+ */
+static int still_there(const struct lfce_proposal *p, u32 seats)
+{
+	return p->gone & seats ? -ENOENT : 0;
+}
+
 static int transfer_check(struct apply *a, const struct lfce_proposal *p)
 {
 	int ret;
 
 	if (check_amount(p->value) || p->seat == p->to || p->param)
 		return -EINVAL;
-	ret = seat_active(a, p->seat) ?: seat_active(a, p->to);
+	ret = seat_active(a, p->seat) ?: seat_active(a, p->to) ?:
+	      still_there(p, BIT(p->seat) | BIT(p->to));
 	if (ret)
 		return ret;
 	return lfce_txn_seat(a->txn, p->seat)->balance < p->value ? -ENOSPC : 0;
@@ -1002,6 +1012,9 @@ static int ban_check(struct apply *a, const struct lfce_proposal *p)
 	ret = seat_active(a, p->seat);
 	if (ret)
 		return ret == -EPERM ? -EALREADY : ret;
+	ret = still_there(p, BIT(p->seat));
+	if (ret)
+		return ret;
 	return a->t->stage == LFCE_STAGE_BETTING ? 0 : -EPROTO;
 }
 

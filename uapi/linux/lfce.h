@@ -270,7 +270,9 @@ struct lfce_round {
  * first lapses it (a LFCE_OP_LAPSE record), and the module's sweep commits
  * the same. Decided proposals stay in the table until their slot is needed.
  * A member that leaves or is banned is marked in "gone" and cannot vote on
- * it; its vote, if cast, counts, and q does not change.
+ * it; its vote, if cast, counts, and q does not change. An action whose
+ * seat or "to" is in "gone" fails (ENOENT): whoever sits there now is not
+ * whom the electorate voted about.
  */
 enum lfce_proposal_state {
 	LFCE_PROP_FREE,			/* slot never used */
