@@ -15,10 +15,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "commit.h"
-#include "rules.h"
 #include "helpers.h"
 #include "liblfce.h"
+#include "replay.h"
 #include "shim.h"
 
 #define WRITERS		3
@@ -123,56 +122,6 @@ static int read_journal(uint64_t game, uint64_t records)
 	return n == records ? 0 : -1;
 }
 
-/* The chain: each record's digest from the one before, versions in order. */
-static bool chain_holds(uint64_t records, const struct lfce_snapshot *s)
-{
-	uint64_t n, digest = 0, version = 0;
-
-	for (n = 0; n < records; n++) {
-		if (journal[n].kind != LFCE_REC_OP || journal[n].number != n ||
-		    (journal[n].version != version && journal[n].version != version + 1) ||
-		    lfce_rules_record_digest(&journal[n], digest) != journal[n].digest)
-			return false;
-		digest = journal[n].digest;
-		version = journal[n].version;
-	}
-	return digest == s->table.digest && version == s->table.version;
-}
-
-/* Replay the journal through the userspace engine, one batch per version. */
-static bool replay_matches(uint64_t records, const struct lfce_snapshot *want)
-{
-	static struct lfce_engine e;
-	struct lfce_params p = { .slots = 2, .records = MAX_RECORDS, .pool_cap = 1024,
-				 .retry_budget = 8, .batch_max = 16 };
-	struct lfce_snapshot *got = malloc(sizeof(*got));
-	struct lfce_record rec[LFCE_TXN_RECORDS(16)];
-	struct lfce_op ops[16];
-	struct lfce_writer w;
-	uint64_t n;
-	u64 v;
-	unsigned int k = 0;
-	bool same;
-
-	if (!got || lfce_engine_init(&e, &config, &p))
-		return false;
-	lfce_writer_init(&w, rec, ARRAY_SIZE(rec), false);
-	for (n = 0; n < records; n++) {
-		ops[k++] = journal[n].op;
-		if (n + 1 == records || journal[n + 1].version != journal[n].version) {
-			if (lfce_commit(&e, &w, ops, k, journal[n].time_ns, &v))
-				break;
-			k = 0;
-		}
-	}
-	lfce_engine_read(&e, got, NULL);
-	same = !memcmp(got, want, sizeof(*got));
-	lfce_writer_release(&e, &w);
-	lfce_engine_uninit(&e);
-	free(got);
-	return same;
-}
-
 int main(void)
 {
 	struct lfce_snapshot *final = malloc(sizeof(*final));
@@ -215,8 +164,9 @@ int main(void)
 	     "final snapshot: version %llu, %llu records",
 	     (unsigned long long)final->table.version, (unsigned long long)final->table.records);
 	t_ok(!read_journal(game, final->table.records), "the journal read back with read(2)");
-	t_ok(chain_holds(final->table.records, final), "digest chain and versions hold");
-	t_ok(replay_matches(final->table.records, final),
+	t_ok(replay_chain_holds(journal, final->table.records, NULL, final),
+	     "digest chain and versions hold");
+	t_ok(replay_matches(&config, NULL, journal, final->table.records, final, NULL),
 	     "replay through the userspace engine reproduces the final snapshot");
 	lfce_close_game(owner, game, LFCE_CLOSE_FORCE);
 	lfce_unmap(base, size);
