@@ -18,6 +18,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/stddef.h>
 #include <linux/string.h>
 
 #include "snapshot.h"
@@ -262,6 +263,16 @@ static const struct lfce_node **root_slot(struct lfce_root *r, unsigned int slot
 	return &r->seat[slot - LFCE_NODE_SEAT0];
 }
 
+/*
+ * A node's content, whichever union member it is. Copies go through this
+ * untyped address: with CONFIG_FORTIFY_SOURCE, a memcpy of a round or the
+ * proposals into &node->seat is a field-spanning write and warns.
+ */
+static void *node_body(struct lfce_node *node)
+{
+	return (u8 *)node + offsetof(struct lfce_node, seat);
+}
+
 /* The part of a flat snapshot that node @slot holds, and its size. */
 static const void *flat_part(const struct lfce_snapshot *s, unsigned int slot, size_t *size)
 {
@@ -301,7 +312,7 @@ struct lfce_node *lfce_snapshot_restore(struct lfce_pool *pool, const struct lfc
 		if (!memchr_inv(src, 0, size))
 			continue;
 		node = stash.free[--stash.nr_free];
-		memcpy(&node->seat, src, size);
+		memcpy(node_body(node), src, size);
 		node->id = id | slot;
 		*root_slot(&root->root, slot) = node;
 	}
@@ -413,9 +424,9 @@ static struct lfce_node *txn_cow(struct lfce_txn *txn, unsigned int slot, size_t
 		return *p;
 	copy = txn->stash->free[--txn->stash->nr_free];
 	if (*p)
-		memcpy(&copy->seat, &(*p)->seat, size);
+		memcpy(node_body(copy), node_body(*p), size);
 	else
-		memset(&copy->seat, 0, size);
+		memset(node_body(copy), 0, size);
 	copy->id = txn->root->root.t.version << 4 | slot;
 	*p = copy;
 	txn->copied |= BIT(slot);
