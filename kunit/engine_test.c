@@ -256,6 +256,49 @@ static void engine_expiry_forfeits(struct kunit *test)
 	lt_game_free(g);
 }
 
+/*
+ * Closing is one operation: refused while any token remains, then the table
+ * is closed and nothing else commits, in the same batch as the settling.
+ */
+static void engine_shutdown(struct kunit *test)
+{
+	struct lfce_snapshot *before = kunit_kzalloc(test, sizeof(*before), GFP_KERNEL);
+	struct lfce_snapshot *after = kunit_kzalloc(test, sizeof(*after), GFP_KERNEL);
+	struct lfce_op down = { .type = LFCE_OP_SHUTDOWN, .seat = LFCE_SEAT_BANK };
+	struct lt_game *g = table_for_two(test, false);
+	struct lfce_op ops[4] = {
+		{ .type = LFCE_OP_SETTLE, .seat = 0 },
+		{ .type = LFCE_OP_SETTLE, .seat = 1 },
+		{ .type = LFCE_OP_WITHDRAW, .seat = LFCE_SEAT_BANK, .u.amount.value = 100000 },
+		down,
+	};
+
+	KUNIT_ASSERT_TRUE(test, before && after);
+	KUNIT_ASSERT_EQ(test, lt_bet(g, 1, LFCE_BET_FIELD, 10), 0);
+	lt_read(g, before);
+	KUNIT_EXPECT_EQ(test, lt_op(g, &down), -EBUSY);
+	KUNIT_EXPECT_EQ(test, lt_commit(g, ops, 3), 0);	/* settle, but stay open */
+	lt_read(g, after);
+	KUNIT_EXPECT_EQ(test, after->table.total, 0);
+	KUNIT_EXPECT_EQ(test, after->seat[1].bets[LFCE_BET_FIELD], 0);
+	KUNIT_EXPECT_EQ(test, after->table.flags & LFCE_TABLE_CLOSED, 0);
+	KUNIT_EXPECT_EQ(test, lt_deposit(g, 0, 5), 0);	/* a deposit slips in */
+	KUNIT_EXPECT_EQ(test, lt_op(g, &down), -EBUSY);
+	ops[2] = down;
+	KUNIT_EXPECT_EQ(test, lt_commit(g, ops, 3), 0);
+	lt_read(g, before);
+	KUNIT_EXPECT_EQ(test, before->table.total, 0);
+	KUNIT_EXPECT_EQ(test, before->table.flags & LFCE_TABLE_CLOSED, LFCE_TABLE_CLOSED);
+	KUNIT_EXPECT_EQ(test, lt_deposit(g, 0, 5), -ENODEV);
+	KUNIT_EXPECT_EQ(test, lt_bet(g, 0, LFCE_BET_FIELD, 1), -ENODEV);
+	KUNIT_EXPECT_EQ(test, lt_op(g, &down), -ENODEV);
+	lt_read(g, after);
+	KUNIT_EXPECT_EQ(test, memcmp(before, after, sizeof(*after)), 0);
+	KUNIT_EXPECT_EQ(test, lt_journal_check(g, after), after->table.records);
+	KUNIT_EXPECT_TRUE(test, lt_replay_matches(test, g, &lt_params));
+	lt_game_free(g);
+}
+
 /* ---- concurrency ---- */
 
 #define CC_WRITERS	3
@@ -472,6 +515,7 @@ static struct kunit_case engine_cases[] = {
 	KUNIT_CASE(engine_batch_is_atomic),
 	KUNIT_CASE(engine_commit_reveal_round),
 	KUNIT_CASE(engine_expiry_forfeits),
+	KUNIT_CASE(engine_shutdown),
 	KUNIT_CASE(engine_concurrent_commits),
 	KUNIT_CASE(engine_reclaim_is_bounded),
 	{}

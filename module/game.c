@@ -237,61 +237,57 @@ err_count:
 	return ERR_PTR(ret);
 }
 
-static bool holds_tokens(const struct lfce_snapshot *s)
+/*
+ * The closing commit: SHUTDOWN, after (when @force) a SETTLE for every bound
+ * seat of @s and the bank's withdrawal. Returns the number of operations.
+ */
+static unsigned int closing_ops(const struct lfce_snapshot *s, bool force, struct lfce_op *ops)
 {
-	unsigned int i, k;
-
-	if (s->table.bank)
-		return true;
-	for (i = 0; i < LFCE_MAX_SEATS; i++) {
-		if (s->seat[i].balance)
-			return true;
-		for (k = 0; k < LFCE_BET_NR; k++)
-			if (s->seat[i].bets[k])
-				return true;
-	}
-	return false;
-}
-
-/* One last commit: settle every bound seat, empty the bank. */
-static int settle_all(struct lfce_game *game, const struct lfce_snapshot *s)
-{
-	struct lfce_op ops[LFCE_MAX_SEATS + 1] = {};
 	unsigned int i, n = 0;
-	u64 version;
 
-	for (i = 0; i < LFCE_MAX_SEATS; i++)
+	for (i = 0; force && i < LFCE_MAX_SEATS; i++)
 		if (s->seat[i].flags & LFCE_SEAT_BOUND)
 			ops[n++] = (struct lfce_op){ .type = LFCE_OP_SETTLE, .seat = i };
-	if (s->table.bank) {
+	if (force && s->table.bank) {
 		ops[n] = (struct lfce_op){ .type = LFCE_OP_WITHDRAW, .seat = LFCE_SEAT_BANK };
 		ops[n++].u.amount.value = s->table.bank;
 	}
-	return lfce_game_commit(game, ops, n, false, &version);
+	ops[n++] = (struct lfce_op){ .type = LFCE_OP_SHUTDOWN, .seat = LFCE_SEAT_BANK };
+	return n;
 }
 
+/* A forced close that keeps meeting new deposits or seats gives up. */
+#define CLOSE_TRIES	16
+
 /*
- * Close @game: refused with -EBUSY while it holds tokens, unless @force,
- * which settles everything in a last, journaled commit first. Handles keep
- * their reference and get -ENODEV from then on.
+ * Close @game. The check that it holds no tokens and the close are one
+ * commit (SHUTDOWN), so nothing can commit in between: -EBUSY while tokens
+ * remain, unless @force, which settles every seat and empties the bank in
+ * that same, journaled commit; should a commit have changed the seats or
+ * the bank since we looked, that one fails and we look again. Afterwards
+ * every operation is refused (-ENODEV) and handles get -ENODEV.
  */
 int lfce_game_close(struct lfce_game *game, bool force)
 {
+	struct lfce_op ops[LFCE_MAX_SEATS + 2];
 	struct lfce_snapshot *s;
-	int ret = 0;
+	unsigned int try;
+	u64 version;
+	int ret;
 
 	s = kmalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
-	lfce_engine_read(&game->engine, s, NULL);
-	if (holds_tokens(s))
-		ret = force ? settle_all(game, s) : -EBUSY;
+	for (try = 0; try < CLOSE_TRIES; try++) {
+		lfce_engine_read(&game->engine, s, NULL);
+		ret = lfce_game_commit(game, ops, closing_ops(s, force, ops), false, &version);
+		if (!force || (ret != -EBUSY && ret != -ENOENT && ret != -ENOSPC))
+			break;
+	}
 	kfree(s);
 	if (ret)
-		return ret;
-	/* Only one closer takes the game out of the xarray. */
-	if (xa_cmpxchg(&games, game->id, game, NULL, GFP_KERNEL) != game)
-		return -ENODEV;
+		return ret;	/* -ENODEV: another closer was first */
+	xa_erase(&games, game->id);
 	WRITE_ONCE(game->closed, true);
 	cancel_delayed_work_sync(&game->sweep);
 	wake_up_all(&game->wq);

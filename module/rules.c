@@ -1275,6 +1275,20 @@ static int op_lapse(struct apply *a)
 	return 0;
 }
 
+/*
+ * The game closes in the state machine, so that no commit can slip in
+ * between the check that it holds no tokens and the close: both are this
+ * one operation, and everything after it is refused.
+ */
+static int op_shutdown(struct apply *a)
+{
+	if (a->t->total)
+		return -EBUSY;
+	a->t->flags |= LFCE_TABLE_CLOSED;
+	a->t->deadline_ns = 0;
+	return 0;
+}
+
 /* What only a quorum may do is not an operation of its own. */
 static int op_needs_quorum(struct apply *a)
 {
@@ -1329,6 +1343,7 @@ static const struct op_rule op_rules[LFCE_OP_NR] = {
 	[LFCE_OP_VOTE]		= { op_vote, true, false },
 	[LFCE_OP_LAPSE]		= { op_lapse, false, true },
 	[LFCE_OP_CONFIG]	= { op_needs_quorum, false, false },
+	[LFCE_OP_SHUTDOWN]	= { op_shutdown, false, true },
 };
 
 /* Checks that do not depend on the operation's type. */
@@ -1452,6 +1467,8 @@ int lfce_rules_apply(struct lfce_txn *txn, const struct lfce_op *op, u64 now)
 		return -EINVAL;
 	if (txn->nr_rec >= txn->max_rec)
 		return -EMSGSIZE;
+	if (a.t->flags & LFCE_TABLE_CLOSED)
+		return -ENODEV;
 	rule = &op_rules[op->type];
 	a.now = max(a.t->time_ns, now);
 	ret = check_op(&a, rule);

@@ -180,7 +180,8 @@ enum lfce_dice_mode {
 };
 
 #define LFCE_TABLE_SUSPENDED	(1U << 0)	/* bank could not cover a roll */
-#define __LFCE_TABLE_ALL	(LFCE_TABLE_SUSPENDED)
+#define LFCE_TABLE_CLOSED	(1U << 1)	/* closed: nothing commits any more */
+#define __LFCE_TABLE_ALL	(LFCE_TABLE_SUSPENDED | LFCE_TABLE_CLOSED)
 
 #define LFCE_CFG_DISTINCT_UIDS	(1U << 0)	/* one seat per uid (default) */
 #define __LFCE_CFG_ALL		(LFCE_CFG_DISTINCT_UIDS)
@@ -363,6 +364,9 @@ struct lfce_snapshot {
  *   LAPSE     anyone attached: u.vote.id past its deadline expires (EPROTO
  *             while it is not pending or not due)
  *   CONFIG    only as a proposal's action (EPERM when submitted)
+ *   SHUTDOWN  the kernel's own, for LFCE_IOC_CLOSE: EBUSY while any token
+ *             remains, else the table is LFCE_TABLE_CLOSED and every later
+ *             operation gets ENODEV (EINVAL when submitted)
  *
  * Records of PROPOSE, VOTE and LAPSE carry the proposal's state after them
  * in lfce_record.outcome.
@@ -387,6 +391,7 @@ enum lfce_op_type {
 	LFCE_OP_VOTE,
 	LFCE_OP_LAPSE,
 	LFCE_OP_CONFIG,
+	LFCE_OP_SHUTDOWN,
 	LFCE_OP_NR
 };
 
@@ -602,7 +607,9 @@ struct lfce_slot {
  * LFCE_IOC_CLOSE: the owner closes @game_id. Refused with EBUSY while any
  * balance, bet or bank remains, unless LFCE_CLOSE_FORCE: then every seat is
  * settled (bets back, balance out) and the bank emptied in one last commit,
- * which journals every balance. Handles still attached get ENODEV.
+ * which journals every balance. That commit ends with LFCE_OP_SHUTDOWN, so
+ * no operation can commit between the check and the close; its record is
+ * the journal's last. Handles still attached get ENODEV.
  *
  * read(2): journal records, from the handle's cursor (record 0 at attach),
  * whole struct lfce_record at a time (EINVAL for a smaller buffer). It
