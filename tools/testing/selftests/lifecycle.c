@@ -56,6 +56,7 @@ static void games_limit(int ctl, uint64_t base_games)
 
 int main(void)
 {
+	static struct lfce_snapshot s;
 	const struct lfce_region *r;
 	const void *base;
 	uint64_t id, base_games;
@@ -75,8 +76,10 @@ int main(void)
 	close(ctl);
 	t_ok(rmmod_refused(), "rmmod refused while only a mapping is left");
 	r = base;
-	t_ok(r->magic == LFCE_REGION_MAGIC && r->game_id == id && r->pub_ver == 0,
-	     "the mapping outlives its handle and its game");
+	/* Closing is a commit of its own: version 1, the table closed. */
+	t_ok(r->magic == LFCE_REGION_MAGIC && r->game_id == id && r->pub_ver == 1 &&
+	     !lfce_snapshot_read(base, &s) && (s.table.flags & LFCE_TABLE_CLOSED),
+	     "the mapping outlives its handle and its game, and shows it closed");
 	lfce_unmap(base, size);
 
 	ctl = lfce_open(O_RDWR);
