@@ -140,10 +140,20 @@ static long ioctl_attach(struct handle *h, void __user *uarg)
 	return attach(h, game);
 }
 
+/*
+ * The uid a seat is bound to, as the initial namespace sees it: a uid
+ * inside a user namespace is the caller's own choice, and would let anyone
+ * pass for a seat's player or for many distinct players.
+ */
+static u32 caller_uid(void)
+{
+	return from_kuid_munged(&init_user_ns, current_euid());
+}
+
 /* The seat a JOIN should claim: @want, or the caller's own, or a free one. */
 static u32 pick_seat(struct lfce_game *game, u32 want, const struct lfce_snapshot *s)
 {
-	u32 i, uid = from_kuid(current_user_ns(), current_euid()), n = s->table.config.max_seats;
+	u32 i, uid = caller_uid(), n = s->table.config.max_seats;
 
 	if (want != LFCE_SEAT_ANY)
 		return want;
@@ -181,7 +191,7 @@ static int join(struct handle *h, struct lfce_game *game, struct lfce_join *arg)
 	if (!lfce_game_claim(game, op.seat, h))
 		return -EBUSY;
 	memcpy(op.u.join.id, arg->id, sizeof(arg->id));
-	op.u.join.uid = from_kuid(current_user_ns(), current_euid());
+	op.u.join.uid = caller_uid();
 	ret = lfce_game_commit(game, &op, 1, false, &arg->version);
 	if (ret) {
 		lfce_game_unclaim(game, op.seat, h);
@@ -526,10 +536,18 @@ static ssize_t lfce_read(struct file *file, char __user *buf, size_t count, loff
 	if (count < sizeof(struct lfce_record))
 		return -EINVAL;
 	for (;;) {
+		/*
+		 * Closed before this pass: then the pass sees every record
+		 * (pairs with the release in lfce_game_close()), and finding
+		 * none is the end of the file. Looking after the pass could
+		 * miss the records of the close itself.
+		 */
+		bool closed = smp_load_acquire(&game->closed);
+
 		mutex_lock(&h->lock);
 		ret = read_records(h, game, buf, count / sizeof(struct lfce_record));
 		mutex_unlock(&h->lock);
-		if (ret || READ_ONCE(game->closed))
+		if (ret || closed)
 			return ret;	/* records, an error, or end of file */
 		if (file->f_flags & O_NONBLOCK)
 			return -EAGAIN;
@@ -547,10 +565,11 @@ static __poll_t lfce_poll(struct file *file, struct poll_table_struct *wait)
 	if (!game)
 		return EPOLLERR;
 	poll_wait(file, &game->wq, wait);
+	/* Closed first, then the head: a hang-up never hides the last records. */
+	if (smp_load_acquire(&game->closed))
+		mask |= EPOLLHUP;
 	if (lfce_publish_head(&game->engine.pub) > READ_ONCE(h->cursor))
 		mask |= EPOLLIN | EPOLLRDNORM;
-	if (READ_ONCE(game->closed))
-		mask |= EPOLLHUP;
 	return mask;
 }
 

@@ -77,24 +77,33 @@ static void notify(struct lfce_pub *pub)
 
 /*
  * Arm the sweep for the earliest deadline of the newest snapshot, unless it
- * is armed for an earlier one already. Racing commits may arm it for a
- * later deadline than the earliest; the sweep then runs late, which only
- * delays what any commit would do first anyway (a commit past a deadline
- * lapses the proposal itself), and it re-arms from the state it finds.
+ * is armed for an earlier one already. sweep_at only ever goes down here
+ * (the sweep resets it when it runs), and whoever lowered it re-arms until
+ * the work is queued for the lowest value: two racing commits cannot leave
+ * it armed for the later of their deadlines. A round's EXPIRE, unlike a
+ * proposal's lapse, happens nowhere else unless someone submits it.
  */
 static void sweep_arm(struct lfce_game *game)
 {
-	u64 deadline, now;
+	u64 deadline, armed, now;
 
 	rcu_read_lock();
 	deadline = rcu_dereference(game->engine.cur)->root.t.deadline_ns;
 	rcu_read_unlock();
-	if (!deadline || deadline >= READ_ONCE(game->sweep_at))
-		return;
-	WRITE_ONCE(game->sweep_at, deadline);
-	now = ktime_get_real_ns();
-	mod_delayed_work(system_wq, &game->sweep,
-			 deadline > now ? nsecs_to_jiffies(deadline - now) + 1 : 1);
+	armed = READ_ONCE(game->sweep_at);
+	do {
+		if (!deadline || deadline >= armed)
+			return;
+	} while (!try_cmpxchg64(&game->sweep_at, &armed, deadline));
+	for (;;) {
+		now = ktime_get_real_ns();
+		mod_delayed_work(system_wq, &game->sweep,
+				 deadline > now ? nsecs_to_jiffies(deadline - now) + 1 : 1);
+		armed = READ_ONCE(game->sweep_at);
+		if (armed >= deadline)
+			return;
+		deadline = armed;	/* lowered meanwhile: that one wins */
+	}
 }
 
 /*
@@ -142,7 +151,7 @@ int lfce_game_commit(struct lfce_game *game, const struct lfce_op *ops, unsigned
 	struct lfce_writer w;
 	int ret;
 
-	rec = kcalloc(LFCE_TXN_RECORDS(n), sizeof(*rec), GFP_KERNEL);
+	rec = kcalloc(LFCE_TXN_RECORDS(n), sizeof(*rec), GFP_KERNEL_ACCOUNT);
 	if (!rec)
 		return -ENOMEM;
 	lfce_writer_init(&w, rec, LFCE_TXN_RECORDS(n), nonblock);
@@ -239,7 +248,7 @@ err_count:
 
 /*
  * The closing commit: SHUTDOWN, after (when @force) a SETTLE for every bound
- * seat of @s and the bank's withdrawal. Returns the number of operations.
+ * seat of @s and one for the bank. Returns the number of operations.
  */
 static unsigned int closing_ops(const struct lfce_snapshot *s, bool force, struct lfce_op *ops)
 {
@@ -248,10 +257,8 @@ static unsigned int closing_ops(const struct lfce_snapshot *s, bool force, struc
 	for (i = 0; force && i < LFCE_MAX_SEATS; i++)
 		if (s->seat[i].flags & LFCE_SEAT_BOUND)
 			ops[n++] = (struct lfce_op){ .type = LFCE_OP_SETTLE, .seat = i };
-	if (force && s->table.bank) {
-		ops[n] = (struct lfce_op){ .type = LFCE_OP_WITHDRAW, .seat = LFCE_SEAT_BANK };
-		ops[n++].u.amount.value = s->table.bank;
-	}
+	if (force)
+		ops[n++] = (struct lfce_op){ .type = LFCE_OP_SETTLE, .seat = LFCE_SEAT_BANK };
 	ops[n++] = (struct lfce_op){ .type = LFCE_OP_SHUTDOWN, .seat = LFCE_SEAT_BANK };
 	return n;
 }
@@ -269,7 +276,7 @@ static unsigned int closing_ops(const struct lfce_snapshot *s, bool force, struc
  */
 int lfce_game_close(struct lfce_game *game, bool force)
 {
-	struct lfce_op ops[LFCE_MAX_SEATS + 2];
+	struct lfce_op ops[LFCE_MAX_SEATS + 2];	/* settles, the bank's, SHUTDOWN */
 	struct lfce_snapshot *s;
 	unsigned int try;
 	u64 version;
@@ -281,14 +288,18 @@ int lfce_game_close(struct lfce_game *game, bool force)
 	for (try = 0; try < CLOSE_TRIES; try++) {
 		lfce_engine_read(&game->engine, s, NULL);
 		ret = lfce_game_commit(game, ops, closing_ops(s, force, ops), false, &version);
-		if (!force || (ret != -EBUSY && ret != -ENOENT && ret != -ENOSPC))
+		/* -ENOENT: a seat we settle has just left; look again. */
+		if (!force || (ret != -EBUSY && ret != -ENOENT))
 			break;
 	}
 	kfree(s);
+	if (ret == -ENOENT)
+		ret = -EBUSY;
 	if (ret)
 		return ret;	/* -ENODEV: another closer was first */
 	xa_erase(&games, game->id);
-	WRITE_ONCE(game->closed, true);
+	/* Pairs with the acquire in read(2) and poll(2): the records are out. */
+	smp_store_release(&game->closed, true);
 	cancel_delayed_work_sync(&game->sweep);
 	wake_up_all(&game->wq);
 	atomic_dec(&nr_games);

@@ -1301,6 +1301,11 @@ static int op_settle(struct apply *a)
 	unsigned int seat = a->op->seat, k;
 	struct lfce_seat *s;
 
+	if (seat == LFCE_SEAT_BANK) {	/* however much: no single-amount cap */
+		a->t->total -= a->t->bank;
+		a->t->bank = 0;
+		return 0;
+	}
 	if (!(lfce_txn_seat(a->txn, seat)->flags & LFCE_SEAT_BOUND))
 		return -ENOENT;
 	s = lfce_txn_seat_mut(a->txn, seat);
@@ -1338,7 +1343,7 @@ static const struct op_rule op_rules[LFCE_OP_NR] = {
 	[LFCE_OP_ROLL]		= { op_roll, false, true },
 	[LFCE_OP_BAN]		= { op_needs_quorum, false, false },
 	[LFCE_OP_TRANSFER]	= { op_needs_quorum, false, false },
-	[LFCE_OP_SETTLE]	= { op_settle, false, false },
+	[LFCE_OP_SETTLE]	= { op_settle, false, true },
 	[LFCE_OP_PROPOSE]	= { op_propose, true, false },
 	[LFCE_OP_VOTE]		= { op_vote, true, false },
 	[LFCE_OP_LAPSE]		= { op_lapse, false, true },

@@ -354,7 +354,8 @@ struct lfce_snapshot {
  *   BAN       only as a proposal's action (EPERM when submitted)
  *   TRANSFER  only as a proposal's action (EPERM when submitted)
  *   SETTLE    owner, in any stage: the seat's bets come back and its whole
- *             balance leaves the game (a forced close settles every seat)
+ *             balance leaves the game; for LFCE_SEAT_BANK, the whole bank
+ *             leaves (a forced close settles every seat and the bank)
  *   PROPOSE   u.propose: open a proposal (see "Proposals"); EBUSY when the
  *             table is full, and the action's own errno if it is not valid
  *             now; the record's op carries the id given

@@ -4,10 +4,14 @@
  * owner operations or close the game; another uid cannot take its seat; one
  * uid holds one seat (distinct uids); a second handle of the same uid cannot
  * take a seat another handle holds (EBUSY) but can after that handle closes,
- * and the seat keeps its balance. Every refusal leaves the game unchanged.
+ * and the seat keeps its balance. A uid mapped to 1000 inside a user
+ * namespace is still its own uid to lfce: it cannot take uid 1000's seat.
+ * Every refusal leaves the game unchanged.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -77,6 +81,32 @@ static int join_any(int fd)
 	int ret = lfce_join(fd, LFCE_SEAT_ANY, 1000 + getpid(), NULL, &seat, NULL);
 
 	return ret ? ret : -(int)seat;	/* report the seat as a "code" */
+}
+
+/* Exit code of a child that could not make a user namespace. */
+#define NO_USERNS	202
+
+/*
+ * Child, as uid 1001: make a user namespace in which it is uid 1000, then
+ * try seat 0. The seat is bound to uid 1000 of the initial namespace.
+ */
+static int impostor(int fd)
+{
+	char map[32];
+	int m;
+
+	close(fd);
+	if (unshare(CLONE_NEWUSER))
+		return -NO_USERNS;
+	m = open("/proc/self/uid_map", O_WRONLY);
+	snprintf(map, sizeof(map), "1000 1001 1\n");
+	if (m < 0 || write(m, map, strlen(map)) != (ssize_t)strlen(map) || geteuid() != 1000)
+		return -NO_USERNS;
+	close(m);
+	fd = lfce_open(O_RDWR);
+	if (fd < 0 || lfce_attach(fd, game_id))
+		return -201;
+	return lfce_join(fd, 0, 1000000, NULL, NULL, NULL);
 }
 
 /* Child: join seat 0 as uid 1000, say so on @ready, hold it until @go closes. */
@@ -152,6 +182,15 @@ int main(void)
 	lfce_get(ctl, &now);
 	t_ok(now.seat[0].balance == 77 && now.seat[0].uid == 1000,
 	     "the seat kept its uid and balance");
+	lfce_get(ctl, &before);
+	ret = as_uid(1001, impostor, -1);
+	if (ret == -NO_USERNS) {
+		t_diag("no unprivileged user namespaces here: impostor not tried");
+	} else {
+		t_ok(ret == -EPERM, "uid 1001 as uid 1000 of its own user namespace: EPERM (%d)",
+		     ret);
+		unchanged("the impostor");
+	}
 	t_ok(!lfce_close_game(ctl, game_id, LFCE_CLOSE_FORCE), "the owner closes the game");
 	close(ctl);
 	return t_done();

@@ -30,10 +30,13 @@
 #include "rules.h"
 #include "liblfce.h"
 
-/* Operations (records) in one replayed commit, lazy lapses included. */
-#define REPLAY_BATCH_MAX	64
+/*
+ * Operations (records) in one replayed commit: the module's largest batch
+ * (batch_max at most 256) and its lazy lapses.
+ */
+#define REPLAY_BATCH_MAX	LFCE_TXN_RECORDS(256)
 /* The replay engine's journal ring: only the last commit is read back. */
-#define REPLAY_RECORDS		256
+#define REPLAY_RECORDS		512
 
 _Static_assert(LFCE_TXN_RECORDS(REPLAY_BATCH_MAX) <= REPLAY_RECORDS,
 	       "a replayed commit must fit in the replay's journal ring");
