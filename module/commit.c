@@ -87,14 +87,14 @@ int lfce_engine_init(struct lfce_engine *e, const struct lfce_config *config,
 }
 
 /*
- * Start an engine at snapshot @s, e.g. to replay a journal from there: its
- * config must be valid and its tokens conserved (-EINVAL). The journal
- * continues from s->table.records.
+ * Start an engine at snapshot @s, e.g. to replay a journal from there: it
+ * must be one the rules could have made (lfce_rules_check_snapshot(),
+ * -EINVAL). The journal continues from s->table.records.
  */
 int lfce_engine_restore(struct lfce_engine *e, const struct lfce_snapshot *s,
 			const struct lfce_params *p)
 {
-	int ret = lfce_rules_check_config(&s->table.config);
+	int ret = lfce_rules_check_snapshot(s);
 
 	return ret ?: engine_init(e, NULL, s, p);
 }

@@ -236,6 +236,7 @@ static void run_batch(struct fuzz *f, const u8 *data, unsigned int n, u64 dt)
 	      "an extra record that is not a LAPSE");
 	check(lfce_snapshot_conserved(rcu_dereference_raw(f->e.cur)), "tokens not conserved");
 	check_proposals(&f->after);
+	check(!lfce_rules_check_snapshot(&f->after), "a snapshot the rules call invalid");
 }
 
 /* The journal in the ring, from record 0, must chain up to the snapshot. */

@@ -217,6 +217,8 @@ static void game_replay_from_midway(struct kunit *test)
 		gr_round(&r);
 	}
 	lt_read(r.g, end);
+	KUNIT_EXPECT_EQ(test, lfce_rules_check_snapshot(mid), 0);
+	KUNIT_EXPECT_EQ(test, lfce_rules_check_snapshot(end), 0);
 	KUNIT_ASSERT_LT(test, end->table.records, (u64)gr_params.records);
 	KUNIT_EXPECT_EQ(test, end->table.rolls, GR_ROUNDS);
 	KUNIT_EXPECT_EQ(test, lt_journal_check(r.g, end), end->table.records);
@@ -249,24 +251,83 @@ static void game_replay_from_midway(struct kunit *test)
 	lt_game_free(r.g);
 }
 
-/* A snapshot that does not conserve tokens is refused. */
+/* One way to spoil a valid snapshot, which restore must then refuse. */
+struct gr_spoil {
+	const char *what;
+	void (*spoil)(struct lfce_snapshot *s);
+};
+
+static void spoil_balance(struct lfce_snapshot *s) { s->seat[0].balance++; }
+static void spoil_config(struct lfce_snapshot *s) { s->table.config.max_seats = 0; }
+static void spoil_point(struct lfce_snapshot *s) { s->table.point = 7; }
+static void spoil_shooter(struct lfce_snapshot *s) { s->table.shooter = LFCE_MAX_SEATS; }
+static void spoil_empty_seat(struct lfce_snapshot *s) { s->seat[5].balance = 1; }
+static void spoil_seat_flags(struct lfce_snapshot *s) { s->seat[0].flags |= 1U << 7; }
+static void spoil_dice(struct lfce_snapshot *s) { s->table.dice[0] = 7; }
+static void spoil_round(struct lfce_snapshot *s) { s->round.revealed = 1; }
+static void spoil_action(struct lfce_snapshot *s) { s->proposal[0].action = LFCE_OP_DEPOSIT; }
+static void spoil_quorum(struct lfce_snapshot *s) { s->proposal[0].quorum--; }
+static void spoil_vote(struct lfce_snapshot *s) { s->proposal[0].votes_for |= 1U << 6; }
+static void spoil_id(struct lfce_snapshot *s) { s->proposal[0].id = s->table.proposals + 1; }
+static void spoil_deadline(struct lfce_snapshot *s) { s->table.deadline_ns++; }
+static void spoil_passed(struct lfce_snapshot *s) { s->proposal[0].state = LFCE_PROP_PASSED; }
+
+static const struct gr_spoil gr_spoils[] = {
+	{ "tokens not conserved", spoil_balance },
+	{ "a bad config", spoil_config },
+	{ "point 7", spoil_point },
+	{ "a shooter past the seats", spoil_shooter },
+	{ "an empty seat with a balance", spoil_empty_seat },
+	{ "an unknown seat flag", spoil_seat_flags },
+	{ "a die showing 7", spoil_dice },
+	{ "a reveal before any commitment", spoil_round },
+	{ "a proposal to deposit", spoil_action },
+	{ "a quorum other than ceil(2n/3)", spoil_quorum },
+	{ "a vote from outside the electorate", spoil_vote },
+	{ "a proposal id never given", spoil_id },
+	{ "the wrong earliest deadline", spoil_deadline },
+	{ "passed without a quorum", spoil_passed },
+};
+
+/*
+ * Restore accepts only a snapshot the rules could have made: a valid one
+ * with a pending proposal is accepted, and each spoiled copy refused.
+ */
 static void game_restore_checks(struct kunit *test)
 {
 	struct lfce_snapshot *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct lfce_snapshot *bad = kunit_kzalloc(test, sizeof(*bad), GFP_KERNEL);
 	struct lfce_engine *e = kunit_kzalloc(test, sizeof(*e), GFP_KERNEL);
+	struct lfce_op op;
 	struct lt_game *g;
+	unsigned int i;
 
-	KUNIT_ASSERT_TRUE(test, s && e);
+	KUNIT_ASSERT_TRUE(test, s && bad && e);
 	g = lt_game_new(test, NULL, false);
-	KUNIT_ASSERT_EQ(test, lt_join(g, 0, 1000), 0);
-	KUNIT_ASSERT_EQ(test, lt_deposit(g, 0, 100), 0);
+	for (i = 0; i < 3; i++) {
+		KUNIT_ASSERT_EQ(test, lt_join(g, i, 1000 + i), 0);
+		KUNIT_ASSERT_EQ(test, lt_deposit(g, i, 100), 0);
+	}
+	op = lt_player_op(g, LFCE_OP_PROPOSE, 0);
+	op.u.propose.action = LFCE_OP_TRANSFER;
+	op.u.propose.to = 1;
+	op.u.propose.value = 10;
+	KUNIT_ASSERT_EQ(test, lt_op(g, &op), 0);
+	op = lt_player_op(g, LFCE_OP_VOTE, 1);
+	op.u.vote.id = 1;
+	op.u.vote.choice = LFCE_VOTE_FOR;
+	KUNIT_ASSERT_EQ(test, lt_op(g, &op), 0);
 	lt_read(g, s);
 	lt_game_free(g);
-	s->seat[0].balance++;
-	KUNIT_EXPECT_EQ(test, lfce_engine_restore(e, s, &lt_params), -EINVAL);
-	s->seat[0].balance--;
-	s->table.config.max_seats = 0;
-	KUNIT_EXPECT_EQ(test, lfce_engine_restore(e, s, &lt_params), -EINVAL);
+	KUNIT_ASSERT_EQ(test, lfce_rules_check_snapshot(s), 0);
+	KUNIT_ASSERT_EQ(test, lfce_engine_restore(e, s, &lt_params), 0);
+	lfce_engine_uninit(e);
+	for (i = 0; i < ARRAY_SIZE(gr_spoils); i++) {
+		*bad = *s;
+		gr_spoils[i].spoil(bad);
+		KUNIT_EXPECT_EQ_MSG(test, lfce_engine_restore(e, bad, &lt_params), -EINVAL, "%s",
+				    gr_spoils[i].what);
+	}
 }
 
 static struct kunit_case game_replay_cases[] = {
