@@ -299,6 +299,29 @@ static void engine_shutdown(struct kunit *test)
 	lt_game_free(g);
 }
 
+/* A bank above any single amount still settles: a forced close must work. */
+static void engine_settle_large_bank(struct kunit *test)
+{
+	struct lfce_snapshot *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct lt_game *g = table_for_two(test, false);
+	struct lfce_op ops[] = {
+		{ .type = LFCE_OP_SETTLE, .seat = 0 },
+		{ .type = LFCE_OP_SETTLE, .seat = 1 },
+		{ .type = LFCE_OP_SETTLE, .seat = LFCE_SEAT_BANK },
+		{ .type = LFCE_OP_SHUTDOWN, .seat = LFCE_SEAT_BANK },
+	};
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_EQ(test, lt_deposit(g, LFCE_SEAT_BANK, LFCE_AMOUNT_MAX), 0);
+	KUNIT_ASSERT_EQ(test, lt_deposit(g, LFCE_SEAT_BANK, LFCE_AMOUNT_MAX), 0);
+	KUNIT_EXPECT_EQ(test, lt_commit(g, ops, ARRAY_SIZE(ops)), 0);
+	lt_read(g, s);
+	KUNIT_EXPECT_EQ(test, s->table.total, 0);
+	KUNIT_EXPECT_EQ(test, s->table.bank, 0);
+	KUNIT_EXPECT_EQ(test, s->table.flags & LFCE_TABLE_CLOSED, LFCE_TABLE_CLOSED);
+	lt_game_free(g);
+}
+
 /* ---- concurrency ---- */
 
 #define CC_WRITERS	3
@@ -516,6 +539,7 @@ static struct kunit_case engine_cases[] = {
 	KUNIT_CASE(engine_commit_reveal_round),
 	KUNIT_CASE(engine_expiry_forfeits),
 	KUNIT_CASE(engine_shutdown),
+	KUNIT_CASE(engine_settle_large_bank),
 	KUNIT_CASE(engine_concurrent_commits),
 	KUNIT_CASE(engine_reclaim_is_bounded),
 	{}
