@@ -147,13 +147,15 @@ static void sweep(struct work_struct *work)
 int lfce_game_commit(struct lfce_game *game, const struct lfce_op *ops, unsigned int n,
 		     bool nonblock, u64 *version)
 {
+	/* A nonblocking writer waits for nothing, reclaim included. */
+	gfp_t gfp = nonblock ? GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN : GFP_KERNEL_ACCOUNT;
 	struct lfce_record *rec;
 	struct lfce_writer w;
 	int ret;
 
-	rec = kcalloc(LFCE_TXN_RECORDS(n), sizeof(*rec), GFP_KERNEL_ACCOUNT);
+	rec = kcalloc(LFCE_TXN_RECORDS(n), sizeof(*rec), gfp);
 	if (!rec)
-		return -ENOMEM;
+		return nonblock ? -EAGAIN : -ENOMEM;
 	lfce_writer_init(&w, rec, LFCE_TXN_RECORDS(n), nonblock);
 	ret = lfce_commit(&game->engine, &w, ops, n, ktime_get_real_ns(), version);
 	lfce_writer_release(&game->engine, &w);
