@@ -563,7 +563,9 @@ struct lfce_slot {
  * operations need the game creator's uid or CAP_SYS_ADMIN. A handle opened
  * O_RDONLY may attach, map, get and list, but never write (EBADF).
  *
- * A seat is bound to the uid that joined it, in the game state, and is held
+ * A seat is bound to the uid that joined it (as the initial user namespace
+ * sees it: a uid inside a user namespace does not count), in the game state,
+ * and is held
  * by one handle at a time (EBUSY for a second). Closing the handle lets go
  * of the seat without committing anything; the same uid may join it again.
  *
