@@ -565,9 +565,9 @@ struct lfce_slot {
  *
  * A seat is bound to the uid that joined it (as the initial user namespace
  * sees it: a uid inside a user namespace does not count), in the game state,
- * and is held
- * by one handle at a time (EBUSY for a second). Closing the handle lets go
- * of the seat without committing anything; the same uid may join it again.
+ * and is held by one handle at a time (EBUSY for a second). Closing the
+ * handle lets go of the seat without committing anything; the same uid may
+ * join it again.
  *
  * Errors beyond the common ones:
  *   EBADF     a write on an O_RDONLY handle
