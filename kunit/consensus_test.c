@@ -1099,6 +1099,66 @@ static void consensus_target_is_the_player(struct kunit *test)
 	lt_game_free(g);
 }
 
+/*
+ * A late join in the middle of a round: the seat joins, but it is not a
+ * participant of the round under way (participants froze at CLOSE), so it
+ * can neither bet nor commit there, and the round completes without it; it
+ * is not in the electorate of a proposal opened before it came, but is in
+ * the next one's, and it plays the next round.
+ */
+static void consensus_late_join(struct kunit *test)
+{
+	struct lfce_snapshot *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct lt_game *g;
+	struct lfce_op op;
+	s64 early, later;
+	u64 round;
+	u32 seat;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	g = table_of(test, NULL, 2);
+	early = propose_config(g, 0, LFCE_PARAM_MAX_BET, 4000);
+	KUNIT_ASSERT_GT(test, early, 0);
+	KUNIT_ASSERT_EQ(test, lt_bet(g, 1, LFCE_BET_FIELD, 5), 0);
+	op = lt_player_op(g, LFCE_OP_CLOSE, 0);
+	KUNIT_ASSERT_EQ(test, lt_op(g, &op), 0);
+	lt_read(g, s);
+	round = s->round.number;
+	seat_up(test, g, 2);				/* mid-round */
+	KUNIT_EXPECT_EQ(test, lt_bet(g, 2, LFCE_BET_FIELD, 5), -EPROTO);
+	op = lt_player_op(g, LFCE_OP_COMMIT, 2);
+	KUNIT_EXPECT_EQ(test, lt_op(g, &op), -EPROTO);
+	KUNIT_EXPECT_EQ(test, vote(g, 2, early, LFCE_VOTE_FOR), -EPERM);
+	commit_secret(test, g, 0, round);
+	commit_secret(test, g, 1, round);
+	lt_read(g, s);
+	KUNIT_EXPECT_EQ(test, s->table.stage, LFCE_STAGE_REVEAL);
+	KUNIT_EXPECT_EQ(test, s->round.participants, 0x3);
+	for (seat = 0; seat < 2; seat++) {
+		op = lt_player_op(g, LFCE_OP_REVEAL, seat);
+		memset(op.u.reveal.secret, 0x40 + seat, sizeof(op.u.reveal.secret));
+		KUNIT_ASSERT_EQ(test, lt_op(g, &op), 0);
+	}
+	lt_read(g, s);
+	KUNIT_EXPECT_EQ(test, s->table.stage, LFCE_STAGE_BETTING);
+	KUNIT_EXPECT_EQ(test, s->table.rolls, 1);
+	later = propose_config(g, 0, LFCE_PARAM_MAX_BET, 3000);
+	KUNIT_ASSERT_GT(test, later, 0);
+	lt_read(g, s);
+	KUNIT_EXPECT_EQ(test, find_prop(s, early)->electorate, 0x3);
+	KUNIT_EXPECT_EQ(test, find_prop(s, later)->electorate, 0x7);
+	KUNIT_EXPECT_EQ(test, vote(g, 2, later, LFCE_VOTE_FOR), 0);
+	KUNIT_EXPECT_EQ(test, lt_bet(g, 2, LFCE_BET_FIELD, 5), 0);
+	op = lt_player_op(g, LFCE_OP_CLOSE, s->table.shooter);
+	KUNIT_ASSERT_EQ(test, lt_op(g, &op), 0);
+	lt_read(g, s);
+	KUNIT_EXPECT_TRUE(test, s->round.participants & BIT(2));
+	KUNIT_EXPECT_TRUE(test, lt_conserved(s));
+	KUNIT_EXPECT_EQ(test, lfce_rules_check_snapshot(s), 0);
+	KUNIT_EXPECT_TRUE(test, lt_replay_matches(test, g, &lt_params));
+	lt_game_free(g);
+}
+
 static struct kunit_case consensus_cases[] = {
 	KUNIT_CASE(consensus_quorum),
 	KUNIT_CASE(consensus_concurrent_votes),
@@ -1108,6 +1168,7 @@ static struct kunit_case consensus_cases[] = {
 	KUNIT_CASE(consensus_stages_refuse),
 	KUNIT_CASE(consensus_ban),
 	KUNIT_CASE(consensus_leave),
+	KUNIT_CASE(consensus_late_join),
 	KUNIT_CASE(consensus_target_is_the_player),
 	KUNIT_CASE(consensus_agreed_roll),
 	KUNIT_CASE(consensus_table_full),
