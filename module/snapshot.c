@@ -263,6 +263,16 @@ static const struct lfce_node **root_slot(struct lfce_root *r, unsigned int slot
 	return &r->seat[slot - LFCE_NODE_SEAT0];
 }
 
+/* The node of @slot, for readers. */
+static const struct lfce_node *root_node(const struct lfce_root *r, unsigned int slot)
+{
+	if (slot == LFCE_NODE_ROUND)
+		return r->round;
+	if (slot == LFCE_NODE_PROPS)
+		return r->props;
+	return r->seat[slot - LFCE_NODE_SEAT0];
+}
+
 /*
  * A node's content, whichever union member it is. Copies go through this
  * untyped address: with CONFIG_FORTIFY_SOURCE, a memcpy of a round or the
@@ -340,7 +350,7 @@ static void copy_out(void *dst, const void *src, size_t bytes, bool shared)
 void lfce_snapshot_flatten(const struct lfce_node *root, struct lfce_snapshot *out,
 			   u64 *ids, bool shared)
 {
-	struct lfce_root *r = (struct lfce_root *)&root->root;	/* only read */
+	const struct lfce_root *r = &root->root;
 	const struct lfce_node *node;
 	unsigned int slot;
 
@@ -348,7 +358,7 @@ void lfce_snapshot_flatten(const struct lfce_node *root, struct lfce_snapshot *o
 		     sizeof(struct lfce_proposal) % 8);
 	copy_out(&out->table, &r->t, sizeof(r->t), shared);
 	for (slot = LFCE_NODE_SEAT0; slot < LFCE_NODES; slot++) {
-		node = *root_slot(r, slot);
+		node = root_node(r, slot);
 		if (ids && ids[slot] == (node ? node->id : 0))
 			continue;
 		if (slot == LFCE_NODE_ROUND)
@@ -474,7 +484,7 @@ static const struct lfce_node *old_node(const struct lfce_txn *txn, unsigned int
 {
 	if (slot == LFCE_NODE_ROOT)
 		return txn->old;
-	return *root_slot((struct lfce_root *)&txn->old->root, slot);
+	return root_node(&txn->old->root, slot);
 }
 
 /* The cmpxchg failed or a rule refused: our copies go back to the stash. */
@@ -515,14 +525,14 @@ void lfce_txn_retire(struct lfce_txn *txn)
  */
 void lfce_snapshot_release(struct lfce_pool *pool, const struct lfce_node *root)
 {
-	struct lfce_root *r = (struct lfce_root *)&root->root;
+	const struct lfce_root *r = &root->root;
 	const struct lfce_node *node;
 	unsigned int slot;
 
 	spin_lock(&pool->lock);
 	pool->free[pool->nr_free++] = (struct lfce_node *)root;
 	for (slot = LFCE_NODE_SEAT0; slot < LFCE_NODES; slot++) {
-		node = *root_slot(r, slot);
+		node = root_node(r, slot);
 		if (node)
 			pool->free[pool->nr_free++] = (struct lfce_node *)node;
 	}

@@ -2,9 +2,9 @@
 /*
  * Description: a long commit-reveal game with proposals, votes, withheld
  * reveals and lapsed proposals, played through the real commit path; then
- * its journal, replayed through the rules on an engine restored from a
- * snapshot taken halfway, must reproduce every later record (dice, deltas,
- * digest) and the final snapshot byte for byte.
+ * its journal, replayed (replay.h) on an engine restored from a snapshot
+ * taken halfway, must reproduce every later record (dice, deltas, digest)
+ * and the final snapshot byte for byte.
  *
  * Random choices come from the runner's seed (rerun with -s <seed>).
  */
@@ -14,6 +14,7 @@
 #include <linux/time64.h>
 
 #include "../../../../kunit/helpers.h"
+#include "../replay.h"
 #include "shim.h"
 
 #define GR_SEATS	5
@@ -152,54 +153,15 @@ static void gr_round(struct gr *r)
 	KUNIT_ASSERT_EQ(test, r->s->table.stage, LFCE_STAGE_BETTING);
 }
 
-/* An engine started at @from, with room for any commit of the original. */
-static struct lt_game *gr_restore(struct kunit *test, const struct lfce_snapshot *from)
-{
-	struct lt_game *h = kzalloc(sizeof(*h), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, h);
-	KUNIT_ASSERT_EQ(test, lfce_engine_restore(&h->e, from, &gr_params), 0);
-	lfce_writer_init(&h->w, h->rec, ARRAY_SIZE(h->rec), false);
-	return h;
-}
-
-/* Replay records [from->table.records, end) of @g on @h, one commit a version. */
-static void gr_replay(struct kunit *test, struct lt_game *g, struct lt_game *h,
-		      const struct lfce_snapshot *from, u64 end)
-{
-	struct lfce_op *ops = kunit_kcalloc(test, LFCE_TXN_RECORDS(LT_MAX_REC), sizeof(*ops),
-					    GFP_KERNEL);
-	struct lfce_record r;
-	u64 n, version = 0;
-	unsigned int k = 0;
-
-	KUNIT_ASSERT_NOT_NULL(test, ops);
-	for (n = from->table.records; n <= end; n++) {
-		if (n < end)
-			KUNIT_ASSERT_TRUE(test, lt_journal(g, n, &r));
-		if (k && (n == end || r.version != version)) {
-			KUNIT_ASSERT_EQ(test, lt_commit(h, ops, k), 0);
-			KUNIT_ASSERT_EQ(test, h->version, version);
-			k = 0;
-		}
-		if (n == end)
-			break;
-		KUNIT_ASSERT_LT(test, k, LT_MAX_REC);
-		ops[k++] = r.op;
-		version = r.version;
-		h->now = r.time_ns;
-	}
-}
-
 static void game_replay_from_midway(struct kunit *test)
 {
 	struct lfce_snapshot *mid = kunit_kzalloc(test, sizeof(*mid), GFP_KERNEL);
 	struct lfce_snapshot *end = kunit_kzalloc(test, sizeof(*end), GFP_KERNEL);
 	struct gr r = { .test = test, .rnd = shim_seed() | 1 };
+	struct replay_stats st = {};
+	struct lfce_record *rec;
 	struct lfce_config cfg;
-	struct lfce_record a, b;
-	unsigned int i, rolls = 0;
-	struct lt_game *h;
+	unsigned int i;
 	u64 n;
 
 	r.s = kunit_kzalloc(test, sizeof(*r.s), GFP_KERNEL);
@@ -234,20 +196,19 @@ static void game_replay_from_midway(struct kunit *test)
 	KUNIT_EXPECT_GT(test, r.decided, 0);
 	KUNIT_EXPECT_GT(test, r.lapsed, 0);
 
-	h = gr_restore(test, mid);
-	gr_replay(test, r.g, h, mid, end->table.records);
-	for (n = mid->table.records; n < end->table.records; n++) {
-		KUNIT_ASSERT_TRUE(test, lt_journal(r.g, n, &a));
-		KUNIT_ASSERT_TRUE(test, lt_journal(h, n, &b));
-		KUNIT_EXPECT_EQ_MSG(test, memcmp(&a, &b, sizeof(a)), 0, "record %llu differs",
-				    (unsigned long long)n);
-		rolls += a.dice[0] != 0;
-	}
-	KUNIT_EXPECT_EQ(test, rolls, end->table.rolls - mid->table.rolls);
-	lt_read(h, mid);
-	KUNIT_EXPECT_EQ(test, memcmp(mid, end, sizeof(*end)), 0);
-	KUNIT_EXPECT_EQ(test, mid->table.digest, end->table.digest);
-	lt_game_free(h);
+	/* Every record after the halfway snapshot, replayed from that snapshot. */
+	n = end->table.records - mid->table.records;
+	rec = kunit_kcalloc(test, n, sizeof(*rec), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, rec);
+	for (i = 0; i < n; i++)
+		KUNIT_ASSERT_TRUE(test, lt_journal(r.g, mid->table.records + i, &rec[i]));
+	KUNIT_EXPECT_TRUE(test, replay_chain_holds(rec, n, mid, end));
+	KUNIT_EXPECT_TRUE(test, replay_matches(NULL, mid, rec, n, end, &st));
+	KUNIT_EXPECT_EQ(test, st.error, 0);
+	KUNIT_EXPECT_EQ(test, st.records, n);
+	KUNIT_EXPECT_EQ(test, st.records_differ, 0);
+	KUNIT_EXPECT_EQ(test, st.dice_differ, 0);
+	KUNIT_EXPECT_EQ(test, st.rolls, end->table.rolls - mid->table.rolls);
 	lt_game_free(r.g);
 }
 

@@ -17,7 +17,7 @@
 
 #include "helpers.h"
 #include "liblfce.h"
-#include "replay.h"
+#include "../replay.h"
 #include "shim.h"
 
 #define WRITERS		3

@@ -45,7 +45,7 @@
 
 #include "helpers.h"
 #include "liblfce.h"
-#include "replay.h"
+#include "../replay.h"
 #include "shim.h"
 
 #define NSEC		1000000000ULL
@@ -91,7 +91,7 @@ struct shared {
 	int byz_err[BYZ_TRIES];		/* game C: what the invalid proposals got */
 	long snapshots;			/* copies read, by anyone */
 	long unconserved;		/* ... that broke conservation */
-	long unquorate;			/* ... whose proposals broke the quorum rules */
+	long invalid;			/* ... that lfce_rules_check_snapshot() refused */
 	long eagain;			/* EAGAIN, resubmitted with the same nonce */
 	long moved_on;			/* commit or reveal too late for its round */
 	long storm_ops[SEATS];		/* game D: operations committed */
@@ -200,54 +200,18 @@ static void oracle_commitment(const uint8_t secret[32], uint64_t round, uint8_t 
 	SHA256(buf, sizeof(buf), out);
 }
 
-/* q = ceil(2n / 3), spelled differently from the module. */
-static unsigned int oracle_quorum(unsigned int n)
-{
-	return 2 * n / 3 + (2 * n % 3 != 0);
-}
-
-/* The quorum rules on one proposal of a snapshot. */
-static bool proposal_quorate(const struct lfce_proposal *p)
-{
-	unsigned int n = __builtin_popcount(p->electorate);
-	unsigned int q = oracle_quorum(n);
-	unsigned int f = __builtin_popcount(p->votes_for);
-	unsigned int ag = __builtin_popcount(p->votes_against);
-
-	if (p->quorum != q || (p->votes_for & p->votes_against) ||
-	    ((p->votes_for | p->votes_against) & ~p->electorate))
-		return false;
-	switch (p->state) {
-	case LFCE_PROP_PENDING:
-	case LFCE_PROP_EXPIRED:
-		return f < q && ag <= n - q;
-	case LFCE_PROP_PASSED:
-	case LFCE_PROP_FAILED:
-		return f == q;		/* decided by the vote that made q */
-	case LFCE_PROP_REJECTED:
-		return ag == n - q + 1;
-	}
-	return false;
-}
-
-static bool proposal_quorate_all(const struct lfce_snapshot *s)
-{
-	unsigned int i;
-
-	for (i = 0; i < LFCE_MAX_PROPOSALS; i++)
-		if (s->proposal[i].state != LFCE_PROP_FREE && !proposal_quorate(&s->proposal[i]))
-			return false;
-	return true;
-}
-
-/* Every copy anyone reads must conserve tokens and keep the quorum rules. */
+/*
+ * Every copy anyone reads must conserve tokens and be a snapshot the rules
+ * could have made: lfce_rules_check_snapshot() holds each proposal's tally
+ * to its state and its frozen q = ceil(2n/3), among the rest.
+ */
 static void observe(const struct lfce_snapshot *s)
 {
 	add(&sh->snapshots, 1);
 	if (!lfce_tokens_conserved(s))
 		add(&sh->unconserved, 1);
-	if (!proposal_quorate_all(s))
-		add(&sh->unquorate, 1);
+	if (lfce_rules_check_snapshot(s))
+		add(&sh->invalid, 1);
 }
 
 /* What the rolls of a journal should have been, and what they were. */
@@ -379,18 +343,24 @@ static void agent_wait(struct agent *a)
 }
 
 /* Submit @ops as they are; EAGAIN committed nothing: same ops, same nonces. */
-static int resubmit(struct agent *a, const struct lfce_op *ops, unsigned int n)
+static int submit_until_done(int fd, const struct lfce_op *ops, unsigned int n,
+			     uint64_t *version)
 {
 	unsigned int tries;
 	int ret;
 
 	for (tries = 0; ; tries++) {
-		ret = lfce_submit(a->fd, ops, n, NULL);
+		ret = lfce_submit(fd, ops, n, version);
 		if (ret != -EAGAIN || tries == EAGAIN_MAX)
 			return ret;
 		add(&sh->eagain, 1);
 		sched_yield();
 	}
+}
+
+static int resubmit(struct agent *a, const struct lfce_op *ops, unsigned int n)
+{
+	return submit_until_done(a->fd, ops, n, NULL);
 }
 
 /* Submit @n player operations with the seat's next nonces. */
@@ -820,16 +790,7 @@ static int storm(struct agent *a)
 
 static int owner_submit(struct game *g, struct lfce_op *ops, unsigned int n, uint64_t *version)
 {
-	unsigned int tries;
-	int ret;
-
-	for (tries = 0; ; tries++) {
-		ret = lfce_submit(g->fd, ops, n, version);
-		if (ret != -EAGAIN || tries == EAGAIN_MAX)
-			return ret;
-		add(&sh->eagain, 1);
-		sched_yield();
-	}
+	return submit_until_done(g->fd, ops, n, version);
 }
 
 static int owner_deposit(struct game *g, uint32_t seat, uint64_t value, uint64_t *version)
@@ -1013,7 +974,7 @@ static uint64_t check_game(struct game *g)
 	n = ok ? g->s.table.records : 0;
 	ok = ok && read_journal(g, n);
 	t_ok(ok, "%s: the journal, %llu records, read through the mapping", g->name, ull(n));
-	t_ok(ok && lfce_tokens_conserved(&g->s) && proposal_quorate_all(&g->s),
+	t_ok(ok && lfce_tokens_conserved(&g->s) && !lfce_rules_check_snapshot(&g->s),
 	     "%s: the final snapshot conserves %llu tokens", g->name, ull(g->s.table.total));
 	t_ok(ok && replay_chain_holds(journal, n, NULL, &g->s),
 	     "%s: the digest chain holds from record 0 to version %llu", g->name,
@@ -1477,7 +1438,7 @@ static struct tally *tally_of(struct tally *t, unsigned int nr, uint64_t id)
 static uint32_t tally_vote(struct tally *t, const struct lfce_proposal *p,
 			   const struct lfce_record *r)
 {
-	unsigned int n = __builtin_popcount(p->electorate), q = oracle_quorum(n);
+	unsigned int n = __builtin_popcount(p->electorate), q = lfce_rules_quorum(n);
 
 	if (r->op.u.vote.choice == LFCE_VOTE_FOR)
 		t->votes_for |= BIT(r->op.seat);
@@ -1685,7 +1646,8 @@ int main(void)
 
 	t_ok(sh->snapshots && !sh->unconserved, "%ld snapshots read along the way: %ld not conserved",
 	     sh->snapshots, sh->unconserved);
-	t_ok(!sh->unquorate, "... proposals in them keep q = ceil(2n/3): %ld do not", sh->unquorate);
+	t_ok(!sh->invalid, "... and valid (lfce_rules_check_snapshot, quorum rules included): %ld are not",
+	     sh->invalid);
 	t_diag("consensus: ran for %llu ms",
 	       ull((clock_ns(CLOCK_MONOTONIC) - start) / 1000000));
 	shim_rcu_unregister_thread();

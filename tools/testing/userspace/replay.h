@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Journal replay for the in-VM tests.
+ * Journal replay: the one implementation for every program of the
+ * userspace build (the in-VM tests, the fuzzer, the suites).
  *
  * A game's journal, run through the userspace build of the engine (the
  * module's own rules.c, snapshot.c, commit.c and publish.c), must give back
@@ -18,8 +19,8 @@
  * Static functions only: each test program includes this once. The calling
  * thread must be registered with the RCU shim (shim_rcu_register_thread()).
  */
-#ifndef LFCE_VMTESTS_REPLAY_H
-#define LFCE_VMTESTS_REPLAY_H
+#ifndef LFCE_USERSPACE_REPLAY_H
+#define LFCE_USERSPACE_REPLAY_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -28,7 +29,7 @@
 
 #include "commit.h"
 #include "rules.h"
-#include "liblfce.h"
+#include "../../lib/liblfce.h"
 
 /*
  * Operations (records) in one replayed commit: the module's largest batch
@@ -222,4 +223,4 @@ static bool replay_chain_holds(const struct lfce_record *rec, uint64_t n,
 	       number + n == to->table.records;
 }
 
-#endif /* LFCE_VMTESTS_REPLAY_H */
+#endif /* LFCE_USERSPACE_REPLAY_H */
