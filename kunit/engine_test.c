@@ -277,6 +277,8 @@ static void engine_shutdown(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, lt_bet(g, 1, LFCE_BET_FIELD, 10), 0);
 	lt_read(g, before);
 	KUNIT_EXPECT_EQ(test, lt_op(g, &down), -EBUSY);
+	lt_read(g, after);
+	KUNIT_EXPECT_EQ(test, memcmp(before, after, sizeof(*after)), 0);
 	KUNIT_EXPECT_EQ(test, lt_commit(g, ops, 3), 0);	/* settle, but stay open */
 	lt_read(g, after);
 	KUNIT_EXPECT_EQ(test, after->table.total, 0);
