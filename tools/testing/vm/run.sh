@@ -10,6 +10,9 @@
 # debug  the kernel from kernel.sh (tinyconfig + debug.config), which also
 #        gets lfce_kunit.ko.
 #
+# VM_TESTS="name ..." runs only those test programs (by file name), for a
+# quick loop while working on one feature; make check runs them all.
+#
 # Writes build/results/vm-<kernel>[-<mode>].tap: one "ok"/"not ok" line per
 # assertion. A run that panics, hangs (VM_TIMEOUT seconds, default 1500), or
 # prints a splat after init's start marker adds a "not ok" line. Exits 0 only
@@ -75,6 +78,14 @@ if [ "$mode" = all ]; then
 	for t in "$top"/tools/testing/userspace/vmtests/*.c; do
 		cp "$top/build/userspace/vm/$(basename "$t" .c)" "$root/tests/"
 	done
+	if [ -n "${VM_TESTS:-}" ]; then
+		for t in "$root/tests/"*; do
+			case " $VM_TESTS " in
+			*" $(basename "$t") "*) ;;
+			*) rm -f "$t" ;;
+			esac
+		done
+	fi
 fi
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$out/initramfs.cpio"
 
