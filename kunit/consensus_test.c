@@ -486,7 +486,6 @@ static void deadline_of_round(struct kunit *test, struct lt_game *g, struct lfce
 
 	/* What the sweep commits; nobody committed, so seat 1 forfeits its bet. */
 	g->now = prop_deadline + 1;
-	due[1].u.roll.entropy[0] = 9;
 	KUNIT_ASSERT_EQ(test, lt_commit(g, due, 2), 0);
 	lt_read(g, s);
 	KUNIT_EXPECT_EQ(test, s->table.stage, LFCE_STAGE_BETTING);
@@ -829,6 +828,7 @@ static void consensus_leave(struct kunit *test)
 
 	KUNIT_ASSERT_TRUE(test, before && after);
 	g = lt_game_new(test, NULL, true);
+	lt_plan(g, 0, 2, 2);
 	for (i = 0; i < ARRAY_SIZE(seats); i++)
 		seat_up(test, g, seats[i]);
 	KUNIT_ASSERT_EQ(test, lt_deposit(g, LFCE_SEAT_BANK, CT_BANK), 0);
@@ -901,17 +901,18 @@ static void consensus_leave(struct kunit *test)
 /* ---- agreed dice ---- */
 
 /*
- * The agreed roll as rules.c derives it: SHA-256(le64 id || entropy of the
- * deciding vote), rejection-sampled as for every roll.
+ * The agreed roll as the uapi specifies it ("Dice"): SHA-256(le64 id ||
+ * the kernel's seed of the roll), rejection-sampled as for every roll.
+ * Written out here, not taken from rules.c, to check it.
  */
-static bool agreed_dice(u64 id, const u8 entropy[24], u8 dice[2])
+static bool agreed_dice(u64 id, const u8 seed[32], u8 dice[2])
 {
-	u8 buf[8 + 24], hash[SHA256_DIGEST_SIZE];
+	u8 buf[8 + 32], hash[SHA256_DIGEST_SIZE];
 	unsigned int i, n = 0;
 
 	for (i = 0; i < 8; i++)
 		buf[i] = id >> (8 * i);
-	memcpy(buf + 8, entropy, 24);
+	memcpy(buf + 8, seed, 32);
 	sha256(buf, sizeof(buf), hash);
 	for (i = 0; i < sizeof(hash) && n < 2; i++)
 		if (hash[i] < 252)
@@ -923,8 +924,8 @@ static void consensus_agreed_roll(struct kunit *test)
 {
 	struct lfce_snapshot *before = kunit_kzalloc(test, sizeof(*before), GFP_KERNEL);
 	struct lfce_snapshot *after = kunit_kzalloc(test, sizeof(*after), GFP_KERNEL);
+	u8 seed[32], next[32], d2[2];
 	struct lfce_op v, bad;
-	u8 e1[24], e2[24], d1[2], d2[2];
 	struct lfce_record r;
 	struct lt_game *g;
 	s64 id;
@@ -934,19 +935,12 @@ static void consensus_agreed_roll(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, lt_bet(g, 1, LFCE_BET_FIELD, 10), 0);
 	id = propose(g, 0, LFCE_OP_ROLL, 0, 0, 0);
 	KUNIT_ASSERT_GT(test, id, 0);
-	/* Entropies whose dice differ, so the test sees whose was used. */
-	memset(e1, 0x11, sizeof(e1));
-	KUNIT_ASSERT_TRUE(test, agreed_dice(id, e1, d1));
-	memset(e2, 0x22, sizeof(e2));
-	do {
-		e2[0]++;
-		KUNIT_ASSERT_TRUE(test, agreed_dice(id, e2, d2));
-	} while (d1[0] == d2[0] && d1[1] == d2[1]);
+	lt_seed(g, 0, seed);
+	KUNIT_ASSERT_TRUE(test, agreed_dice(id, seed, d2));
 
 	v = lt_player_op(g, LFCE_OP_VOTE, 1);
 	v.u.vote.id = id;
 	v.u.vote.choice = LFCE_VOTE_FOR;
-	memcpy(v.u.vote.entropy, e1, sizeof(e1));
 	KUNIT_ASSERT_EQ(test, lt_op(g, &v), 0);
 	KUNIT_ASSERT_TRUE(test, last_record(g, &r));
 	KUNIT_EXPECT_EQ(test, r.outcome, LFCE_PROP_PENDING);
@@ -957,16 +951,21 @@ static void consensus_agreed_roll(struct kunit *test)
 	v = lt_player_op(g, LFCE_OP_VOTE, 2);
 	v.u.vote.id = id;
 	v.u.vote.choice = LFCE_VOTE_FOR;
-	memcpy(v.u.vote.entropy, e2, sizeof(e2));
 	KUNIT_ASSERT_EQ(test, lt_op(g, &v), 0);
 	KUNIT_ASSERT_TRUE(test, last_record(g, &r));
 	KUNIT_EXPECT_EQ(test, r.outcome, LFCE_PROP_PASSED);
 	KUNIT_EXPECT_EQ(test, r.dice[0], d2[0]);
 	KUNIT_EXPECT_EQ(test, r.dice[1], d2[1]);
+	/* The record reveals roll 0's seed and commits to roll 1's. */
+	KUNIT_EXPECT_EQ(test, memcmp(r.seed, seed, sizeof(seed)), 0);
+	lt_seed(g, 1, seed);
+	sha256(seed, sizeof(seed), next);
+	KUNIT_EXPECT_EQ(test, memcmp(r.commitment, next, sizeof(next)), 0);
 	lt_read(g, after);
 	KUNIT_EXPECT_EQ(test, after->table.rolls, 1);
 	KUNIT_EXPECT_EQ(test, after->table.dice[0], d2[0]);
 	KUNIT_EXPECT_EQ(test, after->table.dice[1], d2[1]);
+	KUNIT_EXPECT_EQ(test, memcmp(after->table.seed_commitment, next, sizeof(next)), 0);
 	KUNIT_EXPECT_EQ(test, after->seat[1].bets[LFCE_BET_FIELD], 0);	/* one roll, settled */
 	KUNIT_EXPECT_TRUE(test, lt_conserved(after));
 	KUNIT_EXPECT_EQ(test, vote(g, 0, id, LFCE_VOTE_FOR), -EPROTO);

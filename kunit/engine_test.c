@@ -179,14 +179,14 @@ static void commit_secret(struct kunit *test, struct lt_game *g, u32 seat, u64 r
 
 /*
  * A full round: the shooter closes, both commit, a wrong reveal is refused,
- * both reveal, and the dice are those of SHA-256(round || secrets), derived
- * here from the protocol's description.
+ * both reveal, and the dice are those of SHA-256(round || secrets || the
+ * kernel's seed of roll 0), derived here from the protocol's description.
  */
 static void engine_commit_reveal_round(struct kunit *test)
 {
 	struct lfce_snapshot *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
 	struct lt_game *g = table_for_two(test, false);
-	u8 secret[2][32], buf[8 + 64], hash[32], dice[2];
+	u8 secret[2][32], buf[8 + 64 + 32], hash[32], dice[2];
 	unsigned int i, n;
 	struct lfce_op op;
 
@@ -216,6 +216,7 @@ static void engine_commit_reveal_round(struct kunit *test)
 	buf[0] = 1;	/* round 1, little-endian */
 	memcpy(buf + 8, secret[0], 32);
 	memcpy(buf + 40, secret[1], 32);
+	lt_seed(g, 0, buf + 72);
 	sha256(buf, sizeof(buf), hash);
 	for (i = 0, n = 0; i < sizeof(hash) && n < 2; i++)
 		if (hash[i] < 252)	/* rejection sampling, as the uapi says */
@@ -245,7 +246,6 @@ static void engine_expiry_forfeits(struct kunit *test)
 	g->now += 31ULL * NSEC_PER_SEC;
 	op = lt_player_op(g, LFCE_OP_COMMIT, 1);
 	KUNIT_EXPECT_EQ(test, lt_op(g, &op), -ETIME);
-	expire.u.roll.entropy[0] = 7;
 	KUNIT_EXPECT_EQ(test, lt_op(g, &expire), 0);
 	lt_read(g, s);
 	KUNIT_EXPECT_EQ(test, s->seat[1].bets[LFCE_BET_PLACE_6], 0);

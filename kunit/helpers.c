@@ -5,6 +5,57 @@
 
 #include "helpers.h"
 
+/* Host roll @roll with @seed, as rules.c makes it (uapi, "Dice"). */
+static void host_dice(u64 roll, const u8 seed[32], u8 dice[2])
+{
+	u8 buf[8 + 32];
+	unsigned int i;
+
+	for (i = 0; i < 8; i++)
+		buf[i] = roll >> (8 * i);
+	memcpy(buf + 8, seed, 32);
+	lfce_rules_dice_from(buf, sizeof(buf), dice);
+}
+
+/*
+ * The seed of roll @roll: the first of SHA-256("lt" || roll || i), i = 0,
+ * 1, ..., whose host roll is the planned one (about 36 tries), or i = 0.
+ */
+void lt_seed(const struct lt_game *g, u64 roll, u8 seed[32])
+{
+	const u8 *want = roll < LT_PLAN ? g->plan[roll] : NULL;
+	u8 buf[2 + 8 + 4], dice[2];
+	u32 i;
+
+	for (i = 0; ; i++) {
+		buf[0] = 'l';
+		buf[1] = 't';
+		memcpy(buf + 2, &roll, 8);
+		memcpy(buf + 10, &i, 4);
+		sha256(buf, sizeof(buf), seed);
+		if (!want || !want[0])
+			return;
+		host_dice(roll, seed, dice);
+		if (dice[0] == want[0] && dice[1] == want[1])
+			return;
+	}
+}
+
+static int lt_commitment(const struct lfce_seeds *s, u64 record, u64 roll, u8 *out)
+{
+	u8 seed[32];
+
+	lt_seed(container_of(s, struct lt_game, seeds), roll, seed);
+	sha256(seed, sizeof(seed), out);
+	return 0;
+}
+
+static int lt_reveal(const struct lfce_seeds *s, u64 record, u64 roll, u8 *out)
+{
+	lt_seed(container_of(s, struct lt_game, seeds), roll, out);
+	return 0;
+}
+
 const struct lfce_params lt_params = {
 	.game_id = 1,
 	.slots = 4,
@@ -28,6 +79,9 @@ struct lt_game *lt_game_new_params(struct kunit *test, const struct lfce_config 
 		KUNIT_ASSERT_EQ_MSG(test, ret, 0, "lfce_engine_init");
 	}
 	lfce_writer_init(&g->w, g->rec, ARRAY_SIZE(g->rec), false);
+	g->seeds.commitment = lt_commitment;
+	g->seeds.seed = lt_reveal;
+	g->e.seeds = &g->seeds;
 	g->now = 1000;
 	return g;
 }
@@ -107,27 +161,33 @@ int lt_unbet(struct lt_game *g, u32 seat, u32 kind, u64 amount)
 	return lt_op(g, &op);
 }
 
-/* Entropy whose host roll is (d1, d2): about 36 tries of SHA-256. */
-void lt_entropy_for(u8 d1, u8 d2, u8 entropy[32])
+/*
+ * Plan host roll number @roll to be (d1, d2). Like the kernel's, a roll's
+ * seed is committed before the roll (at the previous one, or by the game's
+ * first record for roll 0), so this must come before that.
+ */
+void lt_plan(struct lt_game *g, u64 roll, u8 d1, u8 d2)
 {
-	u8 dice[2];
-	u32 i;
-
-	for (i = 0; ; i++) {
-		memset(entropy, 0, 32);
-		memcpy(entropy, &i, sizeof(i));
-		lfce_rules_dice_from(entropy, 32, dice);
-		if (dice[0] == d1 && dice[1] == d2)
-			return;
-	}
+	if (WARN_ON(roll >= LT_PLAN))
+		return;
+	g->plan[roll][0] = d1;
+	g->plan[roll][1] = d2;
 }
 
-/* Host-dice games only. */
+/*
+ * Host-dice games only: roll, and return -EDOM without rolling if the
+ * next roll was not planned as (d1, d2).
+ */
 int lt_roll(struct lt_game *g, u8 d1, u8 d2)
 {
 	struct lfce_op op = { .type = LFCE_OP_ROLL, .seat = LFCE_SEAT_BANK };
+	u64 roll;
 
-	lt_entropy_for(d1, d2, op.u.roll.entropy);
+	rcu_read_lock();
+	roll = rcu_dereference(g->e.cur)->root.t.rolls;
+	rcu_read_unlock();
+	if (roll >= LT_PLAN || g->plan[roll][0] != d1 || g->plan[roll][1] != d2)
+		return -EDOM;
 	return lt_op(g, &op);
 }
 
@@ -194,6 +254,8 @@ bool lt_replay_matches(struct kunit *test, struct lt_game *g,
 		       const struct lfce_params *params)
 {
 	struct lfce_snapshot *a, *b;
+	struct lfce_seed_journal js;
+	struct lfce_record *recs;
 	struct lfce_op *ops;
 	struct lfce_record r;
 	struct lt_game *h;
@@ -204,24 +266,30 @@ bool lt_replay_matches(struct kunit *test, struct lt_game *g,
 	a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
 	b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
 	ops = kunit_kcalloc(test, LFCE_TXN_RECORDS(LT_MAX_REC), sizeof(*ops), GFP_KERNEL);
-	KUNIT_ASSERT_TRUE(test, a && b && ops);
+	recs = kunit_kcalloc(test, LFCE_TXN_RECORDS(LT_MAX_REC), sizeof(*recs), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, a && b && ops && recs);
 	lt_read(g, a);
 	rcu_read_lock();
 	b->table.config = rcu_dereference(g->e.cur)->root.t.config;
 	rcu_read_unlock();
 	h = lt_game_new_params(test, &b->table.config, params);
+	/* The seeds the journal reveals, which the rules check. */
+	lfce_seed_journal_init(&js);
+	h->e.seeds = &js.ops;
 	for (i = 0; i <= a->table.records; i++) {
 		bool have = i < a->table.records && lt_journal(g, i, &r);
 
 		if (i < a->table.records && !have)
 			break;
 		if (n && (!have || r.version != version)) {
+			lfce_seed_journal_set(&js, recs, n);
 			if (lt_commit(h, ops, n))
 				break;
 			n = 0;
 			version++;
 		}
 		if (have) {
+			recs[n] = r;
 			ops[n++] = r.op;
 			h->now = r.time_ns;
 		}

@@ -11,8 +11,10 @@
 
 #include "../module/commit.h"
 #include "../module/rules.h"
+#include "../module/seed.h"
 
 #define LT_MAX_REC	64
+#define LT_PLAN		64	/* host rolls whose dice a test may plan */
 
 struct lt_game {
 	struct lfce_engine e;
@@ -21,6 +23,13 @@ struct lt_game {
 	u64 nonce[LFCE_MAX_SEATS];	/* last nonce used per seat */
 	u64 now;			/* injected time, ns */
 	u64 version;			/* last committed version */
+	/*
+	 * The rolls' seeds: honest ones, committed ahead like the kernel's,
+	 * but chosen so that host roll r gives plan[r] when that is set
+	 * (lt_plan()) before roll r's commitment is published.
+	 */
+	struct lfce_seeds seeds;
+	u8 plan[LT_PLAN][2];
 };
 
 /* A game with @cfg (NULL: defaults; @host_dice switches to host rolls). */
@@ -37,8 +46,9 @@ int lt_join(struct lt_game *g, u32 seat, u32 uid);
 int lt_deposit(struct lt_game *g, u32 seat, u64 amount);
 int lt_bet(struct lt_game *g, u32 seat, u32 kind, u64 amount);
 int lt_unbet(struct lt_game *g, u32 seat, u32 kind, u64 amount);
+void lt_plan(struct lt_game *g, u64 roll, u8 d1, u8 d2);
 int lt_roll(struct lt_game *g, u8 d1, u8 d2);
-void lt_entropy_for(u8 d1, u8 d2, u8 entropy[32]);
+void lt_seed(const struct lt_game *g, u64 roll, u8 seed[32]);
 void lt_read(struct lt_game *g, struct lfce_snapshot *s);
 
 /* A player op for @seat with its next nonce. */

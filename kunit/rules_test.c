@@ -941,16 +941,45 @@ static u32 rt_seat(const struct rt_step *s)
 	return s->seat == RT_SEAT_BANK ? LFCE_SEAT_BANK : s->seat;
 }
 
+/* The dice step @s rolls, if it rolls. */
+static bool rt_dice(const struct rt_step *s, u8 dice[2])
+{
+	if (s->op == RT_POINT && s->v[0]) {
+		/* 1+3, 1+4, 1+5, 2+6, 3+6, 4+6: never a hard way. */
+		dice[0] = s->v[0] <= 7 ? 1 : s->v[0] - 6;
+		dice[1] = s->v[0] - dice[0];
+		return true;
+	}
+	if (s->op != RT_ROLL)
+		return false;
+	dice[0] = s->dice[0];
+	dice[1] = s->dice[1];
+	return true;
+}
+
+/*
+ * The case's rolls, planned before the game's first record publishes the
+ * first seed's commitment: the test's seeds are committed ahead too.
+ */
+static void rt_plan(struct rt_run *r)
+{
+	const struct rt_step *s;
+	u64 n = 0;
+	u8 dice[2];
+
+	for (s = r->c->steps; s->op != RT_END; s++)
+		if (!s->err && rt_dice(s, dice))
+			lt_plan(r->g, n++, dice[0], dice[1]);
+}
+
 static int rt_apply(struct rt_run *r, const struct rt_step *s)
 {
 	struct lfce_op op;
-	u8 d1;
+	u8 dice[2];
 
+	if (rt_dice(s, dice))
+		return lt_roll(r->g, dice[0], dice[1]);
 	switch (s->op) {
-	case RT_POINT:
-		/* 1+3, 1+4, 1+5, 2+6, 3+6, 4+6: never a hard way. */
-		d1 = s->v[0] <= 7 ? 1 : s->v[0] - 6;
-		return lt_roll(r->g, d1, s->v[0] - d1);
 	case RT_BET:
 	case RT_UNBET:
 		op = lt_player_op(r->g, s->op == RT_BET ? LFCE_OP_BET : LFCE_OP_UNBET, s->seat);
@@ -958,8 +987,6 @@ static int rt_apply(struct rt_run *r, const struct rt_step *s)
 		op.u.bet.amount = s->v[0];
 		op.u.bet.reserved = s->v[1];
 		return lt_op(r->g, &op);
-	case RT_ROLL:
-		return lt_roll(r->g, s->dice[0], s->dice[1]);
 	case RT_DEPOSIT:
 		return lt_deposit(r->g, rt_seat(s), s->v[0]);
 	}
@@ -1036,6 +1063,7 @@ static bool rt_setup(struct rt_run *r)
 	if (su->field12)
 		cfg.field12_pays = su->field12;
 	r->g = lt_game_new(r->test, &cfg, true);
+	rt_plan(r);
 	for_each_set_bit(i, &seats, LFCE_MAX_SEATS) {
 		err = lt_join(r->g, i, 1000 + i) ?: lt_deposit(r->g, i, su->balance ?: RT_BAL);
 		if (err) {

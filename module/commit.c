@@ -42,6 +42,7 @@ static int engine_init(struct lfce_engine *e, const struct lfce_config *cfg,
 		return -EINVAL;
 	e->retry_budget = p->retry_budget;
 	e->batch_max = p->batch_max;
+	e->seeds = NULL;
 	ret = lfce_pool_init(&e->pool, p->pool_cap);
 	if (ret)
 		return ret;
@@ -161,6 +162,7 @@ static int attempt(struct lfce_engine *e, struct lfce_writer *w, struct lfce_txn
 	int ret;
 
 	lfce_txn_begin(txn, old, &w->stash, w->rec, w->max_rec);
+	txn->seeds = e->seeds;
 	for (i = 0; i < n; i++) {
 		ret = lfce_rules_apply(txn, &ops[i], now);
 		if (ret)

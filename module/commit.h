@@ -54,6 +54,8 @@ struct lfce_engine {
 	struct lfce_pool pool ____cacheline_aligned_in_smp;
 	struct lfce_pub pub;
 	struct lfce_metrics *metrics;	/* in pub.region->counters */
+	/* Where rolls get their seeds (seed.h); set before the first commit. */
+	const struct lfce_seeds *seeds;
 	u32 retry_budget;
 	u32 batch_max;
 };

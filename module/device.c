@@ -14,7 +14,6 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
-#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -239,7 +238,9 @@ static int own_seat(struct handle *h, const struct lfce_op *op)
  * Who may submit @op through @h: players act as their own seat, the owner
  * (or CAP_SYS_ADMIN) does owner operations, anyone attached may expire a
  * round or lapse a proposal, and what needs a quorum nobody submits. The
- * fields marked "set by the kernel" are filled in here.
+ * fields marked "set by the kernel" are filled in here. Nothing about a roll
+ * is: its seed comes from the game's key, inside the commit (seed.h), so
+ * submitting again cannot draw new dice.
  */
 static int authorise(struct handle *h, struct lfce_game *game, struct lfce_op *op)
 {
@@ -250,13 +251,10 @@ static int authorise(struct handle *h, struct lfce_game *game, struct lfce_op *o
 	case LFCE_OP_CLOSE:
 	case LFCE_OP_COMMIT:
 	case LFCE_OP_REVEAL:
+	case LFCE_OP_VOTE:
 		return own_seat(h, op);
 	case LFCE_OP_PROPOSE:
 		op->u.propose.id = 0;
-		return own_seat(h, op);
-	case LFCE_OP_VOTE:
-		/* Unknown to every voter: the roll an agreed ROLL makes. */
-		get_random_bytes(op->u.vote.entropy, sizeof(op->u.vote.entropy));
 		return own_seat(h, op);
 	case LFCE_OP_DEPOSIT:
 	case LFCE_OP_WITHDRAW:
@@ -266,14 +264,10 @@ static int authorise(struct handle *h, struct lfce_game *game, struct lfce_op *o
 	case LFCE_OP_TRANSFER:
 	case LFCE_OP_CONFIG:
 		return -EPERM;		/* only as a proposal's action */
-	case LFCE_OP_LAPSE:
-		return 0;
 	case LFCE_OP_ROLL:
-		if (!is_owner(game))
-			return -EPERM;
-		fallthrough;
+		return is_owner(game) ? 0 : -EPERM;
+	case LFCE_OP_LAPSE:
 	case LFCE_OP_EXPIRE:
-		get_random_bytes(op->u.roll.entropy, sizeof(op->u.roll.entropy));
 		return 0;
 	}
 	return -EINVAL;		/* unknown types, and JOIN: use LFCE_IOC_JOIN */

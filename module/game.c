@@ -13,7 +13,6 @@
 #include <linux/debugfs.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
-#include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
@@ -132,11 +131,8 @@ static void sweep(struct work_struct *work)
 	lfce_engine_read(&game->engine, s, NULL);
 	n = lfce_rules_due(s, ktime_get_real_ns(), ops, ARRAY_SIZE(ops));
 	kfree(s);
-	for (i = 0; i < n; i++) {
-		if (ops[i].type == LFCE_OP_EXPIRE)
-			get_random_bytes(ops[i].u.roll.entropy, sizeof(ops[i].u.roll.entropy));
+	for (i = 0; i < n; i++)
 		lfce_game_commit(game, &ops[i], 1, false, &version);
-	}
 	sweep_arm(game);
 }
 
@@ -172,6 +168,7 @@ static void release(struct kref *ref)
 	cancel_delayed_work_sync(&game->sweep);
 	debugfs_remove_recursive(game->debugfs);
 	lfce_engine_uninit(&game->engine);
+	lfce_seed_key_wipe(&game->seeds);
 	kfree(game);
 }
 
@@ -227,6 +224,9 @@ struct lfce_game *lfce_game_create(const struct lfce_config *config, kuid_t owne
 	ret = lfce_engine_init(&game->engine, &cfg, &p);
 	if (ret)
 		goto err_id;
+	/* Every roll's seed is fixed now, before anyone can act on the game. */
+	lfce_seed_key_init(&game->seeds, NULL);
+	game->engine.seeds = &game->seeds.ops;
 	game->id = id;
 	game->owner = owner;
 	init_waitqueue_head(&game->wq);

@@ -13,9 +13,11 @@
 #include <linux/lfce.h>
 
 #include "commit.h"
+#include "seed.h"
 
 struct lfce_game {
 	struct lfce_engine engine;
+	struct lfce_seed_key seeds;	/* secret: never leaves the kernel */
 	struct kref ref;
 	u64 id;
 	kuid_t owner;

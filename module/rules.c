@@ -21,6 +21,7 @@
 #include <crypto/sha2.h>
 
 #include "rules.h"
+#include "seed.h"
 
 /* Payout ratios "num to den", by point index (4, 5, 6, 8, 9, 10). */
 struct ratio {
@@ -373,7 +374,7 @@ static void resolve(struct lfce_txn *txn, const u8 dice[2])
 }
 
 /* Dice from a hash by rejection sampling: bytes >= 252 would bias a die. */
-bool lfce_rules_dice(const u8 *hash, u8 dice[2])
+static bool dice_from_hash(const u8 *hash, u8 dice[2])
 {
 	unsigned int i, n = 0;
 
@@ -389,7 +390,7 @@ void lfce_rules_dice_from(const u8 *data, unsigned int len, u8 dice[2])
 	u8 hash[SHA256_DIGEST_SIZE];
 
 	sha256(data, len, hash);
-	while (!lfce_rules_dice(hash, dice))
+	while (!dice_from_hash(hash, dice))
 		sha256(hash, sizeof(hash), hash);
 }
 
@@ -473,6 +474,73 @@ struct apply {
 	u64 now;
 	s64 balance0;			/* rec->op.seat's balance before */
 };
+
+/*
+ * Are the bytes of @op's union past the first @used all zero? Operations
+ * check the ones they do not use, so that a field can be given a meaning
+ * later without an old caller's garbage taking it.
+ */
+static bool unused_zero(const struct lfce_op *op, size_t used)
+{
+	return !memchr_inv((const u8 *)&op->u + used, 0, sizeof(op->u) - used);
+}
+
+static bool no_commitment(const struct lfce_table *t)
+{
+	return !memchr_inv(t->seed_commitment, 0, sizeof(t->seed_commitment));
+}
+
+/*
+ * Publish the commitment to the kernel's seed of the next roll, number
+ * t->rolls, in the table and in this record (see seed.h). An engine with no
+ * seeds publishes none and cannot roll.
+ */
+static int publish_commitment(struct apply *a)
+{
+	const struct lfce_seeds *s = a->txn->seeds;
+	int ret;
+
+	if (!s)
+		return 0;
+	ret = s->commitment(s, a->t->records, a->t->rolls, a->t->seed_commitment);
+	if (ret)
+		return ret;
+	memcpy(a->rec->commitment, a->t->seed_commitment, sizeof(a->rec->commitment));
+	return 0;
+}
+
+/*
+ * Make roll number t->rolls: the dice come from @buf's @len bytes of mix
+ * followed by the kernel's seed of this roll, for which @buf has room. The
+ * record reveals the seed, which must match the commitment published before
+ * anyone could act on this roll, and publishes the next commitment. Nothing
+ * may follow a roll in its batch (see lfce_rules_apply()), so no later
+ * operation can refuse a roll its submitter did not like. This fails only if
+ * the seed does not match (a replayed journal that lies) or, in a game's
+ * very first record, before any commitment existed; never because of the
+ * dice.
+ */
+static int make_roll(struct apply *a, u8 *buf, unsigned int len)
+{
+	const struct lfce_seeds *s = a->txn->seeds;
+	u8 check[SHA256_DIGEST_SIZE];
+	int ret;
+
+	if (!s || no_commitment(a->t) ||
+	    memchr_inv(a->rec->commitment, 0, sizeof(a->rec->commitment)))
+		return -EPROTO;
+	ret = s->seed(s, a->t->records, a->t->rolls, a->rec->seed);
+	if (ret)
+		return ret;
+	sha256(a->rec->seed, sizeof(a->rec->seed), check);
+	if (memcmp(check, a->t->seed_commitment, sizeof(check)))
+		return -EINVAL;
+	memcpy(buf + len, a->rec->seed, LFCE_SEED_SIZE);
+	lfce_rules_dice_from(buf, len + LFCE_SEED_SIZE, a->rec->dice);
+	resolve(a->txn, a->rec->dice);
+	a->txn->rolled = true;
+	return publish_commitment(a);
+}
 
 /* A seat that exists and can act: bound (ENOENT) and not banned (EPERM). */
 static int seat_active(struct apply *a, unsigned int seat)
@@ -868,14 +936,17 @@ static int op_commit(struct apply *a)
 }
 
 /*
- * The seed of a roll: the round number, the revealed secrets in seat order,
- * and, for an expiry, the kernel's entropy from the operation.
+ * The round's roll: the round number and the revealed secrets in seat order,
+ * with the kernel's seed. The last revealer knows every secret but not the
+ * seed, so it cannot compute the roll before making it, and withholding its
+ * reveal gains it nothing but the loss of its bets.
  */
-static void roll_round(struct apply *a, const u8 *entropy)
+static int roll_round(struct apply *a)
 {
 	const struct lfce_round *r = lfce_txn_round(a->txn);
-	u8 buf[8 + 32 * (LFCE_MAX_SEATS + 1)];
+	u8 buf[8 + 32 * LFCE_MAX_SEATS + LFCE_SEED_SIZE];
 	unsigned int i, len = 8;
+	int ret;
 
 	put_le64(buf, r->number);
 	for (i = 0; i < LFCE_MAX_SEATS; i++) {
@@ -884,14 +955,12 @@ static void roll_round(struct apply *a, const u8 *entropy)
 			len += 32;
 		}
 	}
-	if (entropy) {
-		memcpy(buf + len, entropy, 32);
-		len += 32;
-	}
-	lfce_rules_dice_from(buf, len, a->rec->dice);
-	resolve(a->txn, a->rec->dice);
+	ret = make_roll(a, buf, len);
+	if (ret)
+		return ret;
 	a->t->stage = LFCE_STAGE_BETTING;
 	update_deadline(a);
+	return 0;
 }
 
 static int op_reveal(struct apply *a)
@@ -912,7 +981,7 @@ static int op_reveal(struct apply *a)
 	memcpy(r->secret[seat], a->op->u.reveal.secret, 32);
 	r->revealed |= BIT(seat);
 	if (r->revealed == r->participants)
-		roll_round(a, NULL);
+		return roll_round(a);
 	return 0;
 }
 
@@ -935,43 +1004,50 @@ static void forfeit(struct apply *a, u32 seats)
 
 /*
  * Past the deadline: in the commit stage those who did not commit forfeit,
- * in the reveal stage those who did not reveal. The roll then mixes the
- * reveals received with the kernel's entropy, so withholding can only
- * re-randomise the dice, never choose them.
+ * in the reveal stage those who did not reveal. The roll then uses the
+ * reveals received and the same seed that was committed before anyone
+ * committed a secret: whoever submits the EXPIRE, and whenever, the dice
+ * are the same, and nobody could compute them beforehand.
  */
 static int op_expire(struct apply *a)
 {
 	const struct lfce_round *r = lfce_txn_round(a->txn);
 
+	if (!unused_zero(a->op, 0))
+		return -EINVAL;
 	if (a->t->stage == LFCE_STAGE_BETTING || a->now <= r->deadline_ns)
 		return -EPROTO;
 	if (a->t->stage == LFCE_STAGE_COMMIT)
 		forfeit(a, r->participants & ~r->committed);
 	else
 		forfeit(a, r->participants & ~r->revealed);
-	roll_round(a, a->op->u.roll.entropy);
-	return 0;
+	return roll_round(a);
 }
 
-/* Host-dice games: the owner rolls with the kernel's entropy. */
+/* Host-dice games: the owner rolls, with the seed committed beforehand. */
 static int op_roll(struct apply *a)
 {
+	u8 buf[8 + LFCE_SEED_SIZE];
+
+	if (!unused_zero(a->op, 0))
+		return -EINVAL;
 	if (a->t->config.dice_mode != LFCE_DICE_HOST || a->t->stage != LFCE_STAGE_BETTING)
 		return -EPROTO;
-	lfce_rules_dice_from(a->op->u.roll.entropy, 32, a->rec->dice);
-	resolve(a->txn, a->rec->dice);
-	return 0;
+	put_le64(buf, a->t->rolls);
+	return make_roll(a, buf, 8);
 }
 
 /*
  * Proposal actions. check() decides whether the action may be applied to
- * the transaction's state now and writes nothing; apply() then cannot fail.
+ * the transaction's state now and writes nothing; apply() then cannot fail,
+ * but for a roll whose seed does not match its commitment (a replayed
+ * journal that lies), which refuses the whole commit.
  * Both run when a proposal opens (check only) and when its quorum is
  * reached, which is what re-validation means.
  */
 struct action {
 	int (*check)(struct apply *a, const struct lfce_proposal *p);
-	void (*apply)(struct apply *a, const struct lfce_proposal *p);
+	int (*apply)(struct apply *a, const struct lfce_proposal *p);
 };
 
 /*
@@ -996,10 +1072,11 @@ static int transfer_check(struct apply *a, const struct lfce_proposal *p)
 	return lfce_txn_seat(a->txn, p->seat)->balance < p->value ? -ENOSPC : 0;
 }
 
-static void transfer_apply(struct apply *a, const struct lfce_proposal *p)
+static int transfer_apply(struct apply *a, const struct lfce_proposal *p)
 {
 	lfce_txn_seat_mut(a->txn, p->seat)->balance -= p->value;
 	lfce_txn_seat_mut(a->txn, p->to)->balance += p->value;
+	return 0;
 }
 
 /* A ban returns the seat's bets, so it waits for the betting stage. */
@@ -1018,7 +1095,7 @@ static int ban_check(struct apply *a, const struct lfce_proposal *p)
 	return a->t->stage == LFCE_STAGE_BETTING ? 0 : -EPROTO;
 }
 
-static void ban_apply(struct apply *a, const struct lfce_proposal *p)
+static int ban_apply(struct apply *a, const struct lfce_proposal *p)
 {
 	struct lfce_seat *s = lfce_txn_seat_mut(a->txn, p->seat);
 	unsigned int k;
@@ -1031,6 +1108,7 @@ static void ban_apply(struct apply *a, const struct lfce_proposal *p)
 	mark_gone(a, p->seat);
 	if (a->t->shooter == p->seat)
 		a->t->shooter = next_shooter(a->txn, p->seat);
+	return 0;
 }
 
 static int roll_check(struct apply *a, const struct lfce_proposal *p)
@@ -1043,17 +1121,16 @@ static int roll_check(struct apply *a, const struct lfce_proposal *p)
 }
 
 /*
- * An agreed roll: the dice come from the proposal's id and the kernel
- * entropy of the vote that decided it, which nobody knew while voting.
+ * An agreed roll: the dice come from the proposal's id and the kernel's
+ * seed, which no voter knows, so the deciding vote cannot tell what it
+ * decides, and casting it again cannot change it.
  */
-static void roll_apply(struct apply *a, const struct lfce_proposal *p)
+static int roll_apply(struct apply *a, const struct lfce_proposal *p)
 {
-	u8 buf[8 + sizeof(a->op->u.vote.entropy)];
+	u8 buf[8 + LFCE_SEED_SIZE];
 
 	put_le64(buf, p->id);
-	memcpy(buf + 8, a->op->u.vote.entropy, sizeof(a->op->u.vote.entropy));
-	lfce_rules_dice_from(buf, sizeof(buf), a->rec->dice);
-	resolve(a->txn, a->rec->dice);
+	return make_roll(a, buf, 8);
 }
 
 /* @cfg with parameter @param set to @value, or -EINVAL. */
@@ -1111,9 +1188,10 @@ static int config_check(struct apply *a, const struct lfce_proposal *p)
 	return 0;
 }
 
-static void config_apply(struct apply *a, const struct lfce_proposal *p)
+static int config_apply(struct apply *a, const struct lfce_proposal *p)
 {
 	config_set(&a->t->config, p->param, p->value);
+	return 0;
 }
 
 static const struct action actions[LFCE_OP_NR] = {
@@ -1198,8 +1276,11 @@ static int find_proposal(struct apply *a, u64 id)
 	return -ENOENT;
 }
 
-/* Quorum: re-validate against this very state, then apply or fail. */
-static void decide(struct apply *a, struct lfce_proposal *p)
+/*
+ * Quorum: re-validate against this very state, then apply or fail. Only an
+ * apply() that fails (see struct action) returns an error.
+ */
+static int decide(struct apply *a, struct lfce_proposal *p)
 {
 	const struct action *act = &actions[p->action];
 	int ret = act->check(a, p);
@@ -1207,10 +1288,10 @@ static void decide(struct apply *a, struct lfce_proposal *p)
 	if (ret) {
 		p->state = LFCE_PROP_FAILED;
 		p->error = -ret;
-		return;
+		return 0;
 	}
 	p->state = LFCE_PROP_PASSED;
-	act->apply(a, p);
+	return act->apply(a, p);
 }
 
 static int op_vote(struct apply *a)
@@ -1219,9 +1300,10 @@ static int op_vote(struct apply *a)
 	u32 bit = BIT(a->op->seat), n;
 	const struct lfce_proposal *old;
 	struct lfce_proposal *p;
-	int i;
+	int i, ret = 0;
 
-	if ((u->choice != LFCE_VOTE_FOR && u->choice != LFCE_VOTE_AGAINST) || u->reserved)
+	if ((u->choice != LFCE_VOTE_FOR && u->choice != LFCE_VOTE_AGAINST) || u->reserved ||
+	    !unused_zero(a->op, sizeof(*u)))
 		return -EINVAL;
 	i = find_proposal(a, u->id);
 	if (i < 0)
@@ -1241,7 +1323,7 @@ static int op_vote(struct apply *a)
 	if (u->choice == LFCE_VOTE_FOR) {
 		p->votes_for |= bit;
 		if (hweight32(p->votes_for) >= p->quorum)
-			decide(a, p);
+			ret = decide(a, p);
 	} else {
 		p->votes_against |= bit;
 		if (hweight32(p->votes_against) > n - p->quorum)
@@ -1249,7 +1331,7 @@ static int op_vote(struct apply *a)
 	}
 	a->rec->outcome = p->state;
 	update_deadline(a);
-	return 0;
+	return ret;
 }
 
 /* Past its deadline a pending proposal lapses; anyone may say so. */
@@ -1260,7 +1342,7 @@ static int op_lapse(struct apply *a)
 	struct lfce_proposal *p;
 	int i;
 
-	if (u->choice || u->reserved)
+	if (u->choice || u->reserved || !unused_zero(a->op, sizeof(*u)))
 		return -EINVAL;
 	i = find_proposal(a, u->id);
 	if (i < 0)
@@ -1415,6 +1497,11 @@ static int apply_one(struct apply *a, const struct op_rule *rule)
 	a->t->time_ns = a->now;
 	a->balance0 = seat_balance(a, a->op->seat);
 	bank0 = a->t->bank;
+	if (no_commitment(a->t)) {	/* the game's first record */
+		ret = publish_commitment(a);
+		if (ret)
+			return ret;
+	}
 	ret = rule->apply(a);
 	if (ret)
 		return ret;
@@ -1470,6 +1557,8 @@ int lfce_rules_apply(struct lfce_txn *txn, const struct lfce_op *op, u64 now)
 
 	if (op->type >= LFCE_OP_NR || !op_rules[op->type].apply)
 		return -EINVAL;
+	if (txn->rolled)		/* a roll is the last of its batch */
+		return -EPROTO;
 	if (txn->nr_rec >= txn->max_rec)
 		return -EMSGSIZE;
 	if (a.t->flags & LFCE_TABLE_CLOSED)
@@ -1510,6 +1599,9 @@ static bool check_table(const struct lfce_table *t)
 		return false;
 	if (t->dice[0] > 6 || t->dice[1] > 6 || !t->dice[0] != !t->dice[1] || t->reserved[0] ||
 	    t->reserved[1])
+		return false;
+	/* The first record publishes a commitment; every roll the next. */
+	if (t->records && no_commitment(t))
 		return false;
 	return t->records >= t->version && t->total <= LFCE_TOTAL_MAX;
 }

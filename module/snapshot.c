@@ -416,6 +416,8 @@ void lfce_txn_begin(struct lfce_txn *txn, const struct lfce_node *old,
 	txn->rec = rec;
 	txn->nr_rec = 0;
 	txn->max_rec = max_rec;
+	txn->seeds = NULL;
+	txn->rolled = false;
 }
 
 static struct lfce_node **txn_slot(struct lfce_txn *txn, unsigned int slot)

@@ -25,6 +25,7 @@
 #define LFCE_NODES		(LFCE_NODE_PROPS + 1)
 
 struct lfce_node;
+struct lfce_seeds;
 
 struct lfce_root {
 	struct lfce_table t;
@@ -94,6 +95,8 @@ struct lfce_txn {
 	struct lfce_record *rec;	/* records this transaction emitted */
 	unsigned int nr_rec;
 	unsigned int max_rec;
+	const struct lfce_seeds *seeds;	/* the rolls' seeds; NULL: no rolls */
+	bool rolled;			/* nothing may follow a roll */
 };
 
 extern unsigned long lfce_snapshot_global_cap;

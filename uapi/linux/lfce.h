@@ -216,6 +216,8 @@ struct lfce_table {
 	__u32 flags;			/* LFCE_TABLE_* */
 	__u8 dice[2];			/* last roll, 0 before the first */
 	__u8 reserved[2];
+	/* SHA-256 of the kernel's seed of roll number "rolls": see "Dice" */
+	__u8 seed_commitment[32];
 	struct lfce_config config;
 };
 
@@ -235,6 +237,37 @@ struct lfce_seat {
 /*
  * The commit-reveal round. Masks have bit i for seat i. A commitment is
  * SHA-256(secret[32] || round number as __le64).
+ *
+ * Dice
+ * ----
+ * Every roll mixes the kernel's secret seed of that roll: roll number r
+ * (table.rolls before it) uses seed(r), 32 bytes fixed when the game is
+ * created and known to nobody outside the kernel. table.seed_commitment is
+ * SHA-256(seed(r)) for the next roll, published by the game's first record
+ * and then by each roll for the one after it, so it is in the snapshot
+ * before anyone can bet on, close, reveal for or vote on roll r. The record
+ * that rolls reveals seed(r) in lfce_record.seed (and the next commitment in
+ * lfce_record.commitment); anyone can check it against the commitment, and
+ * replaying the journal checks it. The dice are the first two bytes below
+ * 252, taken mod 6 plus 1, of H = SHA-256(m || seed(r)) (if there are not
+ * two, H = SHA-256(H) until there are), where m is:
+ *
+ *   commit-reveal (REVEAL completing the set, or EXPIRE):
+ *       round number as __le64 || the revealed secrets, in seat order
+ *   host dice (ROLL):                      r as __le64
+ *   agreement dice (the deciding VOTE):    the proposal id as __le64
+ *
+ * Trust model: the kernel and root are trusted; players are not. No player,
+ * coalition of players, or owner can bias a roll: the seed is fixed before
+ * anyone commits a secret or places a bet, and nobody can compute a roll
+ * before it is made, not even the last revealer, who knows every secret but
+ * not the seed. So withholding a reveal cannot steer the dice; it only
+ * forfeits the withholder's bets (EXPIRE). Resubmitting cannot change a roll
+ * either: seed(r) is the same for every attempt, and an operation that rolls
+ * must be the last of its batch (EPROTO for any operation after it), so no
+ * later operation of the batch can make a roll it did not like fail. The
+ * first operation of a game cannot roll (EPROTO): it publishes roll 0's
+ * commitment.
  */
 struct lfce_round {
 	__u64 number;			/* increases by one per roll */
@@ -256,8 +289,8 @@ struct lfce_round {
  *   LFCE_OP_TRANSFER  value from seat to seat "to"
  *   LFCE_OP_BAN       ban seat: its bets come back to its balance, it can
  *                     no longer act; only in the betting stage
- *   LFCE_OP_ROLL      roll the dice, in LFCE_DICE_AGREEMENT games, from the
- *                     kernel entropy of the deciding vote
+ *   LFCE_OP_ROLL      roll the dice, in LFCE_DICE_AGREEMENT games, with the
+ *                     kernel's seed (see "Dice"); the deciding vote rolls
  *   LFCE_OP_CONFIG    set config parameter "param" (enum lfce_param) to
  *                     value; the dice mode only in the betting stage
  *
@@ -347,10 +380,12 @@ struct lfce_snapshot {
  *             rolls the dice and resolves the table
  *   EXPIRE    anyone attached, past the round's deadline: those who did not
  *             commit or reveal forfeit their bets, the dice come from the
- *             reveals received mixed with u.roll (the module's sweep does
- *             this by itself soon after the deadline)
- *   ROLL      owner, host-dice games: roll from u.roll.entropy; in
- *             agreement games, only as a proposal's action
+ *             reveals received and the kernel's seed (see "Dice"; the
+ *             module's sweep does this by itself soon after the deadline);
+ *             u must be zero
+ *   ROLL      owner, host-dice games, in the betting stage: roll with the
+ *             kernel's seed; u must be zero; in agreement games, only as a
+ *             proposal's action
  *   BAN       only as a proposal's action (EPERM when submitted)
  *   TRANSFER  only as a proposal's action (EPERM when submitted)
  *   SETTLE    owner, in any stage: the seat's bets come back and its whole
@@ -428,9 +463,6 @@ struct lfce_op {
 			__u8 secret[32];
 		} reveal;
 		struct {
-			__u8 entropy[32];	/* set by the kernel */
-		} roll;
-		struct {
 			__u16 action;	/* TRANSFER, BAN, ROLL or CONFIG */
 			__u16 reserved;
 			__u32 seat;	/* TRANSFER: from; BAN: whom */
@@ -443,7 +475,6 @@ struct lfce_op {
 			__u64 id;	/* the proposal */
 			__u32 choice;	/* LFCE_VOTE_FOR or _AGAINST; LAPSE: 0 */
 			__u32 reserved;
-			__u8 entropy[24];	/* set by the kernel */
 		} vote;
 		__u64 raw[5];
 	} u;
@@ -479,6 +510,8 @@ struct lfce_record {
 	__u16 kind;			/* enum lfce_record_kind */
 	__u8 dice[2];			/* the roll this record made, or 0 */
 	__u32 outcome;			/* proposal records: its state after */
+	__u8 seed[32];			/* a roll: the kernel's seed it revealed */
+	__u8 commitment[32];		/* the next roll's, if published here */
 };
 
 /*
@@ -595,7 +628,7 @@ struct lfce_slot {
  * struct lfce_op[count]) as one version, all or nothing. count > 1 is a
  * batch. Out: version, which the mapping already shows. LFCE_OP_JOIN is
  * refused here (EINVAL): use LFCE_IOC_JOIN. The kernel sets the fields
- * marked "set by the kernel" (join uid, roll entropy). A nonblocking handle
+ * marked "set by the kernel" (join uid, proposal id). A nonblocking handle
  * gets EAGAIN instead of waiting for memory; nothing changed then.
  *
  * LFCE_IOC_GET: copy the newest snapshot into @snap (a user pointer to

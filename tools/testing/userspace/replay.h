@@ -14,7 +14,10 @@
  * LAPSE record of its own. So the replay commits all records of a version
  * together, each record's op as an operation, at the record's time; the
  * explicit LAPSE then does what the lazy one did, and the operation after
- * it finds nothing left to lapse.
+ * it finds nothing left to lapse. The kernel's seeds come from the records
+ * (seed.h's journal source), and the rules check each revealed seed against
+ * the commitment the journal published before: a journal whose seeds lie
+ * does not replay.
  *
  * Static functions only: each test program includes this once. The calling
  * thread must be registered with the RCU shim (shim_rcu_register_thread()).
@@ -29,6 +32,7 @@
 
 #include "commit.h"
 #include "rules.h"
+#include "seed.h"
 #include "../../lib/liblfce.h"
 
 /*
@@ -57,6 +61,7 @@ struct replay {
 	struct lfce_writer w;
 	struct lfce_record rec[LFCE_TXN_RECORDS(REPLAY_BATCH_MAX)];
 	struct lfce_op ops[REPLAY_BATCH_MAX];
+	struct lfce_seed_journal seeds;
 	uint64_t next;			/* the record number expected next */
 	struct replay_stats st;
 };
@@ -85,6 +90,8 @@ static struct replay *replay_start(const struct lfce_config *cfg,
 		return NULL;
 	}
 	lfce_writer_init(&r->w, r->rec, ARRAY_SIZE(r->rec), false);
+	lfce_seed_journal_init(&r->seeds);
+	r->e.seeds = &r->seeds.ops;
 	r->next = from ? from->table.records : 0;
 	return r;
 }
@@ -138,6 +145,7 @@ static int replay_run(struct replay *r, const struct lfce_record *rec, uint64_t 
 		r->ops[k++] = rec[i].op;
 		if (i + 1 < n && rec[i + 1].version == rec[i].version)
 			continue;
+		lfce_seed_journal_set(&r->seeds, &rec[first], k);
 		ret = lfce_commit(&r->e, &r->w, r->ops, k, rec[i].time_ns, &version);
 		/* The same version, and no record more: nothing lapsed twice. */
 		if (!ret)

@@ -45,6 +45,7 @@ struct fuzz {
 	struct lfce_writer w;
 	struct lfce_record rec[LFCE_TXN_RECORDS(4)];
 	struct lfce_snapshot before, after;
+	struct lfce_seed_key seeds;	/* a fixed key: runs replay */
 	u64 nonce[SEATS];
 	u64 now;
 };
@@ -147,7 +148,9 @@ static void decode(struct fuzz *f, const u8 *b, struct lfce_op *op)
 		break;
 	case LFCE_OP_EXPIRE:
 	case LFCE_OP_ROLL:
-		memcpy(op->u.roll.entropy, b + 5, OP_BYTES - 5);
+		/* Nothing to choose: unused bytes must stay zero (EINVAL). */
+		if (b[5] == 0xfd)
+			op->u.raw[4] = b[6] | 1;
 		break;
 	case LFCE_OP_PROPOSE:
 		decode_proposal(b, &op->u.propose);
@@ -157,7 +160,8 @@ static void decode(struct fuzz *f, const u8 *b, struct lfce_op *op)
 		/* Mostly the newest proposals, sometimes one that never was. */
 		op->u.vote.id = f->before.table.proposals + 1 - b[5] % 4;
 		op->u.vote.choice = b[6] % 3;
-		memcpy(op->u.vote.entropy, b + 7, OP_BYTES - 7);
+		if (b[7] == 0xfd)
+			op->u.raw[4] = b[8] | 1;
 		if (op->type == LFCE_OP_LAPSE && (b[6] & 4))
 			op->u.vote.choice = 0;
 		break;
@@ -244,6 +248,8 @@ static void setup(struct fuzz *f, u8 dice_mode)
 
 	config_for(&cfg, dice_mode);
 	check(!lfce_engine_init(&f->e, &cfg, &params), "engine init");
+	lfce_seed_key_init(&f->seeds, (const u8 [LFCE_SEED_SIZE]){ 7 });
+	f->e.seeds = &f->seeds.ops;
 	lfce_writer_init(&f->w, f->rec, ARRAY_SIZE(f->rec), dice_mode & 16);
 	for (i = 0; i < SEATS; i++) {
 		op = (struct lfce_op){ .type = LFCE_OP_JOIN, .seat = i, .nonce = ++f->nonce[i] };

@@ -95,7 +95,6 @@ static void gr_propose(struct gr *r)
 		op = lt_player_op(r->g, LFCE_OP_VOTE, seat);
 		op.u.vote.id = id;
 		op.u.vote.choice = gr_next(r) % 3 ? LFCE_VOTE_FOR : LFCE_VOTE_AGAINST;
-		memset(op.u.vote.entropy, gr_next(r), sizeof(op.u.vote.entropy));
 		lt_op(r->g, &op);
 	}
 }
@@ -103,7 +102,7 @@ static void gr_propose(struct gr *r)
 /*
  * One round: bets, maybe a proposal, the shooter closes, participants
  * commit and reveal; now and then one withholds its reveal and the round
- * expires with entropy, and now and then time jumps past proposals'
+ * expires, and now and then time jumps past proposals'
  * deadlines so that the next commit lapses them.
  */
 static void gr_round(struct gr *r)
@@ -143,7 +142,6 @@ static void gr_round(struct gr *r)
 		r->withheld++;
 		r->g->now += 31 * NSEC_PER_SEC;
 		op = (struct lfce_op){ .type = LFCE_OP_EXPIRE, .seat = LFCE_SEAT_BANK };
-		memset(op.u.roll.entropy, gr_next(r), sizeof(op.u.roll.entropy));
 		KUNIT_ASSERT_EQ(test, lt_op(r->g, &op), 0);
 	}
 	r->g->now += (gr_next(r) % 8 == 0 ? 61 : 1) * NSEC_PER_SEC;

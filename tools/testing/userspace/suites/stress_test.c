@@ -99,7 +99,9 @@ static int st_writer(void *data)
 		op[1] = op[0];
 		op[1].nonce = ++nonce;
 		op[1].u.bet.kind = st_kinds[(r >> 24) % ARRAY_SIZE(st_kinds)];
-		ret = lfce_commit(&st->g->e, &w, op, n, 5000 + i, &v);
+		do	/* out of retries: again, with the same nonces */
+			ret = lfce_commit(&st->g->e, &w, op, n, 5000 + i, &v);
+		while (ret == -EAGAIN);
 		/* Refusals are fine (nothing to remove, table closed...); others are not. */
 		if (ret && ret != -EINVAL && ret != -EPROTO && ret != -ENOSPC)
 			fail(st, "writer commit error", t->id, -ret);
@@ -109,7 +111,10 @@ static int st_writer(void *data)
 	return 0;
 }
 
-/* The owner rolls host dice from random entropy while the writers bet. */
+/*
+ * The owner rolls host dice while the writers bet. A roll that runs out of
+ * retries (EAGAIN) is submitted again, as an owner would.
+ */
 static int st_roller(void *data)
 {
 	struct st_thread *t = data;
@@ -117,15 +122,17 @@ static int st_roller(void *data)
 	struct lfce_record rec[LFCE_TXN_RECORDS(1)];
 	struct lfce_writer w;
 	struct lfce_op op = { .type = LFCE_OP_ROLL, .seat = LFCE_SEAT_BANK };
-	unsigned int i, k;
+	unsigned int i;
+	int ret;
 	u64 v;
 
 	lfce_writer_init(&w, rec, ARRAY_SIZE(rec), false);
 	for (i = 0; i < ST_ROLLS; i++) {
-		for (k = 0; k < 4; k++)
-			op.u.raw[k] = next_rand(&t->seed);
-		if (lfce_commit(&st->g->e, &w, &op, 1, 5000 + i, &v))
-			fail(st, "roll refused", i, 0);
+		do
+			ret = lfce_commit(&st->g->e, &w, &op, 1, 5000 + i, &v);
+		while (ret == -EAGAIN);
+		if (ret)
+			fail(st, "roll refused", i, ret);
 	}
 	lfce_writer_release(&st->g->e, &w);
 	__atomic_sub_fetch(&st->writers_left, 1, __ATOMIC_RELEASE);

@@ -218,13 +218,15 @@ static void observe(const struct lfce_snapshot *s)
 struct roll_check {
 	unsigned int closes, commits, reveals, bad_reveals;
 	unsigned int rolls, by_reveal, by_expire, wrong;
+	unsigned int bad_seeds;		/* revealed seed != its commitment */
 	uint64_t round;
+	uint8_t commitment[32];		/* in force: the next roll's seed's */
 	uint32_t revealed;		/* in the round under way */
 	uint8_t digest[LFCE_MAX_SEATS][32];
 	uint8_t secret[LFCE_MAX_SEATS][32];
 };
 
-/* The seed: le64(round), the reveals in seat order, an EXPIRE's entropy. */
+/* The mix: le64(round), the reveals in seat order, the kernel's seed. */
 static void oracle_roll(const struct roll_check *c, const struct lfce_record *r, uint8_t dice[2])
 {
 	uint8_t buf[8 + 32 * (LFCE_MAX_SEATS + 1)];
@@ -238,11 +240,23 @@ static void oracle_roll(const struct roll_check *c, const struct lfce_record *r,
 			len += 32;
 		}
 	}
-	if (r->op.type == LFCE_OP_EXPIRE) {
-		memcpy(buf + len, r->op.u.roll.entropy, 32);
-		len += 32;
-	}
+	memcpy(buf + len, r->seed, 32);
+	len += 32;
 	oracle_dice(buf, len, dice);
+}
+
+/* A roll's seed must open the commitment published before it. */
+static void seed_record(struct roll_check *c, const struct lfce_record *r)
+{
+	static const uint8_t zero[32];
+	uint8_t h[32];
+
+	if (r->dice[0]) {
+		SHA256(r->seed, sizeof(r->seed), h);
+		c->bad_seeds += !!memcmp(h, c->commitment, 32) || !memcmp(c->commitment, zero, 32);
+	}
+	if (memcmp(r->commitment, zero, 32))
+		memcpy(c->commitment, r->commitment, 32);
 }
 
 static void roll_record(struct roll_check *c, const struct lfce_record *r)
@@ -268,6 +282,7 @@ static void roll_record(struct roll_check *c, const struct lfce_record *r)
 		c->revealed |= BIT(seat);
 		break;
 	}
+	seed_record(c, r);
 	if (!r->dice[0])
 		return;
 	c->rolls++;
@@ -1073,6 +1088,8 @@ static void section_rounds(void)
 	/* SHA-256(le64(round) || reveals in seat order), rejection sampled. */
 	t_ok(c.rolls && !c.wrong, "rounds: rolls re-derived: %u by reveal, %u by expiry, %u wrong",
 	     c.by_reveal, c.by_expire, c.wrong);
+	t_ok(!c.bad_seeds, "rounds: every roll's seed opens the commitment published before it (%u do not)",
+	     c.bad_seeds);
 	t_ok(c.reveals && !c.bad_reveals, "rounds: each of %u reveals opens its commitment",
 	     c.reveals);
 	t_ok(last_roll(n) && !memcmp(g.s.table.dice, last_roll(n)->dice, 2),
@@ -1178,9 +1195,9 @@ static void check_expiry(const struct game *g, uint64_t n, const struct lfce_rec
 	     ex->dice[0], ex->dice[1], (long long)ex->bank_delta, (long long)bank);
 	t_ok(seats_ok, "withheld: no bet left up, forfeits kept nothing, the others were paid");
 	check_rolls(journal, n, &c);
-	/* SHA-256(le64(round) || reveals received in seat order || EXPIRE's entropy) */
-	t_ok(c.rolls == 1 && c.by_expire == 1 && !c.wrong,
-	     "withheld: the roll re-derives from %d reveals and the EXPIRE's entropy",
+	/* SHA-256(le64(round) || reveals received in seat order || kernel seed) */
+	t_ok(c.rolls == 1 && c.by_expire == 1 && !c.wrong && !c.bad_seeds,
+	     "withheld: the roll re-derives from %d reveals and the committed kernel seed",
 	     __builtin_popcount(v.revealed));
 }
 
