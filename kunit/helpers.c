@@ -86,6 +86,28 @@ struct lt_game *lt_game_new_params(struct kunit *test, const struct lfce_config 
 	return g;
 }
 
+/* A game that goes on from snapshot @s, e.g. to try an operation twice. */
+struct lt_game *lt_game_restore(struct kunit *test, const struct lfce_snapshot *s,
+				const struct lfce_params *params)
+{
+	struct lt_game *g;
+	int ret;
+
+	g = kzalloc(sizeof(*g), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	ret = lfce_engine_restore(&g->e, s, params);
+	if (ret) {
+		kfree(g);
+		KUNIT_ASSERT_EQ_MSG(test, ret, 0, "lfce_engine_restore");
+	}
+	lfce_writer_init(&g->w, g->rec, ARRAY_SIZE(g->rec), false);
+	g->seeds.commitment = lt_commitment;
+	g->seeds.seed = lt_reveal;
+	g->e.seeds = &g->seeds;
+	g->now = s->table.time_ns;
+	return g;
+}
+
 struct lt_game *lt_game_new(struct kunit *test, const struct lfce_config *cfg,
 			    bool host_dice)
 {

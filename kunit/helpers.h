@@ -37,6 +37,8 @@ struct lt_game *lt_game_new(struct kunit *test, const struct lfce_config *cfg,
 			    bool host_dice);
 struct lt_game *lt_game_new_params(struct kunit *test, const struct lfce_config *cfg,
 				   const struct lfce_params *params);
+struct lt_game *lt_game_restore(struct kunit *test, const struct lfce_snapshot *s,
+				const struct lfce_params *params);
 void lt_game_free(struct lt_game *g);
 extern const struct lfce_params lt_params;
 
