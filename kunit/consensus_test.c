@@ -272,8 +272,11 @@ static int cv_vote(void *data)
 		op.nonce = CV_NONCE0 + 2 * i + 1;
 		op.u.vote.id = st->id;
 		op.u.vote.choice = LFCE_VOTE_FOR;
-		st->ret[v->seat] = rec ? lfce_commit(&st->g->e, &w, &op, 1, st->now, &version) :
-					 -ENOMEM;
+		/* EAGAIN changed nothing: again, with the same nonce. */
+		do
+			st->ret[v->seat] = rec ? lfce_commit(&st->g->e, &w, &op, 1, st->now,
+							     &version) : -ENOMEM;
+		while (st->ret[v->seat] == -EAGAIN);
 		complete(&st->done);
 	}
 	lfce_writer_release(&st->g->e, &w);

@@ -337,6 +337,7 @@ struct cc_state {
 	atomic_t writers_left;
 	atomic_t failures;		/* anything a thread saw go wrong */
 	atomic_t commits;
+	atomic_t resubmits;		/* after EAGAIN, with the same nonces */
 	atomic_long_t reads;
 	u64 total;
 };
@@ -346,6 +347,23 @@ struct cc_thread {
 	unsigned int id;
 };
 
+/*
+ * Commit as a user would: a commit that ran out of retries (EAGAIN, which
+ * changed nothing) is submitted again with the same nonces.
+ */
+static int cc_commit(struct cc_state *st, struct lfce_writer *w, const struct lfce_op *ops,
+		     unsigned int n, u64 now)
+{
+	u64 v;
+	int ret;
+
+	while ((ret = lfce_commit(&st->g->e, w, ops, n, now, &v)) == -EAGAIN) {
+		atomic_inc(&st->resubmits);
+		cond_resched();
+	}
+	return ret;
+}
+
 /* Writer @id owns seat @id: place and remove a bet, singly or batched. */
 static int cc_writer(void *data)
 {
@@ -354,7 +372,7 @@ static int cc_writer(void *data)
 	struct lfce_record *rec = kcalloc(LFCE_TXN_RECORDS(2), sizeof(*rec), GFP_KERNEL);
 	struct lfce_writer w;
 	struct lfce_op ops[2] = {};
-	u64 nonce = 1000, v;
+	u64 nonce = 1000;
 	unsigned int i, k;
 
 	lfce_writer_init(&w, rec, LFCE_TXN_RECORDS(2), false);
@@ -367,14 +385,14 @@ static int cc_writer(void *data)
 			ops[k].u.bet.amount = 1 + t->id;
 		}
 		if (t->id == 0) {	/* one writer batches */
-			if (lfce_commit(&st->g->e, &w, ops, 2, 2000 + i, &v))
+			if (cc_commit(st, &w, ops, 2, 2000 + i))
 				atomic_inc(&st->failures);
 			else
 				atomic_inc(&st->commits);
 			continue;
 		}
 		for (k = 0; k < 2; k++) {
-			if (lfce_commit(&st->g->e, &w, &ops[k], 1, 2000 + i, &v))
+			if (cc_commit(st, &w, &ops[k], 1, 2000 + i))
 				atomic_inc(&st->failures);
 			else
 				atomic_inc(&st->commits);
@@ -473,8 +491,9 @@ static void engine_concurrent_commits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lt_journal_check(st->g, s), s->table.records);
 	KUNIT_EXPECT_TRUE(test, lt_replay_matches(test, st->g, &p));
 	KUNIT_EXPECT_GT(test, atomic_long_read(&st->reads), 0);
-	kunit_info(test, "%d commits, %ld reads, %lld CAS failures", atomic_read(&st->commits),
-		   atomic_long_read(&st->reads), atomic64_read(&st->g->e.metrics->cas_failure));
+	kunit_info(test, "%d commits, %ld reads, %lld CAS failures, %d resubmitted after EAGAIN",
+		   atomic_read(&st->commits), atomic_long_read(&st->reads),
+		   atomic64_read(&st->g->e.metrics->cas_failure), atomic_read(&st->resubmits));
 	lt_game_free(st->g);
 }
 

@@ -27,7 +27,8 @@ static const struct lfce_config config = {
  * Deposit until the game is closed (or DEPOSITS are done, then wait for the
  * close with an operation that is refused while the game is open), and
  * write the number of deposits that succeeded to @out. Exits non-zero on
- * any error but ENODEV, and on an ENODEV that does not stay.
+ * any error but ENODEV (and EAGAIN, which changes nothing and is retried),
+ * and on an ENODEV that does not stay.
  */
 static int writer(uint64_t game, uint32_t seat, int out)
 {
@@ -40,11 +41,15 @@ static int writer(uint64_t game, uint32_t seat, int out)
 	probe.u.amount.value = LFCE_AMOUNT_MAX;		/* ENOSPC while open */
 	if (fd < 0 || lfce_attach(fd, game))
 		return 1;
-	while (done < DEPOSITS && !(ret = lfce_submit(fd, &op, 1, NULL)))
-		done++;
-	while (!ret || ret == -ENOSPC)
+	/* EAGAIN: the retry budget ran out on a busy machine; nothing changed. */
+	while (done < DEPOSITS && (!(ret = lfce_submit(fd, &op, 1, NULL)) || ret == -EAGAIN))
+		done += !ret;
+	while (!ret || ret == -ENOSPC || ret == -EAGAIN)
 		ret = lfce_submit(fd, &probe, 1, NULL);
-	if (ret != -ENODEV || lfce_submit(fd, &op, 1, NULL) != -ENODEV)
+	do
+		ret = lfce_submit(fd, &op, 1, NULL);
+	while (ret == -EAGAIN);
+	if (ret != -ENODEV)
 		return 1;
 	return write(out, &done, sizeof(done)) == sizeof(done) ? 0 : 1;
 }

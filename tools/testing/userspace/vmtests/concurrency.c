@@ -85,8 +85,10 @@ static int player(uint64_t game, uint32_t seat, unsigned int seed)
 			ops[k].u.bet.kind = kinds[rand_r(&seed) % 4];
 			ops[k].u.bet.amount = 1 + rand_r(&seed) % 9;
 		}
-		ret = lfce_submit(fd, ops, n, NULL);
-		if (ret && ret != -EINVAL && ret != -EPROTO && ret != -ENOSPC && ret != -EAGAIN)
+		do	/* EAGAIN changed nothing: again, with the same nonces */
+			ret = lfce_submit(fd, ops, n, NULL);
+		while (ret == -EAGAIN);
+		if (ret && ret != -EINVAL && ret != -EPROTO && ret != -ENOSPC)
 			return 11;
 	}
 	return 0;
@@ -100,9 +102,15 @@ static int roller(uint64_t game)
 
 	if (fd < 0 || lfce_attach(fd, game))
 		return 20;
-	for (i = 0; i < ITERS / 4; i++)
-		if (lfce_submit(fd, &op, 1, NULL))
+	for (i = 0; i < ITERS / 4; i++) {
+		int ret;
+
+		do	/* EAGAIN changed nothing: submit again */
+			ret = lfce_submit(fd, &op, 1, NULL);
+		while (ret == -EAGAIN);
+		if (ret)
 			return 21;
+	}
 	return 0;
 }
 
