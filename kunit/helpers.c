@@ -314,6 +314,7 @@ bool lt_replay_matches(struct kunit *test, struct lt_game *g,
 			recs[n] = r;
 			ops[n++] = r.op;
 			h->now = r.time_ns;
+			h->w.realtime_ns = r.realtime_ns;
 		}
 	}
 	lt_read(h, b);

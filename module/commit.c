@@ -119,6 +119,7 @@ void lfce_writer_init(struct lfce_writer *w, struct lfce_record *rec,
 	w->rec = rec;
 	w->max_rec = max_rec;
 	w->nonblock = nonblock;
+	w->realtime_ns = 0;
 	w->rnd = (u32)(unsigned long)w | 1;
 	w->samples = 0;
 }
@@ -163,6 +164,7 @@ static int attempt(struct lfce_engine *e, struct lfce_writer *w, struct lfce_txn
 
 	lfce_txn_begin(txn, old, &w->stash, w->rec, w->max_rec);
 	txn->seeds = e->seeds;
+	txn->realtime_ns = w->realtime_ns;
 	for (i = 0; i < n; i++) {
 		ret = lfce_rules_apply(txn, &ops[i], now);
 		if (ret)

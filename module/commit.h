@@ -70,6 +70,7 @@ struct lfce_writer {
 	struct lfce_record *rec;
 	unsigned int max_rec;
 	bool nonblock;
+	u64 realtime_ns;		/* the records' wall-clock stamp */
 	u32 rnd;			/* backoff jitter */
 	u32 samples;			/* latency sampling */
 };

@@ -95,7 +95,7 @@ static void sweep_arm(struct lfce_game *game)
 			return;
 	} while (!try_cmpxchg64(&game->sweep_at, &armed, deadline));
 	for (;;) {
-		now = ktime_get_real_ns();
+		now = ktime_get_boottime_ns();
 		mod_delayed_work(system_wq, &game->sweep,
 				 deadline > now ? nsecs_to_jiffies(deadline - now) + 1 : 1);
 		armed = READ_ONCE(game->sweep_at);
@@ -129,7 +129,7 @@ static void sweep(struct work_struct *work)
 		return;
 	}
 	lfce_engine_read(&game->engine, s, NULL);
-	n = lfce_rules_due(s, ktime_get_real_ns(), ops, ARRAY_SIZE(ops));
+	n = lfce_rules_due(s, ktime_get_boottime_ns(), ops, ARRAY_SIZE(ops));
 	kfree(s);
 	for (i = 0; i < n; i++)
 		lfce_game_commit(game, &ops[i], 1, false, &version);
@@ -153,7 +153,12 @@ int lfce_game_commit(struct lfce_game *game, const struct lfce_op *ops, unsigned
 	if (!rec)
 		return nonblock ? -EAGAIN : -ENOMEM;
 	lfce_writer_init(&w, rec, LFCE_TXN_RECORDS(n), nonblock);
-	ret = lfce_commit(&game->engine, &w, ops, n, ktime_get_real_ns(), version);
+	/*
+	 * Deadlines are decided on the boot-time clock, which neither steps
+	 * nor stops in suspend; the wall clock only stamps the records.
+	 */
+	w.realtime_ns = ktime_get_real_ns();
+	ret = lfce_commit(&game->engine, &w, ops, n, ktime_get_boottime_ns(), version);
 	lfce_writer_release(&game->engine, &w);
 	kfree(rec);
 	if (!ret)

@@ -1470,6 +1470,7 @@ static void emit(struct apply *a, s64 bank0)
 	rec->kind = LFCE_REC_OP;
 	rec->version = a->t->version;
 	rec->time_ns = a->t->time_ns;
+	rec->realtime_ns = a->txn->realtime_ns;
 	rec->number = a->t->records++;
 	rec->seat_delta = seat_balance(a, rec->op.seat) - a->balance0;
 	rec->bank_delta = (s64)a->t->bank - bank0;

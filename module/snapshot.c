@@ -418,6 +418,7 @@ void lfce_txn_begin(struct lfce_txn *txn, const struct lfce_node *old,
 	txn->max_rec = max_rec;
 	txn->seeds = NULL;
 	txn->rolled = false;
+	txn->realtime_ns = 0;
 }
 
 static struct lfce_node **txn_slot(struct lfce_txn *txn, unsigned int slot)

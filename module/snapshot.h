@@ -97,6 +97,7 @@ struct lfce_txn {
 	unsigned int max_rec;
 	const struct lfce_seeds *seeds;	/* the rolls' seeds; NULL: no rolls */
 	bool rolled;			/* nothing may follow a roll */
+	u64 realtime_ns;		/* the records' wall-clock stamp */
 };
 
 extern unsigned long lfce_snapshot_global_cap;

@@ -201,7 +201,7 @@ struct lfce_config {
 
 struct lfce_table {
 	__u64 version;			/* +1 per commit, from 1 */
-	__u64 time_ns;			/* time of the last commit */
+	__u64 time_ns;			/* time of the last commit, see "Time" */
 	__u64 digest;			/* xxh64 chain over the journal */
 	__u64 records;			/* journal records so far */
 	__u64 bank;
@@ -490,7 +490,15 @@ struct lfce_op {
  *
  * and the snapshot's table.digest is the digest of its last record.
  * Replaying op with time_ns through the rules from the previous snapshot
- * gives the next one bit for bit.
+ * gives the next one bit for bit (with the kernel's seed and commitment, and
+ * the wall-clock stamp, from the record).
+ *
+ * Time: time_ns, in records and in the table, is CLOCK_BOOTTIME in ns, the
+ * clock every deadline is set and decided on: it never steps, and it goes
+ * on in suspend, so setting the wall clock cannot move a deadline. A game's
+ * time never runs backwards: a commit stamped before the previous one counts
+ * as at its time. realtime_ns is CLOCK_REALTIME at the commit, for people
+ * reading the journal; no rule looks at it.
  */
 enum lfce_record_kind {
 	LFCE_REC_OP,			/* an operation */
@@ -512,6 +520,7 @@ struct lfce_record {
 	__u32 outcome;			/* proposal records: its state after */
 	__u8 seed[32];			/* a roll: the kernel's seed it revealed */
 	__u8 commitment[32];		/* the next roll's, if published here */
+	__u64 realtime_ns;		/* wall clock at the commit, see "Time" */
 };
 
 /*

@@ -146,6 +146,7 @@ static int replay_run(struct replay *r, const struct lfce_record *rec, uint64_t 
 		if (i + 1 < n && rec[i + 1].version == rec[i].version)
 			continue;
 		lfce_seed_journal_set(&r->seeds, &rec[first], k);
+		r->w.realtime_ns = rec[i].realtime_ns;
 		ret = lfce_commit(&r->e, &r->w, r->ops, k, rec[i].time_ns, &version);
 		/* The same version, and no record more: nothing lapsed twice. */
 		if (!ret)

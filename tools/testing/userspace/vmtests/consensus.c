@@ -1401,7 +1401,7 @@ static void until_past(uint64_t deadline)
 {
 	uint64_t now, margin = 20000000;
 
-	while ((now = clock_ns(CLOCK_REALTIME)) <= deadline)
+	while ((now = clock_ns(CLOCK_BOOTTIME)) <= deadline)
 		if (deadline - now > margin)
 			usleep((deadline - now - margin) / 1000);
 }
@@ -1421,7 +1421,7 @@ static void phase_lazy(struct game *g)
 
 	__atomic_store_n(&sh->base, id - 1, __ATOMIC_RELAXED);
 	ok = run_phase(g, PH_LAZY) && (p = find_proposal(&g->s, id)) &&
-	     p->deadline_ns < clock_ns(CLOCK_REALTIME) + CAP_S * NSEC;
+	     p->deadline_ns < clock_ns(CLOCK_BOOTTIME) + CAP_S * NSEC;
 	if (ok) {
 		until_past(p->deadline_ns);
 		ok = !owner_deposit(g, LFCE_SEAT_BANK, 1, &version) &&
