@@ -1725,8 +1725,8 @@ int lfce_rules_check_snapshot(const struct lfce_snapshot *s)
 /*
  * What is due at @now in snapshot @s: a LAPSE for each pending proposal past
  * its deadline and an EXPIRE for a round past its own, at most @max of them
- * into @ops. The module's sweep commits these; EXPIRE's entropy is the
- * caller's to fill in. Returns how many.
+ * into @ops. The module's sweep commits them as they are: an EXPIRE's roll
+ * takes its seed inside the commit, like any other. Returns how many.
  */
 unsigned int lfce_rules_due(const struct lfce_snapshot *s, u64 now,
 			    struct lfce_op *ops, unsigned int max)

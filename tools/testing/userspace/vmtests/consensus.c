@@ -11,7 +11,7 @@
  *  - Withheld reveal: one participant commits and never reveals; nobody
  *    submits EXPIRE, the module's sweep does after the deadline. The
  *    withholder forfeits to the bank, and the roll re-derives from the
- *    reveals received and the entropy the EXPIRE record carries.
+ *    reveals received and the kernel seed the EXPIRE record reveals.
  *  - Proposals: three honest seats and a Byzantine one (n = 4, q = 3) vote
  *    from four processes at once. Valid proposals pass exactly once; the
  *    Byzantine seat's invalid ones are refused with nothing changed, its
