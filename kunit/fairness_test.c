@@ -175,20 +175,30 @@ static void ft_reveal(struct ft *f, u32 seat, const u8 secret[32])
 	KUNIT_ASSERT_EQ(f->test, lt_op(f->g, &op), 0);
 }
 
-/* Seat 1 bets and withholds its reveal; past the deadline, EXPIRE rolls. */
-static void fairness_expire(struct kunit *test)
+/*
+ * A new game (a new key) in which seat 1 bets, both seats commit the same
+ * secrets as ever, and seat 0 reveals: seat 1's is the last reveal.
+ */
+static void ft_round(struct ft *f, struct kunit *test, u8 secret[2][32])
 {
 	struct lfce_op close;
+
+	ft_start(f, test, LFCE_DICE_COMMIT_REVEAL, 2);
+	KUNIT_ASSERT_EQ(test, lt_bet(f->g, 1, LFCE_BET_FIELD, 10), 0);
+	close = lt_player_op(f->g, LFCE_OP_CLOSE, 0);
+	KUNIT_ASSERT_EQ(test, lt_op(f->g, &close), 0);
+	ft_commit_secret(f, 0, secret[0]);
+	ft_commit_secret(f, 1, secret[1]);
+	ft_reveal(f, 0, secret[0]);
+}
+
+/* Seat 1 withholds its reveal; past the deadline, EXPIRE rolls. */
+static void fairness_expire(struct kunit *test)
+{
 	u8 secret[2][32];
 	struct ft f;
 
-	ft_start(&f, test, LFCE_DICE_COMMIT_REVEAL, 2);
-	KUNIT_ASSERT_EQ(test, lt_bet(f.g, 1, LFCE_BET_FIELD, 10), 0);
-	close = lt_player_op(f.g, LFCE_OP_CLOSE, 0);
-	KUNIT_ASSERT_EQ(test, lt_op(f.g, &close), 0);
-	ft_commit_secret(&f, 0, secret[0]);
-	ft_commit_secret(&f, 1, secret[1]);
-	ft_reveal(&f, 0, secret[0]);
+	ft_round(&f, test, secret);
 	f.g->now += 31ULL * NSEC_PER_SEC;
 	f.roll = (struct lfce_op){ .type = LFCE_OP_EXPIRE, .seat = LFCE_SEAT_BANK };
 	f.seat = 1;
@@ -234,21 +244,14 @@ static void fairness_host_roll(struct kunit *test)
 	ft_end(&f);
 }
 
-/* A new game (a new key), one round with the same secrets as ever. */
+/* The last reveal of ft_round(): its dice. */
 static void ft_last_reveal(struct kunit *test, u8 dice[2])
 {
-	struct lfce_op close;
 	struct lfce_record r;
 	u8 secret[2][32];
 	struct ft f;
 
-	ft_start(&f, test, LFCE_DICE_COMMIT_REVEAL, 2);
-	KUNIT_ASSERT_EQ(test, lt_bet(f.g, 1, LFCE_BET_FIELD, 10), 0);
-	close = lt_player_op(f.g, LFCE_OP_CLOSE, 0);
-	KUNIT_ASSERT_EQ(test, lt_op(f.g, &close), 0);
-	ft_commit_secret(&f, 0, secret[0]);
-	ft_commit_secret(&f, 1, secret[1]);
-	ft_reveal(&f, 0, secret[0]);
+	ft_round(&f, test, secret);
 	ft_reveal(&f, 1, secret[1]);
 	ft_last(&f, f.g, &r);
 	memcpy(dice, r.dice, 2);

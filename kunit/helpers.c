@@ -65,47 +65,43 @@ const struct lfce_params lt_params = {
 	.batch_max = LT_MAX_REC,
 };
 
-struct lt_game *lt_game_new_params(struct kunit *test, const struct lfce_config *cfg,
-				   const struct lfce_params *params)
+/*
+ * A game with @cfg, or one that goes on from snapshot @from (e.g. to try
+ * an operation twice) when @from is not NULL.
+ */
+static struct lt_game *game_start(struct kunit *test, const struct lfce_config *cfg,
+				  const struct lfce_snapshot *from,
+				  const struct lfce_params *params)
 {
 	struct lt_game *g;
 	int ret;
 
 	g = kzalloc(sizeof(*g), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, g);
-	ret = lfce_engine_init(&g->e, cfg, params);
+	ret = from ? lfce_engine_restore(&g->e, from, params) :
+		     lfce_engine_init(&g->e, cfg, params);
 	if (ret) {
 		kfree(g);
-		KUNIT_ASSERT_EQ_MSG(test, ret, 0, "lfce_engine_init");
+		KUNIT_ASSERT_EQ_MSG(test, ret, 0, "starting the engine");
 	}
 	lfce_writer_init(&g->w, g->rec, ARRAY_SIZE(g->rec), false);
 	g->seeds.commitment = lt_commitment;
 	g->seeds.seed = lt_reveal;
 	g->e.seeds = &g->seeds;
-	g->now = 1000;
+	g->now = from ? from->table.time_ns : 1000;
 	return g;
 }
 
-/* A game that goes on from snapshot @s, e.g. to try an operation twice. */
+struct lt_game *lt_game_new_params(struct kunit *test, const struct lfce_config *cfg,
+				   const struct lfce_params *params)
+{
+	return game_start(test, cfg, NULL, params);
+}
+
 struct lt_game *lt_game_restore(struct kunit *test, const struct lfce_snapshot *s,
 				const struct lfce_params *params)
 {
-	struct lt_game *g;
-	int ret;
-
-	g = kzalloc(sizeof(*g), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, g);
-	ret = lfce_engine_restore(&g->e, s, params);
-	if (ret) {
-		kfree(g);
-		KUNIT_ASSERT_EQ_MSG(test, ret, 0, "lfce_engine_restore");
-	}
-	lfce_writer_init(&g->w, g->rec, ARRAY_SIZE(g->rec), false);
-	g->seeds.commitment = lt_commitment;
-	g->seeds.seed = lt_reveal;
-	g->e.seeds = &g->seeds;
-	g->now = s->table.time_ns;
-	return g;
+	return game_start(test, NULL, s, params);
 }
 
 struct lt_game *lt_game_new(struct kunit *test, const struct lfce_config *cfg,
