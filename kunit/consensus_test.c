@@ -32,13 +32,29 @@ static void seat_up(struct kunit *test, struct lt_game *g, u32 seat)
 	KUNIT_ASSERT_EQ(test, lt_deposit(g, seat, CT_BALANCE), 0);
 }
 
-/* Seats 0..@n-1 and a bank; seat 0 joins first, so it holds the dice. */
+/* The defaults, with every parameter governable: CONFIG proposals may pass. */
+static void ct_config(struct lfce_config *cfg)
+{
+	lfce_rules_default_config(cfg);
+	cfg->governable = BIT(LFCE_PARAM_NR) - 1;
+}
+
+/*
+ * Seats 0..@n-1 and a bank; seat 0 joins first, so it holds the dice.
+ * @cfg NULL: ct_config().
+ */
 static struct lt_game *table_of(struct kunit *test, const struct lfce_config *cfg,
 				unsigned int n)
 {
-	struct lt_game *g = lt_game_new(test, cfg, false);
+	struct lfce_config governed;
+	struct lt_game *g;
 	unsigned int i;
 
+	if (!cfg) {
+		ct_config(&governed);
+		cfg = &governed;
+	}
+	g = lt_game_new(test, cfg, false);
 	for (i = 0; i < n; i++)
 		seat_up(test, g, i);
 	KUNIT_ASSERT_EQ(test, lt_deposit(g, LFCE_SEAT_BANK, CT_BANK), 0);
@@ -49,7 +65,7 @@ static struct lt_game *table_in_mode(struct kunit *test, u32 dice_mode, unsigned
 {
 	struct lfce_config cfg;
 
-	lfce_rules_default_config(&cfg);
+	ct_config(&cfg);
 	cfg.dice_mode = dice_mode;
 	return table_of(test, &cfg, n);
 }
@@ -524,7 +540,7 @@ static void consensus_deadlines(struct kunit *test)
 static void consensus_revalidation(struct kunit *test)
 {
 	struct lfce_snapshot *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
-	struct lfce_op withdraw = { .type = LFCE_OP_WITHDRAW, .seat = 0 }, close;
+	struct lfce_op withdraw, close;
 	const struct lfce_proposal *p;
 	struct lfce_record r;
 	struct lt_game *g;
@@ -534,6 +550,7 @@ static void consensus_revalidation(struct kunit *test)
 	g = table_of(test, NULL, 3);
 	id = propose(g, 0, LFCE_OP_TRANSFER, 0, 1, 500);
 	KUNIT_ASSERT_GT(test, id, 0);
+	withdraw = lt_owner_op(g, LFCE_OP_WITHDRAW, 0);
 	withdraw.u.amount.value = 900;
 	KUNIT_ASSERT_EQ(test, lt_op(g, &withdraw), 0);
 	KUNIT_EXPECT_EQ(test, vote(g, 2, id, LFCE_VOTE_FOR), 0);
@@ -739,12 +756,14 @@ static void consensus_ban(struct kunit *test)
 	struct lfce_snapshot *before = kunit_kzalloc(test, sizeof(*before), GFP_KERNEL);
 	struct lfce_snapshot *after = kunit_kzalloc(test, sizeof(*after), GFP_KERNEL);
 	const struct lfce_proposal *pa;
+	struct lfce_config cfg;
 	struct lt_game *g;
 	s64 a, b, c;
 	unsigned int i;
 
 	KUNIT_ASSERT_TRUE(test, before && after);
-	g = lt_game_new(test, NULL, false);
+	ct_config(&cfg);
+	g = lt_game_new(test, &cfg, false);
 	for (i = 0; i < ARRAY_SIZE(order); i++)
 		seat_up(test, g, order[i]);
 	KUNIT_ASSERT_EQ(test, lt_deposit(g, LFCE_SEAT_BANK, CT_BANK), 0);
@@ -822,13 +841,15 @@ static void consensus_leave(struct kunit *test)
 	static const u32 seats[] = { 0, 2, 3, 5 };
 	struct lfce_snapshot *before = kunit_kzalloc(test, sizeof(*before), GFP_KERNEL);
 	struct lfce_snapshot *after = kunit_kzalloc(test, sizeof(*after), GFP_KERNEL);
+	struct lfce_config cfg;
 	struct lfce_op leave;
 	struct lt_game *g;
 	unsigned int i;
 	s64 id, id2;
 
 	KUNIT_ASSERT_TRUE(test, before && after);
-	g = lt_game_new(test, NULL, true);
+	ct_config(&cfg);
+	g = lt_game_new(test, &cfg, true);
 	for (i = 0; i < ARRAY_SIZE(seats); i++)
 		seat_up(test, g, seats[i]);
 	KUNIT_ASSERT_EQ(test, lt_deposit(g, LFCE_SEAT_BANK, CT_BANK), 0);
@@ -1011,7 +1032,7 @@ static void consensus_table_full(struct kunit *test)
 	unsigned int i;
 
 	KUNIT_ASSERT_TRUE(test, before && after);
-	lfce_rules_default_config(&cfg);
+	ct_config(&cfg);
 	cfg.max_proposals = 2;
 	g = table_of(test, &cfg, 3);
 	KUNIT_ASSERT_EQ(test, propose_config(g, 0, LFCE_PARAM_ODDS_MAX, 4), 1);
