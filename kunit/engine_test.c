@@ -368,6 +368,52 @@ static void engine_settle_large_bank(struct kunit *test)
 	lt_game_free(g);
 }
 
+/*
+ * Owner operations are exactly-once: the same DEPOSIT resubmitted (after
+ * an EAGAIN or an EFAULT) is refused with EALREADY and changes nothing; a
+ * batch advances table.owner_nonce op by op; the kernel's own SETTLE
+ * (nonce 0) needs no nonce and leaves it alone.
+ */
+static void engine_owner_nonce(struct kunit *test)
+{
+	struct lfce_snapshot *before = kunit_kzalloc(test, sizeof(*before), GFP_KERNEL);
+	struct lfce_snapshot *after = kunit_kzalloc(test, sizeof(*after), GFP_KERNEL);
+	struct lt_game *g = table_for_two(test, false);
+	struct lfce_op dep, ops[2], settle = { .type = LFCE_OP_SETTLE, .seat = 1 };
+
+	KUNIT_ASSERT_TRUE(test, before && after);
+	lt_read(g, before);
+	KUNIT_EXPECT_EQ(test, before->table.owner_nonce, 3);
+	dep = lt_owner_op(g, LFCE_OP_DEPOSIT, 0);
+	dep.u.amount.value = 7;
+	KUNIT_EXPECT_EQ(test, lt_op(g, &dep), 0);
+	lt_read(g, before);
+	KUNIT_EXPECT_EQ(test, before->seat[0].balance, 1007);
+	KUNIT_EXPECT_EQ(test, before->table.owner_nonce, dep.nonce);
+	KUNIT_EXPECT_EQ(test, lt_op(g, &dep), -EALREADY);
+	lt_read(g, after);
+	KUNIT_EXPECT_EQ(test, memcmp(before, after, sizeof(*after)), 0);
+
+	ops[0] = lt_owner_op(g, LFCE_OP_WITHDRAW, 0);
+	ops[0].u.amount.value = 7;
+	ops[1] = lt_owner_op(g, LFCE_OP_DEPOSIT, LFCE_SEAT_BANK);
+	ops[1].u.amount.value = 1;
+	KUNIT_EXPECT_EQ(test, lt_commit(g, ops, 2), 0);
+	KUNIT_EXPECT_EQ(test, lt_commit(g, ops, 2), -EALREADY);
+	KUNIT_EXPECT_EQ(test, lt_commit(g, &ops[1], 1), -EALREADY);
+	lt_read(g, before);
+	KUNIT_EXPECT_EQ(test, before->table.owner_nonce, ops[1].nonce);
+	KUNIT_EXPECT_EQ(test, before->seat[0].balance, 1000);
+	KUNIT_EXPECT_EQ(test, before->table.bank, 100001);
+
+	KUNIT_EXPECT_EQ(test, lt_op(g, &settle), 0);
+	lt_read(g, after);
+	KUNIT_EXPECT_EQ(test, after->table.owner_nonce, ops[1].nonce);
+	KUNIT_EXPECT_EQ(test, after->seat[1].balance, 0);
+	KUNIT_EXPECT_TRUE(test, lt_replay_matches(test, g, &lt_params));
+	lt_game_free(g);
+}
+
 /* ---- concurrency ---- */
 
 #define CC_WRITERS	3
@@ -587,6 +633,7 @@ static struct kunit_case engine_cases[] = {
 	KUNIT_CASE(engine_expiry_forfeits),
 	KUNIT_CASE(engine_shutdown),
 	KUNIT_CASE(engine_settle_large_bank),
+	KUNIT_CASE(engine_owner_nonce),
 	KUNIT_CASE(engine_concurrent_commits),
 	KUNIT_CASE(engine_reclaim_is_bounded),
 	{}

@@ -1393,6 +1393,50 @@ static void rules_units_on_the_total(struct kunit *test)
 	lt_game_free(g);
 }
 
+/*
+ * A seat with the don't side up in the point phase (don't pass and lay
+ * odds, a don't come on 6 and its lay odds) may leave: all of it comes
+ * back. One with a pass line may not (EPROTO, nothing changes).
+ */
+static void rules_dont_bets_leave(struct kunit *test)
+{
+	struct lfce_snapshot *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	struct lfce_snapshot *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct lt_game *g = lt_game_new(test, NULL, true);
+	struct lfce_op leave;
+
+	KUNIT_ASSERT_TRUE(test, a && b);
+	KUNIT_ASSERT_EQ(test, lt_join(g, 0, 1000), 0);
+	KUNIT_ASSERT_EQ(test, lt_join(g, 1, 1001), 0);
+	KUNIT_ASSERT_EQ(test, lt_deposit(g, 0, RT_BAL), 0);
+	KUNIT_ASSERT_EQ(test, lt_deposit(g, 1, RT_BAL), 0);
+	KUNIT_ASSERT_EQ(test, lt_deposit(g, LFCE_SEAT_BANK, RT_BANK), 0);
+	KUNIT_ASSERT_EQ(test, lt_bet(g, 0, LFCE_BET_DONT_PASS, 10), 0);
+	KUNIT_ASSERT_EQ(test, lt_bet(g, 1, LFCE_BET_PASS, 10), 0);
+	KUNIT_ASSERT_EQ(test, lt_roll(g, 1, 3), 0);	/* point 4 */
+	KUNIT_ASSERT_EQ(test, lt_bet(g, 0, LFCE_BET_DONT_PASS_ODDS, 20), 0);
+	KUNIT_ASSERT_EQ(test, lt_bet(g, 0, LFCE_BET_DONT_COME, 10), 0);
+	KUNIT_ASSERT_EQ(test, lt_roll(g, 2, 4), 0);	/* don't come to 6 */
+	KUNIT_ASSERT_EQ(test, lt_bet(g, 0, LFCE_BET_DONT_COME_ODDS_6, 30), 0);
+	lt_read(g, a);
+	KUNIT_ASSERT_EQ(test, a->seat[0].bets[LFCE_BET_DONT_COME_6], 10);
+	KUNIT_ASSERT_EQ(test, a->seat[0].balance, RT_BAL - 70);
+
+	leave = lt_player_op(g, LFCE_OP_LEAVE, 1);
+	KUNIT_EXPECT_EQ(test, lt_op(g, &leave), -EPROTO);
+	lt_read(g, b);
+	KUNIT_EXPECT_EQ(test, memcmp(a, b, sizeof(*a)), 0);
+
+	leave = lt_player_op(g, LFCE_OP_LEAVE, 0);
+	KUNIT_EXPECT_EQ(test, lt_op(g, &leave), 0);
+	lt_read(g, b);
+	KUNIT_EXPECT_EQ(test, b->seat[0].flags, 0);
+	KUNIT_EXPECT_EQ(test, b->table.total, a->table.total - RT_BAL);
+	KUNIT_EXPECT_EQ(test, b->table.bank, RT_BANK);
+	KUNIT_EXPECT_TRUE(test, lt_conserved(b));
+	lt_game_free(g);
+}
+
 static struct kunit_case rules_cases[] = {
 	KUNIT_CASE(rules_line),
 	KUNIT_CASE(rules_line_odds),
@@ -1407,6 +1451,7 @@ static struct kunit_case rules_cases[] = {
 	KUNIT_CASE(rules_tables_cover_every_kind),
 	KUNIT_CASE(rules_whole_units),
 	KUNIT_CASE(rules_units_on_the_total),
+	KUNIT_CASE(rules_dont_bets_leave),
 	{}
 };
 
