@@ -14,6 +14,7 @@
 
 #include "helpers.h"
 #include "liblfce.h"
+#include "owner.h"
 
 #define WRITERS		2
 #define DEPOSITS	600	/* each, at most: the journal ring keeps them all */
@@ -40,10 +41,10 @@ static int writer(uint64_t game, uint32_t seat, int out)
 	probe.u.amount.value = LFCE_AMOUNT_MAX;		/* ENOSPC while open */
 	if (fd < 0 || lfce_attach(fd, game))
 		return 1;
-	while (done < DEPOSITS && !(ret = lfce_submit(fd, &op, 1, NULL)))
+	while (done < DEPOSITS && !(ret = t_owner_submit(fd, &op, 1, NULL)))
 		done++;
 	while (!ret || ret == -ENOSPC)
-		ret = lfce_submit(fd, &probe, 1, NULL);
+		ret = t_owner_submit(fd, &probe, 1, NULL);
 	if (ret != -ENODEV || lfce_submit(fd, &op, 1, NULL) != -ENODEV)
 		return 1;
 	return write(out, &done, sizeof(done)) == sizeof(done) ? 0 : 1;
@@ -90,7 +91,7 @@ int main(void)
 		t_skip("no /dev/lfce");
 	op.u.amount.value = 1000;
 	if (pipe(pipefd) || lfce_create(owner, &config, &game) ||
-	    lfce_join(owner, 0, 1, NULL, NULL, NULL) || lfce_submit(owner, &op, 1, NULL) ||
+	    lfce_join(owner, 0, 1, NULL, NULL, NULL) || t_owner_submit(owner, &op, 1, NULL) ||
 	    lfce_map(owner, &base, &size))
 		t_skip("cannot set up a game");
 	deposits = 1;

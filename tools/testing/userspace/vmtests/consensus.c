@@ -107,6 +107,7 @@ struct game {
 	struct lfce_config cfg;
 	uint64_t id;
 	int fd;				/* the owner's (root's) handle */
+	uint64_t owner_nonce;		/* the owner's last nonce */
 	const void *base;
 	size_t size;
 	unsigned int agents;
@@ -788,8 +789,13 @@ static int storm(struct agent *a)
 
 /* ---- The parent: the owner of every game ---- */
 
+/* Owner operations get the game's next owner nonces; a retry keeps them. */
 static int owner_submit(struct game *g, struct lfce_op *ops, unsigned int n, uint64_t *version)
 {
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		ops[i].nonce = ++g->owner_nonce;
 	return submit_until_done(g->fd, ops, n, version);
 }
 
