@@ -199,8 +199,7 @@ struct lfce_config {
 	__u32 max_proposals;		/* 1..LFCE_MAX_PROPOSALS; 0: the default */
 	__u64 proposal_timeout_ns;	/* from opening to the deadline; 0: 60 s */
 	/* Since LFCE_CREATE_SIZE_VER1; zero: the default. */
-	__u32 governable;		/* bit (1 << enum lfce_param) each: what a
-					 * CONFIG proposal may set; 0: nothing */
+	__u32 governable;		/* 1 << enum lfce_param: CONFIG may set it */
 	__u32 reserved;
 };
 
