@@ -84,7 +84,8 @@ static int player(uint64_t game, uint32_t seat, unsigned int seed)
 			ops[k] = (struct lfce_op){ .seat = seat, .nonce = ++nonce,
 				.type = rand_r(&seed) & 1 ? LFCE_OP_UNBET : LFCE_OP_BET };
 			ops[k].u.bet.kind = kinds[rand_r(&seed) % 4];
-			ops[k].u.bet.amount = 1 + rand_r(&seed) % 9;
+			/* Whole units of every kind (place 6 pays in sixes). */
+			ops[k].u.bet.amount = 6 * (1 + rand_r(&seed) % 9);
 		}
 		ret = lfce_submit(fd, ops, n, NULL);
 		if (ret && ret != -EINVAL && ret != -EPROTO && ret != -ENOSPC && ret != -EAGAIN)

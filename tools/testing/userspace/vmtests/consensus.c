@@ -744,7 +744,8 @@ static unsigned int storm_ops(const struct agent *a, unsigned int i, struct lfce
 	for (k = 0; k < n; k++) {
 		ops[k] = (struct lfce_op){ .type = i & 1 ? LFCE_OP_UNBET : LFCE_OP_BET };
 		ops[k].u.bet.kind = storm_kinds[(pair + a->seat + k) % 4];
-		ops[k].u.bet.amount = 1 + (pair * 7 + a->seat) % 40;
+		/* Whole units of every kind: place 6 pays in sixes. */
+		ops[k].u.bet.amount = 6 * (1 + (pair * 7 + a->seat) % 40);
 	}
 	return n;
 }
@@ -1227,6 +1228,8 @@ static const struct lfce_config proposals_cfg = {
 	.max_seats = 6,
 	/* Votes from four processes may take a while on the debug kernel. */
 	.proposal_timeout_ns = 60 * NSEC,
+	/* What the script's CONFIG proposals set. */
+	.governable = 1U << LFCE_PARAM_MAX_BET | 1U << LFCE_PARAM_PROPOSAL_TIMEOUT,
 };
 
 /* Ask the agents for @phase; wait (bounded) until each has done its part. */
