@@ -62,10 +62,25 @@ static void abi_version_layout(struct kunit *test)
 	KUNIT_EXPECT_LE(test, LFCE_ARG_SIZE_MAX, PAGE_SIZE);
 }
 
+/*
+ * CREATE: struct lfce_config grew in VER1, moving game_id; the kernel puts
+ * a VER0 caller's game_id back where VER0 had it, over the new fields.
+ */
+static void abi_create_layout(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, sizeof(struct lfce_create), LFCE_CREATE_SIZE_VER1);
+	KUNIT_EXPECT_EQ(test, offsetof(struct lfce_create, config), 8);
+	KUNIT_EXPECT_EQ(test, offsetof(struct lfce_create, config.governable),
+			LFCE_CREATE_SIZE_VER0 - 8);
+	KUNIT_EXPECT_EQ(test, offsetof(struct lfce_create, game_id), LFCE_CREATE_SIZE_VER1 - 8);
+	KUNIT_EXPECT_EQ(test, sizeof(struct lfce_config) % 8, 0);
+}
+
 static struct kunit_case abi_cases[] = {
 	KUNIT_CASE(abi_check_size),
 	KUNIT_CASE(abi_cmd_ignores_size),
 	KUNIT_CASE(abi_version_layout),
+	KUNIT_CASE(abi_create_layout),
 	{}
 };
 

@@ -32,13 +32,29 @@ static void seat_up(struct kunit *test, struct lt_game *g, u32 seat)
 	KUNIT_ASSERT_EQ(test, lt_deposit(g, seat, CT_BALANCE), 0);
 }
 
-/* Seats 0..@n-1 and a bank; seat 0 joins first, so it holds the dice. */
+/* The defaults, with every parameter governable: CONFIG proposals may pass. */
+static void ct_config(struct lfce_config *cfg)
+{
+	lfce_rules_default_config(cfg);
+	cfg->governable = BIT(LFCE_PARAM_NR) - 1;
+}
+
+/*
+ * Seats 0..@n-1 and a bank; seat 0 joins first, so it holds the dice.
+ * @cfg NULL: ct_config().
+ */
 static struct lt_game *table_of(struct kunit *test, const struct lfce_config *cfg,
 				unsigned int n)
 {
-	struct lt_game *g = lt_game_new(test, cfg, false);
+	struct lfce_config governed;
+	struct lt_game *g;
 	unsigned int i;
 
+	if (!cfg) {
+		ct_config(&governed);
+		cfg = &governed;
+	}
+	g = lt_game_new(test, cfg, false);
 	for (i = 0; i < n; i++)
 		seat_up(test, g, i);
 	KUNIT_ASSERT_EQ(test, lt_deposit(g, LFCE_SEAT_BANK, CT_BANK), 0);
@@ -49,7 +65,7 @@ static struct lt_game *table_in_mode(struct kunit *test, u32 dice_mode, unsigned
 {
 	struct lfce_config cfg;
 
-	lfce_rules_default_config(&cfg);
+	ct_config(&cfg);
 	cfg.dice_mode = dice_mode;
 	return table_of(test, &cfg, n);
 }
@@ -526,7 +542,7 @@ static void consensus_deadlines(struct kunit *test)
 static void consensus_revalidation(struct kunit *test)
 {
 	struct lfce_snapshot *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
-	struct lfce_op withdraw = { .type = LFCE_OP_WITHDRAW, .seat = 0 }, close;
+	struct lfce_op withdraw, close;
 	const struct lfce_proposal *p;
 	struct lfce_record r;
 	struct lt_game *g;
@@ -536,6 +552,7 @@ static void consensus_revalidation(struct kunit *test)
 	g = table_of(test, NULL, 3);
 	id = propose(g, 0, LFCE_OP_TRANSFER, 0, 1, 500);
 	KUNIT_ASSERT_GT(test, id, 0);
+	withdraw = lt_owner_op(g, LFCE_OP_WITHDRAW, 0);
 	withdraw.u.amount.value = 900;
 	KUNIT_ASSERT_EQ(test, lt_op(g, &withdraw), 0);
 	KUNIT_EXPECT_EQ(test, vote(g, 2, id, LFCE_VOTE_FOR), 0);
@@ -741,12 +758,14 @@ static void consensus_ban(struct kunit *test)
 	struct lfce_snapshot *before = kunit_kzalloc(test, sizeof(*before), GFP_KERNEL);
 	struct lfce_snapshot *after = kunit_kzalloc(test, sizeof(*after), GFP_KERNEL);
 	const struct lfce_proposal *pa;
+	struct lfce_config cfg;
 	struct lt_game *g;
 	s64 a, b, c;
 	unsigned int i;
 
 	KUNIT_ASSERT_TRUE(test, before && after);
-	g = lt_game_new(test, NULL, false);
+	ct_config(&cfg);
+	g = lt_game_new(test, &cfg, false);
 	for (i = 0; i < ARRAY_SIZE(order); i++)
 		seat_up(test, g, order[i]);
 	KUNIT_ASSERT_EQ(test, lt_deposit(g, LFCE_SEAT_BANK, CT_BANK), 0);
@@ -824,13 +843,15 @@ static void consensus_leave(struct kunit *test)
 	static const u32 seats[] = { 0, 2, 3, 5 };
 	struct lfce_snapshot *before = kunit_kzalloc(test, sizeof(*before), GFP_KERNEL);
 	struct lfce_snapshot *after = kunit_kzalloc(test, sizeof(*after), GFP_KERNEL);
+	struct lfce_config cfg;
 	struct lfce_op leave;
 	struct lt_game *g;
 	unsigned int i;
 	s64 id, id2;
 
 	KUNIT_ASSERT_TRUE(test, before && after);
-	g = lt_game_new(test, NULL, true);
+	ct_config(&cfg);
+	g = lt_game_new(test, &cfg, true);
 	lt_plan(g, 0, 2, 2);
 	for (i = 0; i < ARRAY_SIZE(seats); i++)
 		seat_up(test, g, seats[i]);
@@ -1013,7 +1034,7 @@ static void consensus_table_full(struct kunit *test)
 	unsigned int i;
 
 	KUNIT_ASSERT_TRUE(test, before && after);
-	lfce_rules_default_config(&cfg);
+	ct_config(&cfg);
 	cfg.max_proposals = 2;
 	g = table_of(test, &cfg, 3);
 	KUNIT_ASSERT_EQ(test, propose_config(g, 0, LFCE_PARAM_ODDS_MAX, 4), 1);
@@ -1161,6 +1182,116 @@ static void consensus_late_join(struct kunit *test)
 	lt_game_free(g);
 }
 
+/*
+ * A quorum never takes value from a seat: a TRANSFER out of seat 0 that
+ * reaches its quorum without seat 0's vote fails (EPERM), seat 0 against
+ * or silent, and nothing but the proposal changes. With seat 0's vote for
+ * it, or proposed by seat 0, it passes.
+ */
+static void consensus_transfer_needs_consent(struct kunit *test)
+{
+	struct lfce_snapshot *before = kunit_kzalloc(test, sizeof(*before), GFP_KERNEL);
+	struct lfce_snapshot *after = kunit_kzalloc(test, sizeof(*after), GFP_KERNEL);
+	struct lt_game *g;
+	s64 id;
+	int i;
+
+	KUNIT_ASSERT_TRUE(test, before && after);
+	g = table_of(test, NULL, 4);		/* q = 3 */
+	for (i = 0; i < 2; i++) {		/* seat 0 silent, then against */
+		id = propose(g, 1, LFCE_OP_TRANSFER, 0, 1, 500);
+		KUNIT_ASSERT_GT(test, id, 0);
+		if (i)
+			KUNIT_EXPECT_EQ(test, vote(g, 0, id, LFCE_VOTE_AGAINST), 0);
+		lt_read(g, before);
+		KUNIT_EXPECT_EQ(test, vote(g, 1, id, LFCE_VOTE_FOR), 0);
+		KUNIT_EXPECT_EQ(test, vote(g, 2, id, LFCE_VOTE_FOR), 0);
+		KUNIT_EXPECT_EQ(test, vote(g, 3, id, LFCE_VOTE_FOR), 0);
+		lt_read(g, after);
+		KUNIT_EXPECT_EQ(test, find_prop(after, id)->state, LFCE_PROP_FAILED);
+		KUNIT_EXPECT_EQ(test, find_prop(after, id)->error, EPERM);
+		/* No value moved: the balances and the bank are as before. */
+		KUNIT_EXPECT_EQ(test, after->seat[0].balance, CT_BALANCE);
+		KUNIT_EXPECT_EQ(test, after->seat[1].balance, CT_BALANCE);
+		KUNIT_EXPECT_EQ(test, after->table.bank, before->table.bank);
+	}
+	/* Seat 0 votes for: it passes. */
+	id = propose(g, 1, LFCE_OP_TRANSFER, 0, 1, 500);
+	KUNIT_ASSERT_GT(test, id, 0);
+	KUNIT_EXPECT_EQ(test, vote(g, 0, id, LFCE_VOTE_FOR), 0);
+	KUNIT_EXPECT_EQ(test, vote(g, 2, id, LFCE_VOTE_FOR), 0);
+	KUNIT_EXPECT_EQ(test, vote(g, 3, id, LFCE_VOTE_FOR), 0);
+	lt_read(g, after);
+	KUNIT_EXPECT_EQ(test, find_prop(after, id)->state, LFCE_PROP_PASSED);
+	KUNIT_EXPECT_EQ(test, after->seat[0].balance, CT_BALANCE - 500);
+	KUNIT_EXPECT_EQ(test, after->seat[1].balance, CT_BALANCE + 500);
+	/* Seat 0 proposes, does not vote: its proposal is its consent. */
+	id = propose(g, 0, LFCE_OP_TRANSFER, 0, 2, 100);
+	KUNIT_ASSERT_GT(test, id, 0);
+	KUNIT_EXPECT_EQ(test, vote(g, 1, id, LFCE_VOTE_FOR), 0);
+	KUNIT_EXPECT_EQ(test, vote(g, 2, id, LFCE_VOTE_FOR), 0);
+	KUNIT_EXPECT_EQ(test, vote(g, 3, id, LFCE_VOTE_FOR), 0);
+	lt_read(g, after);
+	KUNIT_EXPECT_EQ(test, find_prop(after, id)->state, LFCE_PROP_PASSED);
+	KUNIT_EXPECT_EQ(test, after->seat[0].balance, CT_BALANCE - 600);
+	KUNIT_EXPECT_EQ(test, after->seat[2].balance, CT_BALANCE + 100);
+	KUNIT_EXPECT_TRUE(test, lt_conserved(after));
+	KUNIT_EXPECT_EQ(test, lfce_rules_check_snapshot(after), 0);
+	KUNIT_EXPECT_TRUE(test, lt_replay_matches(test, g, &lt_params));
+	lt_game_free(g);
+}
+
+/*
+ * CONFIG proposals change only what the owner made governable: none by
+ * default (EPERM, nothing changes), then only max_bet; a mask with an
+ * unknown parameter or a non-zero reserved field is no config at all.
+ */
+static void consensus_config_governable(struct kunit *test)
+{
+	struct lfce_snapshot *before = kunit_kzalloc(test, sizeof(*before), GFP_KERNEL);
+	struct lfce_snapshot *after = kunit_kzalloc(test, sizeof(*after), GFP_KERNEL);
+	struct lfce_config cfg;
+	struct lt_game *g;
+	u32 param;
+	s64 id;
+
+	KUNIT_ASSERT_TRUE(test, before && after);
+	lfce_rules_default_config(&cfg);
+	KUNIT_EXPECT_EQ(test, cfg.governable, 0);
+	cfg.governable = BIT(LFCE_PARAM_NR);
+	KUNIT_EXPECT_EQ(test, lfce_rules_check_config(&cfg), -EINVAL);
+	cfg.governable = 0;
+	cfg.reserved = 1;
+	KUNIT_EXPECT_EQ(test, lfce_rules_check_config(&cfg), -EINVAL);
+	cfg.reserved = 0;
+
+	g = table_of(test, &cfg, 3);
+	lt_read(g, before);
+	for (param = 0; param < LFCE_PARAM_NR; param++)
+		KUNIT_EXPECT_EQ_MSG(test, propose_config(g, 0, param, 2), -EPERM, "param %u", param);
+	lt_read(g, after);
+	KUNIT_EXPECT_EQ(test, memcmp(before, after, sizeof(*after)), 0);
+	lt_game_free(g);
+
+	cfg.governable = BIT(LFCE_PARAM_MAX_BET);
+	g = table_of(test, &cfg, 3);
+	lt_read(g, before);
+	KUNIT_EXPECT_EQ(test, propose_config(g, 0, LFCE_PARAM_ODDS_MAX, 5), -EPERM);
+	KUNIT_EXPECT_EQ(test, propose_config(g, 0, LFCE_PARAM_DICE_MODE, LFCE_DICE_HOST), -EPERM);
+	lt_read(g, after);
+	KUNIT_EXPECT_EQ(test, memcmp(before, after, sizeof(*after)), 0);
+	id = propose_config(g, 0, LFCE_PARAM_MAX_BET, 5000);
+	KUNIT_ASSERT_GT(test, id, 0);
+	KUNIT_EXPECT_EQ(test, vote(g, 1, id, LFCE_VOTE_FOR), 0);
+	KUNIT_EXPECT_EQ(test, vote(g, 2, id, LFCE_VOTE_FOR), 0);
+	lt_read(g, after);
+	KUNIT_EXPECT_EQ(test, find_prop(after, id)->state, LFCE_PROP_PASSED);
+	KUNIT_EXPECT_EQ(test, after->table.config.max_bet, 5000);
+	KUNIT_EXPECT_EQ(test, after->table.config.governable, BIT(LFCE_PARAM_MAX_BET));
+	KUNIT_EXPECT_TRUE(test, lt_replay_matches(test, g, &lt_params));
+	lt_game_free(g);
+}
+
 static struct kunit_case consensus_cases[] = {
 	KUNIT_CASE(consensus_quorum),
 	KUNIT_CASE(consensus_concurrent_votes),
@@ -1174,6 +1305,8 @@ static struct kunit_case consensus_cases[] = {
 	KUNIT_CASE(consensus_target_is_the_player),
 	KUNIT_CASE(consensus_agreed_roll),
 	KUNIT_CASE(consensus_table_full),
+	KUNIT_CASE(consensus_transfer_needs_consent),
+	KUNIT_CASE(consensus_config_governable),
 	{}
 };
 

@@ -38,8 +38,12 @@ struct bad_op {
 };
 
 #define PLAYER(t, s, n)		.type = (t), .seat = (s), .nonce = (n)
+#define OWNER(t, s, n)		PLAYER(t, s, n)
 
-/* Each is refused against table_for_two(); seat 0's last nonce is 1. */
+/*
+ * Each is refused against table_for_two(); seat 0's last nonce is 1, the
+ * owner's 3.
+ */
 static const struct bad_op bad_ops[] = {
 	{ "type 0", { PLAYER(LFCE_OP_NONE, 0, 9) }, -EINVAL },
 	{ "type past the end", { PLAYER(LFCE_OP_NR, 0, 9) }, -EINVAL },
@@ -65,11 +69,49 @@ static const struct bad_op bad_ops[] = {
 	  -EPERM },
 	{ "second seat for one uid", { PLAYER(LFCE_OP_JOIN, 2, 9), .u.join.uid = 1000 }, -EPERM },
 	{ "withdraw above balance",
-	  { .type = LFCE_OP_WITHDRAW, .seat = 0, .u.amount.value = 1001 }, -ENOSPC },
+	  { OWNER(LFCE_OP_WITHDRAW, 0, 9), .u.amount.value = 1001 }, -ENOSPC },
 	{ "deposit above LFCE_AMOUNT_MAX",
-	  { .type = LFCE_OP_DEPOSIT, .seat = 0, .u.amount.value = LFCE_AMOUNT_MAX + 1 }, -EINVAL },
+	  { OWNER(LFCE_OP_DEPOSIT, 0, 9), .u.amount.value = LFCE_AMOUNT_MAX + 1 }, -EINVAL },
 	{ "deposit to an unbound seat",
-	  { .type = LFCE_OP_DEPOSIT, .seat = 4, .u.amount.value = 1 }, -ENOENT },
+	  { OWNER(LFCE_OP_DEPOSIT, 4, 9), .u.amount.value = 1 }, -ENOENT },
+	/* Owner operations are exactly-once too: the game's owner nonce. */
+	{ "deposit, owner nonce used", { OWNER(LFCE_OP_DEPOSIT, 0, 3), .u.amount.value = 1 },
+	  -EALREADY },
+	{ "deposit, no owner nonce", { OWNER(LFCE_OP_DEPOSIT, 0, 0), .u.amount.value = 1 },
+	  -EALREADY },
+	{ "withdraw, owner nonce used", { OWNER(LFCE_OP_WITHDRAW, 0, 2), .u.amount.value = 1 },
+	  -EALREADY },
+	{ "settle, owner nonce used", { OWNER(LFCE_OP_SETTLE, 0, 1) }, -EALREADY },
+	/* Nothing could follow a nonce of U64_MAX. */
+	{ "player nonce U64_MAX", { PLAYER(LFCE_OP_BET, 0, U64_MAX),
+	  .u.bet = { LFCE_BET_FIELD, 0, 5 } }, -EINVAL },
+	{ "owner nonce U64_MAX", { OWNER(LFCE_OP_DEPOSIT, 0, U64_MAX), .u.amount.value = 1 },
+	  -EINVAL },
+	{ "join nonce U64_MAX", { PLAYER(LFCE_OP_JOIN, 2, U64_MAX), .u.join.uid = 1002 },
+	  -EINVAL },
+	/* Unused and reserved bytes of the union must be zero. */
+	{ "leave, union", { PLAYER(LFCE_OP_LEAVE, 0, 9), .u.raw[0] = 1 }, -EINVAL },
+	{ "close, union", { PLAYER(LFCE_OP_CLOSE, 0, 9), .u.raw[4] = 1 }, -EINVAL },
+	{ "deposit, to", { OWNER(LFCE_OP_DEPOSIT, 0, 9), .u.amount = { 1, 1, 0 } }, -EINVAL },
+	{ "deposit, reserved", { OWNER(LFCE_OP_DEPOSIT, 0, 9), .u.amount = { 1, 0, 1 } },
+	  -EINVAL },
+	{ "deposit, tail", { OWNER(LFCE_OP_DEPOSIT, 0, 9), .u.raw = { 1, 0, 1 } }, -EINVAL },
+	{ "withdraw, tail", { OWNER(LFCE_OP_WITHDRAW, 0, 9), .u.raw = { 1, 0, 0, 0, 1 } },
+	  -EINVAL },
+	{ "settle, value", { OWNER(LFCE_OP_SETTLE, 0, 9), .u.amount.value = 1 }, -EINVAL },
+	{ "kernel settle, union", { OWNER(LFCE_OP_SETTLE, 0, 0), .u.raw[3] = 1 }, -EINVAL },
+	{ "commit, tail", { PLAYER(LFCE_OP_COMMIT, 0, 9), .u.raw[4] = 1 }, -EINVAL },
+	{ "reveal, tail", { PLAYER(LFCE_OP_REVEAL, 0, 9), .u.raw[4] = 1 }, -EINVAL },
+	{ "bet, tail", { PLAYER(LFCE_OP_BET, 0, 9), .u.raw = { LFCE_BET_FIELD, 5, 1 } },
+	  -EINVAL },
+	{ "unbet, tail", { PLAYER(LFCE_OP_UNBET, 0, 9), .u.raw = { LFCE_BET_FIELD, 5, 0, 0, 1 } },
+	  -EINVAL },
+	{ "propose, tail", { PLAYER(LFCE_OP_PROPOSE, 0, 9),
+	  .u.raw = { LFCE_OP_BAN | (1ULL << 32), 0, 0, 0, 1 } }, -EINVAL },
+	{ "join, reserved", { PLAYER(LFCE_OP_JOIN, 2, 9), .u.join = { .uid = 1002, .reserved = 1 } },
+	  -EINVAL },
+	{ "shutdown, union", { .type = LFCE_OP_SHUTDOWN, .seat = LFCE_SEAT_BANK, .u.raw[0] = 1 },
+	  -EINVAL },
 	{ "transfer without a quorum",
 	  { .type = LFCE_OP_TRANSFER, .seat = 0, .u.amount = { 5, 1, 0 } }, -EPERM },
 	{ "ban without a quorum", { .type = LFCE_OP_BAN, .seat = 1 }, -EPERM },
@@ -155,11 +197,12 @@ static void engine_batch_is_atomic(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s->seat[0].bets[LFCE_BET_FIELD], 0);
 
 	ops[2].u.bet.kind = LFCE_BET_PLACE_8;
+	ops[2].u.bet.amount = 6;
 	KUNIT_EXPECT_EQ(test, lt_commit(g, ops, 3), 0);
 	lt_read(g, s);
 	KUNIT_EXPECT_EQ(test, s->table.version, version + 1);
 	KUNIT_EXPECT_EQ(test, s->table.records, records + 3);
-	KUNIT_EXPECT_EQ(test, s->seat[0].balance, 985);
+	KUNIT_EXPECT_EQ(test, s->seat[0].balance, 984);
 	KUNIT_EXPECT_EQ(test, s->seat[1].bets[LFCE_BET_PASS], 20);
 	KUNIT_EXPECT_EQ(test, lt_journal_check(g, s), s->table.records);
 	KUNIT_EXPECT_EQ(test, lfce_commit(&g->e, &g->w, ops, LT_MAX_REC + 1, 0, &version),
@@ -269,10 +312,11 @@ static void engine_shutdown(struct kunit *test)
 	struct lfce_op ops[4] = {
 		{ .type = LFCE_OP_SETTLE, .seat = 0 },
 		{ .type = LFCE_OP_SETTLE, .seat = 1 },
-		{ .type = LFCE_OP_WITHDRAW, .seat = LFCE_SEAT_BANK, .u.amount.value = 100000 },
+		lt_owner_op(g, LFCE_OP_WITHDRAW, LFCE_SEAT_BANK),
 		down,
 	};
 
+	ops[2].u.amount.value = 100000;
 	KUNIT_ASSERT_TRUE(test, before && after);
 	KUNIT_ASSERT_EQ(test, lt_bet(g, 1, LFCE_BET_FIELD, 10), 0);
 	lt_read(g, before);
@@ -321,6 +365,52 @@ static void engine_settle_large_bank(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s->table.total, 0);
 	KUNIT_EXPECT_EQ(test, s->table.bank, 0);
 	KUNIT_EXPECT_EQ(test, s->table.flags & LFCE_TABLE_CLOSED, LFCE_TABLE_CLOSED);
+	lt_game_free(g);
+}
+
+/*
+ * Owner operations are exactly-once: the same DEPOSIT resubmitted (after
+ * an EAGAIN or an EFAULT) is refused with EALREADY and changes nothing; a
+ * batch advances table.owner_nonce op by op; the kernel's own SETTLE
+ * (nonce 0) needs no nonce and leaves it alone.
+ */
+static void engine_owner_nonce(struct kunit *test)
+{
+	struct lfce_snapshot *before = kunit_kzalloc(test, sizeof(*before), GFP_KERNEL);
+	struct lfce_snapshot *after = kunit_kzalloc(test, sizeof(*after), GFP_KERNEL);
+	struct lt_game *g = table_for_two(test, false);
+	struct lfce_op dep, ops[2], settle = { .type = LFCE_OP_SETTLE, .seat = 1 };
+
+	KUNIT_ASSERT_TRUE(test, before && after);
+	lt_read(g, before);
+	KUNIT_EXPECT_EQ(test, before->table.owner_nonce, 3);
+	dep = lt_owner_op(g, LFCE_OP_DEPOSIT, 0);
+	dep.u.amount.value = 7;
+	KUNIT_EXPECT_EQ(test, lt_op(g, &dep), 0);
+	lt_read(g, before);
+	KUNIT_EXPECT_EQ(test, before->seat[0].balance, 1007);
+	KUNIT_EXPECT_EQ(test, before->table.owner_nonce, dep.nonce);
+	KUNIT_EXPECT_EQ(test, lt_op(g, &dep), -EALREADY);
+	lt_read(g, after);
+	KUNIT_EXPECT_EQ(test, memcmp(before, after, sizeof(*after)), 0);
+
+	ops[0] = lt_owner_op(g, LFCE_OP_WITHDRAW, 0);
+	ops[0].u.amount.value = 7;
+	ops[1] = lt_owner_op(g, LFCE_OP_DEPOSIT, LFCE_SEAT_BANK);
+	ops[1].u.amount.value = 1;
+	KUNIT_EXPECT_EQ(test, lt_commit(g, ops, 2), 0);
+	KUNIT_EXPECT_EQ(test, lt_commit(g, ops, 2), -EALREADY);
+	KUNIT_EXPECT_EQ(test, lt_commit(g, &ops[1], 1), -EALREADY);
+	lt_read(g, before);
+	KUNIT_EXPECT_EQ(test, before->table.owner_nonce, ops[1].nonce);
+	KUNIT_EXPECT_EQ(test, before->seat[0].balance, 1000);
+	KUNIT_EXPECT_EQ(test, before->table.bank, 100001);
+
+	KUNIT_EXPECT_EQ(test, lt_op(g, &settle), 0);
+	lt_read(g, after);
+	KUNIT_EXPECT_EQ(test, after->table.owner_nonce, ops[1].nonce);
+	KUNIT_EXPECT_EQ(test, after->seat[1].balance, 0);
+	KUNIT_EXPECT_TRUE(test, lt_replay_matches(test, g, &lt_params));
 	lt_game_free(g);
 }
 
@@ -381,8 +471,9 @@ static int cc_writer(void *data)
 			ops[k].type = k ? LFCE_OP_UNBET : LFCE_OP_BET;
 			ops[k].seat = t->id;
 			ops[k].nonce = ++nonce;
+			/* Place 6, 8, 9: in sixes, sixes, fives. */
 			ops[k].u.bet.kind = LFCE_BET_PLACE_6 + t->id;
-			ops[k].u.bet.amount = 1 + t->id;
+			ops[k].u.bet.amount = t->id < 2 ? 6 : 5;
 		}
 		if (t->id == 0) {	/* one writer batches */
 			if (cc_commit(st, &w, ops, 2, 2000 + i))
@@ -561,6 +652,7 @@ static struct kunit_case engine_cases[] = {
 	KUNIT_CASE(engine_expiry_forfeits),
 	KUNIT_CASE(engine_shutdown),
 	KUNIT_CASE(engine_settle_large_bank),
+	KUNIT_CASE(engine_owner_nonce),
 	KUNIT_CASE(engine_concurrent_commits),
 	KUNIT_CASE(engine_reclaim_is_bounded),
 	{}

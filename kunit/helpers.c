@@ -144,6 +144,11 @@ struct lfce_op lt_player_op(struct lt_game *g, u16 type, u32 seat)
 	return op;
 }
 
+struct lfce_op lt_owner_op(struct lt_game *g, u16 type, u32 seat)
+{
+	return (struct lfce_op){ .type = type, .seat = seat, .nonce = ++g->owner_nonce };
+}
+
 int lt_join(struct lt_game *g, u32 seat, u32 uid)
 {
 	struct lfce_op op = lt_player_op(g, LFCE_OP_JOIN, seat);
@@ -155,7 +160,7 @@ int lt_join(struct lt_game *g, u32 seat, u32 uid)
 
 int lt_deposit(struct lt_game *g, u32 seat, u64 amount)
 {
-	struct lfce_op op = { .type = LFCE_OP_DEPOSIT, .seat = seat };
+	struct lfce_op op = lt_owner_op(g, LFCE_OP_DEPOSIT, seat);
 
 	op.u.amount.value = amount;
 	return lt_op(g, &op);

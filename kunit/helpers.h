@@ -21,6 +21,7 @@ struct lt_game {
 	struct lfce_writer w;
 	struct lfce_record rec[LFCE_TXN_RECORDS(LT_MAX_REC)];
 	u64 nonce[LFCE_MAX_SEATS];	/* last nonce used per seat */
+	u64 owner_nonce;		/* last nonce of an owner operation */
 	u64 now;			/* injected time, ns */
 	u64 version;			/* last committed version */
 	/*
@@ -55,6 +56,8 @@ void lt_read(struct lt_game *g, struct lfce_snapshot *s);
 
 /* A player op for @seat with its next nonce. */
 struct lfce_op lt_player_op(struct lt_game *g, u16 type, u32 seat);
+/* An owner op (DEPOSIT, WITHDRAW, SETTLE) on @seat with the next owner nonce. */
+struct lfce_op lt_owner_op(struct lt_game *g, u16 type, u32 seat);
 bool lt_conserved(const struct lfce_snapshot *s);
 bool lt_journal(struct lt_game *g, u64 n, struct lfce_record *out);
 u64 lt_journal_check(struct lt_game *g, const struct lfce_snapshot *s);

@@ -14,7 +14,9 @@
  *
  * Expected amounts are worked out by hand from the casino rules, never by
  * calling the code under test. Payouts are "to 1", the stake comes back on
- * a win, and fractions round down; each row's comment shows the sum.
+ * a win, and every bet is a whole number of its unit, so no payout has a
+ * fraction; each row's comment shows the sum. The bank's pro rata shortfall
+ * is the one place that rounds down.
  *
  * Reporting: KUnit keeps at most KUNIT_LOG_SIZE (512) bytes of each case's
  * log for debugfs, which is what the VM harness reads. One failed
@@ -65,6 +67,7 @@ struct rt_setup {
 	u64 min_bet, max_bet;	/* 0: 1 and 1000000 */
 	u64 balance;		/* each seat's deposit (0: RT_BAL) */
 	u64 bank;		/* the bank's deposit (0: RT_BANK) */
+	u32 flags;		/* LFCE_CFG_* added to the defaults */
 };
 
 struct rt_case {
@@ -227,32 +230,32 @@ static const struct rt_case line_cases[] = {
 static const struct rt_case odds_cases[] = {
 	/* Pass odds pay true odds when the point is made. */
 	ODDS(PASS, PASS_ODDS, 4, 4, 30, 4H, 1070, 9930),	/* 30 * 2/1 = 60 */
-	ODDS(PASS, PASS_ODDS, 5, 5, 25, 5, 1047, 9953),	/* 25 * 3/2 = 37.5 -> 37 */
-	ODDS(PASS, PASS_ODDS, 6, 6, 27, 6H, 1042, 9958),	/* 27 * 6/5 = 32.4 -> 32 */
+	ODDS(PASS, PASS_ODDS, 5, 5, 24, 5, 1046, 9954),	/* 24 * 3/2 = 36 */
+	ODDS(PASS, PASS_ODDS, 6, 6, 25, 6H, 1040, 9960),	/* 25 * 6/5 = 30 */
 	ODDS(PASS, PASS_ODDS, 8, 8, 30, 8, 1046, 9954),	/* 30 * 6/5 = 36 */
-	ODDS(PASS, PASS_ODDS, 9, 9, 29, 9, 1053, 9947),	/* 29 * 3/2 = 43.5 -> 43 */
+	ODDS(PASS, PASS_ODDS, 9, 9, 28, 9, 1052, 9948),	/* 28 * 3/2 = 42 */
 	ODDS(PASS, PASS_ODDS, 10, 10, 30, 10H, 1070, 9930),	/* 30 * 2/1 = 60 */
 	/* ... and lose with the line on a seven-out. */
 	ODDS(PASS, PASS_ODDS, 4, 4, 30, 7, 960, 10040),
-	ODDS(PASS, PASS_ODDS, 5, 5, 25, 7, 965, 10035),
-	ODDS(PASS, PASS_ODDS, 6, 6, 27, 7, 963, 10037),
+	ODDS(PASS, PASS_ODDS, 5, 5, 24, 7, 966, 10034),
+	ODDS(PASS, PASS_ODDS, 6, 6, 25, 7, 965, 10035),
 	ODDS(PASS, PASS_ODDS, 8, 8, 30, 7, 960, 10040),
-	ODDS(PASS, PASS_ODDS, 9, 9, 29, 7, 961, 10039),
+	ODDS(PASS, PASS_ODDS, 9, 9, 28, 7, 962, 10038),
 	ODDS(PASS, PASS_ODDS, 10, 10, 30, 7, 960, 10040),
 	/* Lay odds pay the inverse of true odds on a 7. */
-	ODDS(DONT_PASS, DONT_PASS_ODDS, 4, 4, 25, 7, 1022, 9978),	/* 25 * 1/2 = 12.5 -> 12 */
-	ODDS(DONT_PASS, DONT_PASS_ODDS, 5, 5, 29, 7, 1029, 9971),	/* 29 * 2/3 = 19.3 -> 19 */
-	ODDS(DONT_PASS, DONT_PASS_ODDS, 6, 6, 29, 7, 1034, 9966),	/* 29 * 5/6 = 24.2 -> 24 */
+	ODDS(DONT_PASS, DONT_PASS_ODDS, 4, 4, 24, 7, 1022, 9978),	/* 24 * 1/2 = 12 */
+	ODDS(DONT_PASS, DONT_PASS_ODDS, 5, 5, 27, 7, 1028, 9972),	/* 27 * 2/3 = 18 */
+	ODDS(DONT_PASS, DONT_PASS_ODDS, 6, 6, 24, 7, 1030, 9970),	/* 24 * 5/6 = 20 */
 	ODDS(DONT_PASS, DONT_PASS_ODDS, 8, 8, 30, 7, 1035, 9965),	/* 30 * 5/6 = 25 */
-	ODDS(DONT_PASS, DONT_PASS_ODDS, 9, 9, 28, 7, 1028, 9972),	/* 28 * 2/3 = 18.7 -> 18 */
-	ODDS(DONT_PASS, DONT_PASS_ODDS, 10, 10, 27, 7, 1023, 9977),	/* 27 * 1/2 = 13.5 -> 13 */
+	ODDS(DONT_PASS, DONT_PASS_ODDS, 9, 9, 27, 7, 1028, 9972),	/* 27 * 2/3 = 18 */
+	ODDS(DONT_PASS, DONT_PASS_ODDS, 10, 10, 26, 7, 1023, 9977),	/* 26 * 1/2 = 13 */
 	/* ... and lose with the don't line when the point is made. */
-	ODDS(DONT_PASS, DONT_PASS_ODDS, 4, 4, 25, 4H, 965, 10035),
-	ODDS(DONT_PASS, DONT_PASS_ODDS, 5, 5, 29, 5, 961, 10039),
-	ODDS(DONT_PASS, DONT_PASS_ODDS, 6, 6, 29, 6, 961, 10039),
+	ODDS(DONT_PASS, DONT_PASS_ODDS, 4, 4, 24, 4H, 966, 10034),
+	ODDS(DONT_PASS, DONT_PASS_ODDS, 5, 5, 27, 5, 963, 10037),
+	ODDS(DONT_PASS, DONT_PASS_ODDS, 6, 6, 24, 6, 966, 10034),
 	ODDS(DONT_PASS, DONT_PASS_ODDS, 8, 8, 30, 8H, 960, 10040),
-	ODDS(DONT_PASS, DONT_PASS_ODDS, 9, 9, 28, 9, 962, 10038),
-	ODDS(DONT_PASS, DONT_PASS_ODDS, 10, 10, 27, 10, 963, 10037),
+	ODDS(DONT_PASS, DONT_PASS_ODDS, 9, 9, 27, 9, 963, 10037),
+	ODDS(DONT_PASS, DONT_PASS_ODDS, 10, 10, 26, 10, 964, 10036),
 };
 
 /*
@@ -324,15 +327,15 @@ static const struct rt_case come_cases[] = {
 	 * balance 1000 - 10 - o + 20 + (o + pay) = 1010 + pay, bank 9990 - pay.
 	 */
 	COME_PT(4, 10, 30, 4H, 1070, 9930),	/* 30 * 2/1 = 60 */
-	COME_PT(5, 4, 25, 5, 1047, 9953),	/* 25 * 3/2 = 37.5 -> 37 */
-	COME_PT(6, 4, 29, 6, 1044, 9956),	/* 29 * 6/5 = 34.8 -> 34 */
+	COME_PT(5, 4, 24, 5, 1046, 9954),	/* 24 * 3/2 = 36 */
+	COME_PT(6, 4, 25, 6, 1040, 9960),	/* 25 * 6/5 = 30 */
 	COME_PT(8, 4, 30, 8H, 1046, 9954),	/* 30 * 6/5 = 36 */
 	COME_PT(9, 4, 30, 9, 1055, 9945),	/* 30 * 3/2 = 45 */
 	COME_PT(10, 4, 29, 10, 1068, 9932),	/* 29 * 2/1 = 58 */
 	/* A seven-out takes both: balance 990 - o, bank 10010 + o. */
 	COME_PT(4, 10, 30, 7, 960, 10040),
-	COME_PT(5, 4, 25, 7, 965, 10035),
-	COME_PT(6, 4, 29, 7, 961, 10039),
+	COME_PT(5, 4, 24, 7, 966, 10034),
+	COME_PT(6, 4, 25, 7, 965, 10035),
 	COME_PT(8, 4, 30, 7, 960, 10040),
 	COME_PT(9, 4, 30, 7, 960, 10040),
 	COME_PT(10, 4, 29, 7, 961, 10039),
@@ -342,14 +345,14 @@ static const struct rt_case come_cases[] = {
 	 * the come bet and returns the odds (990, 10010).
 	 */
 	COME_CO(4, 10, 30, 4, 1010, 9990),
-	COME_CO(5, 4, 25, 5, 1010, 9990),
-	COME_CO(6, 4, 29, 6H, 1010, 9990),
+	COME_CO(5, 4, 24, 5, 1010, 9990),
+	COME_CO(6, 4, 25, 6H, 1010, 9990),
 	COME_CO(8, 4, 30, 8, 1010, 9990),
 	COME_CO(9, 4, 30, 9, 1010, 9990),
 	COME_CO(10, 4, 29, 10H, 1010, 9990),
 	COME_CO(4, 10, 30, 7, 990, 10010),
-	COME_CO(5, 4, 25, 7, 990, 10010),
-	COME_CO(6, 4, 29, 7, 990, 10010),
+	COME_CO(5, 4, 24, 7, 990, 10010),
+	COME_CO(6, 4, 25, 7, 990, 10010),
 	COME_CO(8, 4, 30, 7, 990, 10010),
 	COME_CO(9, 4, 30, 7, 990, 10010),
 	COME_CO(10, 4, 29, 7, 990, 10010),
@@ -357,31 +360,31 @@ static const struct rt_case come_cases[] = {
 	 * Don't come point n: 7 first pays 1:1 and the lay odds; balance
 	 * 1010 + pay, bank 9990 - pay. Lay odds always work, come-out too.
 	 */
-	DC_PT(4, 10, 25, 7, 1022, 9978),	/* 25 * 1/2 = 12.5 -> 12 */
-	DC_PT(5, 4, 29, 7, 1029, 9971),	/* 29 * 2/3 = 19.3 -> 19 */
-	DC_PT(6, 4, 29, 7, 1034, 9966),	/* 29 * 5/6 = 24.2 -> 24 */
+	DC_PT(4, 10, 24, 7, 1022, 9978),	/* 24 * 1/2 = 12 */
+	DC_PT(5, 4, 27, 7, 1028, 9972),	/* 27 * 2/3 = 18 */
+	DC_PT(6, 4, 24, 7, 1030, 9970),	/* 24 * 5/6 = 20 */
 	DC_PT(8, 4, 30, 7, 1035, 9965),	/* 30 * 5/6 = 25 */
-	DC_PT(9, 4, 28, 7, 1028, 9972),	/* 28 * 2/3 = 18.7 -> 18 */
-	DC_PT(10, 4, 27, 7, 1023, 9977),	/* 27 * 1/2 = 13.5 -> 13 */
-	DC_CO(4, 10, 25, 7, 1022, 9978),
-	DC_CO(5, 4, 29, 7, 1029, 9971),
-	DC_CO(6, 4, 29, 7, 1034, 9966),
+	DC_PT(9, 4, 27, 7, 1028, 9972),	/* 27 * 2/3 = 18 */
+	DC_PT(10, 4, 26, 7, 1023, 9977),	/* 26 * 1/2 = 13 */
+	DC_CO(4, 10, 24, 7, 1022, 9978),
+	DC_CO(5, 4, 27, 7, 1028, 9972),
+	DC_CO(6, 4, 24, 7, 1030, 9970),
 	DC_CO(8, 4, 30, 7, 1035, 9965),
-	DC_CO(9, 4, 28, 7, 1028, 9972),
-	DC_CO(10, 4, 27, 7, 1023, 9977),
+	DC_CO(9, 4, 27, 7, 1028, 9972),
+	DC_CO(10, 4, 26, 7, 1023, 9977),
 	/* n first loses both: balance 990 - o, bank 10010 + o. */
-	DC_PT(4, 10, 25, 4H, 965, 10035),
-	DC_PT(5, 4, 29, 5, 961, 10039),
-	DC_PT(6, 4, 29, 6, 961, 10039),
+	DC_PT(4, 10, 24, 4H, 966, 10034),
+	DC_PT(5, 4, 27, 5, 963, 10037),
+	DC_PT(6, 4, 24, 6, 966, 10034),
 	DC_PT(8, 4, 30, 8, 960, 10040),
-	DC_PT(9, 4, 28, 9, 962, 10038),
-	DC_PT(10, 4, 27, 10H, 963, 10037),
-	DC_CO(4, 10, 25, 4, 965, 10035),
-	DC_CO(5, 4, 29, 5, 961, 10039),
-	DC_CO(6, 4, 29, 6H, 961, 10039),
+	DC_PT(9, 4, 27, 9, 963, 10037),
+	DC_PT(10, 4, 26, 10H, 964, 10036),
+	DC_CO(4, 10, 24, 4, 966, 10034),
+	DC_CO(5, 4, 27, 5, 963, 10037),
+	DC_CO(6, 4, 24, 6H, 966, 10034),
 	DC_CO(8, 4, 30, 8H, 960, 10040),
-	DC_CO(9, 4, 28, 9, 962, 10038),
-	DC_CO(10, 4, 27, 10, 963, 10037),
+	DC_CO(9, 4, 27, 9, 963, 10037),
+	DC_CO(10, 4, 26, 10, 964, 10036),
 	/*
 	 * A come bet travelling to a number that holds one: the old one (10,
 	 * odds 20) is paid, 10 + 20 * 3/2 = 40, and the new one (20) moves up
@@ -465,57 +468,63 @@ static const struct rt_case field_cases[] = {
 
 static const struct rt_case place_cases[] = {
 	/* Off on the come-out: neither the number nor 7 touches them. */
-	CO(PLACE_4, 7, 4, STAY(7)),
-	CO(PLACE_4, 7, 7, STAY(7)),
-	CO(PLACE_5, 7, 5, STAY(7)),
-	CO(PLACE_5, 7, 7, STAY(7)),
-	CO(PLACE_6, 13, 6, STAY(13)),
-	CO(PLACE_6, 13, 7, STAY(13)),
-	CO(PLACE_8, 11, 8, STAY(11)),
-	CO(PLACE_8, 11, 7, STAY(11)),
+	CO(PLACE_4, 10, 4, STAY(10)),
+	CO(PLACE_4, 10, 7, STAY(10)),
+	CO(PLACE_5, 10, 5, STAY(10)),
+	CO(PLACE_5, 10, 7, STAY(10)),
+	CO(PLACE_6, 12, 6, STAY(12)),
+	CO(PLACE_6, 12, 7, STAY(12)),
+	CO(PLACE_8, 18, 8, STAY(18)),
+	CO(PLACE_8, 18, 7, STAY(18)),
 	CO(PLACE_9, 10, 9, STAY(10)),
 	CO(PLACE_9, 10, 7, STAY(10)),
 	CO(PLACE_10, 5, 10H, STAY(5)),
 	CO(PLACE_10, 5, 7, STAY(5)),
 	/* Working in the point phase: paid and left up on the number, lost on 7. */
-	PT(5, PLACE_4, 7, 4, WIN_UP(7, 12)),		/* 7 * 9/5 = 12.6 -> 12 */
-	PT(5, PLACE_4, 7, 7, LOSE(7)),
-	PT(5, PLACE_4, 7, 10, STAY(7)),
-	PT(9, PLACE_5, 7, 5, WIN_UP(7, 9)),		/* 7 * 7/5 = 9.8 -> 9 */
-	PT(9, PLACE_5, 7, 7, LOSE(7)),
-	PT(9, PLACE_5, 7, 9, STAY(7)),
-	PT(5, PLACE_6, 13, 6H, WIN_UP(13, 15)),	/* 13 * 7/6 = 15.17 -> 15 */
+	PT(5, PLACE_4, 10, 4, WIN_UP(10, 18)),	/* 10 * 9/5 = 18 */
+	PT(5, PLACE_4, 10, 7, LOSE(10)),
+	PT(5, PLACE_4, 10, 10, STAY(10)),
+	PT(9, PLACE_5, 5, 5, WIN_UP(5, 7)),		/* 5 * 7/5 = 7 */
+	PT(9, PLACE_5, 5, 7, LOSE(5)),
+	PT(9, PLACE_5, 5, 9, STAY(5)),
+	PT(5, PLACE_6, 12, 6H, WIN_UP(12, 14)),	/* 12 * 7/6 = 14 */
 	PT(5, PLACE_6, 6, 6, WIN_UP(6, 7)),		/* 6 * 7/6 = 7 */
-	PT(5, PLACE_6, 13, 7, LOSE(13)),
-	PT(5, PLACE_6, 13, 8, STAY(13)),
-	PT(5, PLACE_8, 11, 8, WIN_UP(11, 12)),	/* 11 * 7/6 = 12.83 -> 12 */
-	PT(5, PLACE_8, 11, 7, LOSE(11)),
-	PT(5, PLACE_8, 11, 2, STAY(11)),
+	PT(5, PLACE_6, 12, 7, LOSE(12)),
+	PT(5, PLACE_6, 12, 8, STAY(12)),
+	PT(5, PLACE_8, 18, 8, WIN_UP(18, 21)),	/* 18 * 7/6 = 21 */
+	PT(5, PLACE_8, 18, 7, LOSE(18)),
+	PT(5, PLACE_8, 18, 2, STAY(18)),
 	PT(5, PLACE_9, 10, 9, WIN_UP(10, 14)),	/* 10 * 7/5 = 14 */
-	PT(5, PLACE_9, 11, 9, WIN_UP(11, 15)),	/* 11 * 7/5 = 15.4 -> 15 */
+	PT(5, PLACE_9, 15, 9, WIN_UP(15, 21)),	/* 15 * 7/5 = 21 */
 	PT(5, PLACE_9, 10, 7, LOSE(10)),
 	PT(5, PLACE_9, 10, 12, STAY(10)),
 	PT(5, PLACE_10, 5, 10H, WIN_UP(5, 9)),	/* 5 * 9/5 = 9 */
 	PT(5, PLACE_10, 5, 7, LOSE(5)),
 	PT(5, PLACE_10, 5, 11, STAY(5)),
-	/* Place 6 of 13 wins twice (15 each) and stays up, then 7 takes it. */
+	/* Place 6 of 12 wins twice (14 each) and stays up, then 7 takes it. */
 	CASE("place 6 wins twice, then loses", NULL,
-	     POINT(5), BET(0, K(PLACE_6), 13), ROLL(6), EXPECT(0, K(PLACE_6), 1002, 13, 9985),
-	     ROLL(6H), EXPECT(0, K(PLACE_6), 1017, 13, 9970),
-	     ROLL(7), EXPECT(0, K(PLACE_6), 1017, 0, 9983)),
+	     POINT(5), BET(0, K(PLACE_6), 12), ROLL(6), EXPECT(0, K(PLACE_6), 1002, 12, 9986),
+	     ROLL(6H), EXPECT(0, K(PLACE_6), 1016, 12, 9972),
+	     ROLL(7), EXPECT(0, K(PLACE_6), 1016, 0, 9984)),
 	/*
-	 * Place 8 of 11 through a made point: off on the come-out 8 (which
-	 * sets point 8), paid 12 on the next 8, off again on a come-out 7.
+	 * Place 8 of 12 through a made point: off on the come-out 8 (which
+	 * sets point 8), paid 14 on the next 8, off again on a come-out 7.
 	 */
 	CASE("place 8 through the come-out", NULL,
-	     POINT(5), BET(0, K(PLACE_8), 11), ROLL(5), TABLE(0, 0, 0),
-	     ROLL(8), EXPECT(0, K(PLACE_8), 989, 11, 10000), TABLE(8, 0, 0),
-	     ROLL(8H), EXPECT(0, K(PLACE_8), 1001, 11, 9988), TABLE(0, 0, 0),
-	     ROLL(7), EXPECT(0, K(PLACE_8), 1001, 11, 9988)),
+	     POINT(5), BET(0, K(PLACE_8), 12), ROLL(5), TABLE(0, 0, 0),
+	     ROLL(8), EXPECT(0, K(PLACE_8), 988, 12, 10000), TABLE(8, 0, 0),
+	     ROLL(8H), EXPECT(0, K(PLACE_8), 1002, 12, 9986), TABLE(0, 0, 0),
+	     ROLL(7), EXPECT(0, K(PLACE_8), 1002, 12, 9986)),
 };
 
+static const struct rt_setup hard_work = { .flags = LFCE_CFG_HARDWAYS_WORK };
+
+#define HW(k, a, d, ...)							\
+	ONE("hardways work, come-out: " #k " " #a ", roll " #d, &hard_work, 0, K(k), a, d, \
+	    K(k), __VA_ARGS__)
+
 static const struct rt_case hard_cases[] = {
-	/* Hard 4/10 pay 7:1, hard 6/8 9:1 and stay up; easy and 7 lose; always working. */
+	/* Hard 4/10 pay 7:1, hard 6/8 9:1 and stay up; easy and 7 lose. */
 	PT(5, HARD_4, 10, 4H, WIN_UP(10, 70)),
 	PT(5, HARD_4, 10, 4, LOSE(10)),
 	PT(5, HARD_4, 10, 7, LOSE(10)),
@@ -532,22 +541,54 @@ static const struct rt_case hard_cases[] = {
 	PT(5, HARD_10, 3, 10, LOSE(3)),
 	PT(5, HARD_10, 3, 7, LOSE(3)),
 	PT(5, HARD_10, 3, 4H, STAY(3)),
-	CO(HARD_4, 10, 4H, WIN_UP(10, 70)),
-	CO(HARD_4, 10, 4, LOSE(10)),
-	CO(HARD_4, 10, 7, LOSE(10)),
+	/* Off on the come-out by default: no action at all, 7 and easy included. */
+	CO(HARD_4, 10, 4H, STAY(10)),
+	CO(HARD_4, 10, 4, STAY(10)),
+	CO(HARD_4, 10, 7, STAY(10)),
 	CO(HARD_4, 10, 11, STAY(10)),
-	CO(HARD_6, 10, 6H, WIN_UP(10, 90)),
-	CO(HARD_6, 10, 6, LOSE(10)),
-	CO(HARD_6, 10, 7, LOSE(10)),
+	CO(HARD_6, 10, 6H, STAY(10)),
+	CO(HARD_6, 10, 6, STAY(10)),
+	CO(HARD_6, 10, 7, STAY(10)),
 	CO(HARD_6, 10, 2, STAY(10)),
-	CO(HARD_8, 10, 8H, WIN_UP(10, 90)),
-	CO(HARD_8, 10, 8, LOSE(10)),
-	CO(HARD_8, 10, 7, LOSE(10)),
+	CO(HARD_8, 10, 8H, STAY(10)),
+	CO(HARD_8, 10, 8, STAY(10)),
+	CO(HARD_8, 10, 7, STAY(10)),
 	CO(HARD_8, 10, 12, STAY(10)),
-	CO(HARD_10, 3, 10H, WIN_UP(3, 21)),
-	CO(HARD_10, 3, 10, LOSE(3)),
-	CO(HARD_10, 3, 7, LOSE(3)),
+	CO(HARD_10, 3, 10H, STAY(3)),
+	CO(HARD_10, 3, 10, STAY(3)),
+	CO(HARD_10, 3, 7, STAY(3)),
 	CO(HARD_10, 3, 9, STAY(3)),
+	/* With LFCE_CFG_HARDWAYS_WORK they work on the come-out too. */
+	HW(HARD_4, 10, 4H, WIN_UP(10, 70)),
+	HW(HARD_4, 10, 4, LOSE(10)),
+	HW(HARD_4, 10, 7, LOSE(10)),
+	HW(HARD_4, 10, 11, STAY(10)),
+	HW(HARD_6, 10, 6H, WIN_UP(10, 90)),
+	HW(HARD_6, 10, 6, LOSE(10)),
+	HW(HARD_6, 10, 7, LOSE(10)),
+	HW(HARD_6, 10, 2, STAY(10)),
+	HW(HARD_8, 10, 8H, WIN_UP(10, 90)),
+	HW(HARD_8, 10, 8, LOSE(10)),
+	HW(HARD_8, 10, 7, LOSE(10)),
+	HW(HARD_8, 10, 12, STAY(10)),
+	HW(HARD_10, 3, 10H, WIN_UP(3, 21)),
+	HW(HARD_10, 3, 10, LOSE(3)),
+	HW(HARD_10, 3, 7, LOSE(3)),
+	HW(HARD_10, 3, 9, STAY(3)),
+	/* ... and the flag changes nothing in the point phase. */
+	ONE("hardways work, point 5: HARD_6 10, 6H", &hard_work, 5, K(HARD_6), 10, 6H, K(HARD_6),
+	    WIN_UP(10, 90)),
+	ONE("hardways work, point 5: HARD_6 10, 7", &hard_work, 5, K(HARD_6), 10, 7, K(HARD_6),
+	    LOSE(10)),
+	/*
+	 * Off on the come-out, a hard 8 of 10 sees a come-out 8 easy (no
+	 * action, point 8), then wins 90 on 8H in the point phase; a
+	 * come-out 7 then leaves it up.
+	 */
+	CASE("hard 8 off on the come-out, on after", NULL,
+	     BET(0, K(HARD_8), 10), ROLL(8), EXPECT(0, K(HARD_8), 990, 10, RT_BANK),
+	     TABLE(8, 0, 0), ROLL(8H), EXPECT(0, K(HARD_8), 1080, 10, 9910), TABLE(0, 0, 0),
+	     ROLL(7), EXPECT(0, K(HARD_8), 1080, 10, 9910)),
 	/* Hard 8 of 10 hits twice (90 each), then loses to the easy way. */
 	CASE("hard 8 twice, then easy 8", NULL,
 	     POINT(5), BET(0, K(HARD_8), 10), ROLL(8H), ROLL(8H),
@@ -620,7 +661,7 @@ static const struct rt_setup odds2 = { .odds_max = 2 };
 static const struct rt_case betting_cases[] = {
 	/*
 	 * The come-out: line bets, field, place, hardways and props go up
-	 * (19 x 10 = 190: 810 left); line odds (even with the line bet up),
+	 * (17 x 10 + 2 x 12 = 194: 806 left); line odds (even with the line bet up),
 	 * come and come odds are out of phase; COME_n/DONT_COME_n never.
 	 */
 	CASE("come-out: what may go up", NULL,
@@ -640,16 +681,16 @@ static const struct rt_case betting_cases[] = {
 	     BET_ERR(0, DCODDS_N(6), 10, -EPROTO), BET_ERR(0, DCODDS_N(8), 10, -EPROTO),
 	     BET_ERR(0, DCODDS_N(9), 10, -EPROTO), BET_ERR(0, DCODDS_N(10), 10, -EPROTO),
 	     BET(0, K(FIELD), 10),
-	     BET(0, PLACE_N(4), 10), BET(0, PLACE_N(5), 10), BET(0, PLACE_N(6), 10),
-	     BET(0, PLACE_N(8), 10), BET(0, PLACE_N(9), 10), BET(0, PLACE_N(10), 10),
+	     BET(0, PLACE_N(4), 10), BET(0, PLACE_N(5), 10), BET(0, PLACE_N(6), 12),
+	     BET(0, PLACE_N(8), 12), BET(0, PLACE_N(9), 10), BET(0, PLACE_N(10), 10),
 	     BET(0, K(HARD_4), 10), BET(0, K(HARD_6), 10), BET(0, K(HARD_8), 10),
 	     BET(0, K(HARD_10), 10),
 	     BET(0, K(ANY_SEVEN), 10), BET(0, K(ANY_CRAPS), 10), BET(0, K(ELEVEN), 10),
 	     BET(0, K(ACES), 10), BET(0, K(ACE_DEUCE), 10), BET(0, K(TWELVE), 10),
-	     EXPECT(0, K(PASS), 810, 10, RT_BANK), EXPECT(0, K(TWELVE), 810, 10, RT_BANK)),
+	     EXPECT(0, K(PASS), 806, 10, RT_BANK), EXPECT(0, K(TWELVE), 806, 10, RT_BANK)),
 	/*
 	 * The point phase: pass and don't pass are out of phase, odds without
-	 * their base too; come, don't come and the rest go up (19 x 10).
+	 * their base too; come, don't come and the rest go up (194).
 	 */
 	CASE("point: what may go up", NULL,
 	     POINT(4),
@@ -669,50 +710,50 @@ static const struct rt_case betting_cases[] = {
 	     BET_ERR(0, DCODDS_N(6), 10, -EPROTO), BET_ERR(0, DCODDS_N(8), 10, -EPROTO),
 	     BET_ERR(0, DCODDS_N(9), 10, -EPROTO), BET_ERR(0, DCODDS_N(10), 10, -EPROTO),
 	     BET(0, K(FIELD), 10),
-	     BET(0, PLACE_N(4), 10), BET(0, PLACE_N(5), 10), BET(0, PLACE_N(6), 10),
-	     BET(0, PLACE_N(8), 10), BET(0, PLACE_N(9), 10), BET(0, PLACE_N(10), 10),
+	     BET(0, PLACE_N(4), 10), BET(0, PLACE_N(5), 10), BET(0, PLACE_N(6), 12),
+	     BET(0, PLACE_N(8), 12), BET(0, PLACE_N(9), 10), BET(0, PLACE_N(10), 10),
 	     BET(0, K(HARD_4), 10), BET(0, K(HARD_6), 10), BET(0, K(HARD_8), 10),
 	     BET(0, K(HARD_10), 10),
 	     BET(0, K(ANY_SEVEN), 10), BET(0, K(ANY_CRAPS), 10), BET(0, K(ELEVEN), 10),
 	     BET(0, K(ACES), 10), BET(0, K(ACE_DEUCE), 10), BET(0, K(TWELVE), 10),
-	     EXPECT(0, K(COME), 810, 10, RT_BANK), EXPECT(0, K(DONT_COME), 810, 10, RT_BANK)),
+	     EXPECT(0, K(COME), 806, 10, RT_BANK), EXPECT(0, K(DONT_COME), 806, 10, RT_BANK)),
 	/*
 	 * Odds need their own base: pass odds with a pass line (980), don't
 	 * pass odds without one no; come odds on come 5 (960) but not on 6;
-	 * lay odds on don't come 6 (940) but not on 5.
+	 * lay odds on don't come 6 (938) but not on 5.
 	 */
 	CASE("odds need their base", NULL,
 	     BET(0, K(PASS), 10), ROLL(4), BET(0, K(PASS_ODDS), 10),
 	     BET_ERR(0, K(DONT_PASS_ODDS), 10, -EPROTO),
 	     BET(0, K(COME), 10), ROLL(5), BET(0, CODDS_N(5), 10),
 	     BET_ERR(0, CODDS_N(6), 10, -EPROTO),
-	     BET(0, K(DONT_COME), 10), ROLL(6), BET(0, DCODDS_N(6), 10),
-	     BET_ERR(0, DCODDS_N(5), 10, -EPROTO),
-	     EXPECT(0, K(PASS_ODDS), 940, 10, RT_BANK), EXPECT(0, CODDS_N(5), 940, 10, RT_BANK),
-	     EXPECT(0, DCODDS_N(6), 940, 10, RT_BANK)),
+	     BET(0, K(DONT_COME), 10), ROLL(6), BET(0, DCODDS_N(6), 12),
+	     BET_ERR(0, DCODDS_N(5), 12, -EPROTO),
+	     EXPECT(0, K(PASS_ODDS), 938, 10, RT_BANK), EXPECT(0, CODDS_N(5), 938, 10, RT_BANK),
+	     EXPECT(0, DCODDS_N(6), 938, 12, RT_BANK)),
 	/*
-	 * Odds are capped at odds_max (3) x the base: 31 on 10 is refused, 30
-	 * goes up, one more is refused; for all four odds families. 1000 -
-	 * 4 x 10 - 4 x 30 = 840.
+	 * Odds are capped at odds_max (3) x the base: one unit over 30 on 10
+	 * is refused, 30 goes up, one unit more is refused; for all four odds
+	 * families. 1000 - 4 x 10 - 4 x 30 = 840.
 	 */
 	CASE("odds capped at 3x", NULL,
 	     BET(0, K(PASS), 10), BET(0, K(DONT_PASS), 10), ROLL(4),
 	     BET_ERR(0, K(PASS_ODDS), 31, -EINVAL), BET(0, K(PASS_ODDS), 30),
 	     BET_ERR(0, K(PASS_ODDS), 1, -EINVAL),
-	     BET_ERR(0, K(DONT_PASS_ODDS), 31, -EINVAL), BET(0, K(DONT_PASS_ODDS), 30),
-	     BET_ERR(0, K(DONT_PASS_ODDS), 1, -EINVAL),
+	     BET_ERR(0, K(DONT_PASS_ODDS), 32, -EINVAL), BET(0, K(DONT_PASS_ODDS), 30),
+	     BET_ERR(0, K(DONT_PASS_ODDS), 2, -EINVAL),
 	     BET(0, K(COME), 10), ROLL(5),
-	     BET_ERR(0, CODDS_N(5), 31, -EINVAL), BET(0, CODDS_N(5), 30),
-	     BET_ERR(0, CODDS_N(5), 1, -EINVAL),
+	     BET_ERR(0, CODDS_N(5), 32, -EINVAL), BET(0, CODDS_N(5), 30),
+	     BET_ERR(0, CODDS_N(5), 2, -EINVAL),
 	     BET(0, K(DONT_COME), 10), ROLL(6),
-	     BET_ERR(0, DCODDS_N(6), 31, -EINVAL), BET(0, DCODDS_N(6), 30),
-	     BET_ERR(0, DCODDS_N(6), 1, -EINVAL),
+	     BET_ERR(0, DCODDS_N(6), 36, -EINVAL), BET(0, DCODDS_N(6), 30),
+	     BET_ERR(0, DCODDS_N(6), 6, -EINVAL),
 	     EXPECT(0, K(PASS_ODDS), 840, 30, RT_BANK), EXPECT(0, DCODDS_N(6), 840, 30, RT_BANK)),
-	/* odds_max 2: 21 on 10 refused, 20 accepted (970). */
+	/* odds_max 2: 22 on 10 refused, 20 accepted (970), 2 more refused. */
 	CASE("odds capped at 2x", &odds2,
 	     BET(0, K(PASS), 10), ROLL(9),
-	     BET_ERR(0, K(PASS_ODDS), 21, -EINVAL), BET(0, K(PASS_ODDS), 20),
-	     BET_ERR(0, K(PASS_ODDS), 1, -EINVAL), EXPECT(0, K(PASS_ODDS), 970, 20, RT_BANK)),
+	     BET_ERR(0, K(PASS_ODDS), 22, -EINVAL), BET(0, K(PASS_ODDS), 20),
+	     BET_ERR(0, K(PASS_ODDS), 2, -EINVAL), EXPECT(0, K(PASS_ODDS), 970, 20, RT_BANK)),
 	/* Come odds may go up on the come-out, behind a come point (1000 - 30). */
 	CASE("come odds may go up on the come-out", NULL,
 	     POINT(4), BET(0, K(COME), 10), ROLL(5), ROLL(4), TABLE(0, 0, 0),
@@ -742,7 +783,7 @@ static const struct rt_case betting_cases[] = {
 	 */
 	CASE("insufficient balance", &poor,
 	     POINT(4), BET_ERR(0, K(FIELD), 101, -EINVAL), BET_ERR(0, K(FIELD), 51, -ENOSPC),
-	     BET(0, K(FIELD), 50), BET_ERR(0, K(PLACE_6), 5, -ENOSPC),
+	     BET(0, K(FIELD), 50), BET_ERR(0, K(PLACE_6), 6, -ENOSPC),
 	     BET_ERR(0, K(COME), 5, -ENOSPC), EXPECT(0, K(FIELD), 0, 50, RT_BANK)),
 	/*
 	 * Removing on the come-out: line bets come down, in part (left 6) or
@@ -755,54 +796,64 @@ static const struct rt_case betting_cases[] = {
 	     UNBET(0, K(DONT_PASS), 10),
 	     EXPECT(0, K(PASS), RT_BAL, 0, RT_BANK), EXPECT(0, K(DONT_PASS), RT_BAL, 0, RT_BANK)),
 	/*
-	 * Once a point is set the line bets stay (-EPROTO) but their odds come
-	 * down: 1000 - 20 - 40 + 20 + 5 = 965.
+	 * Once a point is set the pass line stays (-EPROTO, a contract); the
+	 * don't pass and all odds come down, in whole units (lay on 4: twos),
+	 * never leaving more lay odds than 3 x what is left of the don't pass.
+	 * 1000 - 20 - 40 + 20 + 6 + 5 + 14 + 5 = 990, the pass line 10 up.
 	 */
-	CASE("point: line bets stay, odds come down", NULL,
+	CASE("point: pass stays, don't pass and odds come down", NULL,
 	     BET(0, K(PASS), 10), BET(0, K(DONT_PASS), 10), ROLL(4),
 	     UNBET_ERR(0, K(PASS), 10, -EPROTO), UNBET_ERR(0, K(PASS), 1, -EPROTO),
-	     UNBET_ERR(0, K(DONT_PASS), 10, -EPROTO),
 	     BET(0, K(PASS_ODDS), 20), BET(0, K(DONT_PASS_ODDS), 20),
-	     UNBET(0, K(PASS_ODDS), 20), UNBET(0, K(DONT_PASS_ODDS), 5),
-	     EXPECT(0, K(PASS), 965, 10, RT_BANK), EXPECT(0, K(DONT_PASS), 965, 10, RT_BANK),
-	     EXPECT(0, K(PASS_ODDS), 965, 0, RT_BANK),
-	     EXPECT(0, K(DONT_PASS_ODDS), 965, 15, RT_BANK)),
+	     UNBET(0, K(PASS_ODDS), 20), UNBET_ERR(0, K(DONT_PASS_ODDS), 5, -EINVAL),
+	     UNBET(0, K(DONT_PASS_ODDS), 6),
+	     UNBET_ERR(0, K(DONT_PASS), 10, -EINVAL), UNBET_ERR(0, K(DONT_PASS), 6, -EINVAL),
+	     UNBET(0, K(DONT_PASS), 5), EXPECT(0, K(DONT_PASS_ODDS), 971, 14, RT_BANK),
+	     UNBET(0, K(DONT_PASS_ODDS), 14), UNBET(0, K(DONT_PASS), 5),
+	     EXPECT(0, K(PASS), 990, 10, RT_BANK), EXPECT(0, K(DONT_PASS), 990, 0, RT_BANK),
+	     EXPECT(0, K(PASS_ODDS), 990, 0, RT_BANK),
+	     EXPECT(0, K(DONT_PASS_ODDS), 990, 0, RT_BANK), TABLE(4, 0, 0)),
 	/*
 	 * Come bets: a pending come or don't come comes down; once travelled
-	 * they never do, in either phase; their odds always do. Ends with come
-	 * 10 and don't come 7 on 5, nothing else: 983.
+	 * a come bet never does, in either phase, but a don't come does, as
+	 * long as its lay odds stay within 3 x what is left; odds always come
+	 * down. 1000 - 20 + 3 - 41 + 41 + 2 + 5 = 990, come 10 on 5.
 	 */
-	CASE("come bets: pending down, travelled never", NULL,
+	CASE("come bets: come travelled stays, don't come comes down", NULL,
 	     POINT(4), BET(0, K(COME), 10), UNBET(0, K(COME), 10),
 	     BET(0, K(COME), 10), BET(0, K(DONT_COME), 10), UNBET(0, K(DONT_COME), 3),
 	     ROLL(5),
-	     UNBET_ERR(0, COME_N(5), 10, -EPROTO), UNBET_ERR(0, DC_N(5), 7, -EPROTO),
-	     BET(0, CODDS_N(5), 20), BET(0, DCODDS_N(5), 14),
-	     UNBET(0, CODDS_N(5), 20), UNBET(0, DCODDS_N(5), 14),
+	     UNBET_ERR(0, COME_N(5), 10, -EPROTO),
+	     BET(0, CODDS_N(5), 20), BET(0, DCODDS_N(5), 21),
+	     UNBET(0, CODDS_N(5), 20), UNBET_ERR(0, DC_N(5), 7, -EINVAL),
+	     UNBET(0, DCODDS_N(5), 21), UNBET(0, DC_N(5), 2),
 	     ROLL(4), TABLE(0, 0, 0),
-	     UNBET_ERR(0, COME_N(5), 10, -EPROTO), UNBET_ERR(0, DC_N(5), 1, -EPROTO),
+	     UNBET_ERR(0, COME_N(5), 10, -EPROTO),
 	     BET(0, CODDS_N(5), 10), UNBET(0, CODDS_N(5), 10),
-	     BET(0, DCODDS_N(5), 10), UNBET(0, DCODDS_N(5), 10),
-	     EXPECT(0, COME_N(5), 983, 10, RT_BANK), EXPECT(0, DC_N(5), 983, 7, RT_BANK)),
+	     BET(0, DCODDS_N(5), 9), UNBET(0, DCODDS_N(5), 9), UNBET(0, DC_N(5), 5),
+	     EXPECT(0, COME_N(5), 990, 10, RT_BANK), EXPECT(0, DC_N(5), 990, 0, RT_BANK)),
 	/* A don't come stood off on 12 is still pending and comes down. */
 	CASE("don't come stood off comes down", NULL,
 	     POINT(4), BET(0, K(DONT_COME), 10), ROLL(12), UNBET(0, K(DONT_COME), 10),
 	     EXPECT(0, K(DONT_COME), RT_BAL, 0, RT_BANK)),
 	/*
 	 * Place, hardways, field and props come down in either phase; with a
-	 * minimum of 5 a removal may not leave 1..4 up (12 - 8 = 4: -EINVAL).
+	 * minimum of 5 a removal may not leave 1..4 up (12 - 8 = 4: -EINVAL),
+	 * nor a place bet in part units (12 - 7 = 5 on the 6: -EINVAL).
 	 */
 	CASE("come-out: the rest comes down", &limits,
 	     BET(0, K(PLACE_6), 12), BET(0, K(HARD_8), 5), BET(0, K(FIELD), 5),
 	     BET(0, K(ANY_SEVEN), 5), BET(0, K(TWELVE), 5),
-	     UNBET_ERR(0, K(PLACE_6), 8, -EINVAL), UNBET(0, K(PLACE_6), 7), UNBET(0, K(PLACE_6), 5),
+	     UNBET_ERR(0, K(PLACE_6), 8, -EINVAL), UNBET_ERR(0, K(PLACE_6), 7, -EINVAL),
+	     UNBET(0, K(PLACE_6), 6), UNBET(0, K(PLACE_6), 6),
 	     UNBET(0, K(HARD_8), 5), UNBET(0, K(FIELD), 5), UNBET(0, K(ANY_SEVEN), 5),
 	     UNBET(0, K(TWELVE), 5), EXPECT(0, K(PLACE_6), RT_BAL, 0, RT_BANK)),
 	CASE("point: the rest comes down", &limits,
 	     POINT(9),
-	     BET(0, K(PLACE_4), 12), BET(0, K(HARD_10), 5), BET(0, K(FIELD), 5),
+	     BET(0, K(PLACE_4), 15), BET(0, K(HARD_10), 5), BET(0, K(FIELD), 5),
 	     BET(0, K(ANY_CRAPS), 5), BET(0, K(ELEVEN), 5),
-	     UNBET_ERR(0, K(PLACE_4), 8, -EINVAL), UNBET(0, K(PLACE_4), 7), UNBET(0, K(PLACE_4), 5),
+	     UNBET_ERR(0, K(PLACE_4), 11, -EINVAL), UNBET_ERR(0, K(PLACE_4), 7, -EINVAL),
+	     UNBET(0, K(PLACE_4), 5), UNBET(0, K(PLACE_4), 10),
 	     UNBET(0, K(HARD_10), 5), UNBET(0, K(FIELD), 5), UNBET(0, K(ANY_CRAPS), 5),
 	     UNBET(0, K(ELEVEN), 5), EXPECT(0, K(PLACE_4), RT_BAL, 0, RT_BANK)),
 };
@@ -1062,6 +1113,7 @@ static bool rt_setup(struct rt_run *r)
 		cfg.odds_max = su->odds_max;
 	if (su->field12)
 		cfg.field12_pays = su->field12;
+	cfg.flags |= su->flags;
 	r->g = lt_game_new(r->test, &cfg, true);
 	rt_plan(r);
 	for_each_set_bit(i, &seats, LFCE_MAX_SEATS) {
@@ -1193,6 +1245,245 @@ static void rules_tables_cover_every_kind(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, bitmap_weight(tried_pt, LFCE_BET_NR), LFCE_BET_NR);
 }
 
+/* ---- Whole units ------------------------------------------------------- */
+
+#define WU_NONE		0xff	/* no base bet, no travel, no point */
+#define WU_BASE		100	/* the base bet under odds */
+
+/*
+ * Bet kind @kind of a to n, on a table brought to it by: @base (100, or
+ * WU_NONE) before @point is rolled (0: stay on the come-out), then @come
+ * (100 on COME or DONT_COME, or WU_NONE) rolled to @travel. Its unit and
+ * ratio @num:@den are from the casino rules, by hand; @win is a roll that
+ * pays it, and pays its base (if any) 1:1 too.
+ */
+struct wu_case {
+	u8 kind, base, point, come, travel, unit, num, den;
+	u8 win[2];
+};
+
+#define WU(k, b, p, c, t, u, n, d, w)						\
+	{ LFCE_BET_##k, b, p, c, t, u, n, d, R_##w }
+#define WU_PLAIN(k, n, w)	WU(k, WU_NONE, 0, WU_NONE, 0, 1, n, 1, w)
+
+static const struct wu_case wu_cases[] = {
+	WU_PLAIN(PASS, 1, 7), WU_PLAIN(DONT_PASS, 1, 2), WU_PLAIN(FIELD, 2, 2),
+	WU_PLAIN(ANY_SEVEN, 4, 7), WU_PLAIN(ANY_CRAPS, 7, 3), WU_PLAIN(ELEVEN, 15, 11),
+	WU_PLAIN(ACES, 30, 2), WU_PLAIN(ACE_DEUCE, 15, 3), WU_PLAIN(TWELVE, 30, 12),
+	WU(COME, WU_NONE, 4, WU_NONE, 0, 1, 1, 1, 7),
+	WU(DONT_COME, WU_NONE, 4, WU_NONE, 0, 1, 1, 1, 2),
+	WU(HARD_4, WU_NONE, 5, WU_NONE, 0, 1, 7, 1, 4H),
+	WU(HARD_6, WU_NONE, 5, WU_NONE, 0, 1, 9, 1, 6H),
+	WU(HARD_8, WU_NONE, 5, WU_NONE, 0, 1, 9, 1, 8H),
+	WU(HARD_10, WU_NONE, 5, WU_NONE, 0, 1, 7, 1, 10H),
+	/* Place: 9:5 and 7:5 in fives, 7:6 in sixes. */
+	WU(PLACE_4, WU_NONE, 10, WU_NONE, 0, 5, 9, 5, 4),
+	WU(PLACE_5, WU_NONE, 4, WU_NONE, 0, 5, 7, 5, 5),
+	WU(PLACE_6, WU_NONE, 4, WU_NONE, 0, 6, 7, 6, 6),
+	WU(PLACE_8, WU_NONE, 4, WU_NONE, 0, 6, 7, 6, 8),
+	WU(PLACE_9, WU_NONE, 4, WU_NONE, 0, 5, 7, 5, 9),
+	WU(PLACE_10, WU_NONE, 4, WU_NONE, 0, 5, 9, 5, 10),
+	/* Pass odds: true odds 2:1, 3:2, 6:5 by the table's point. */
+	WU(PASS_ODDS, LFCE_BET_PASS, 4, WU_NONE, 0, 1, 2, 1, 4),
+	WU(PASS_ODDS, LFCE_BET_PASS, 5, WU_NONE, 0, 2, 3, 2, 5),
+	WU(PASS_ODDS, LFCE_BET_PASS, 6, WU_NONE, 0, 5, 6, 5, 6),
+	WU(PASS_ODDS, LFCE_BET_PASS, 8, WU_NONE, 0, 5, 6, 5, 8),
+	WU(PASS_ODDS, LFCE_BET_PASS, 9, WU_NONE, 0, 2, 3, 2, 9),
+	WU(PASS_ODDS, LFCE_BET_PASS, 10, WU_NONE, 0, 1, 2, 1, 10),
+	/* Lay odds: 1:2, 2:3, 5:6. */
+	WU(DONT_PASS_ODDS, LFCE_BET_DONT_PASS, 4, WU_NONE, 0, 2, 1, 2, 7),
+	WU(DONT_PASS_ODDS, LFCE_BET_DONT_PASS, 5, WU_NONE, 0, 3, 2, 3, 7),
+	WU(DONT_PASS_ODDS, LFCE_BET_DONT_PASS, 6, WU_NONE, 0, 6, 5, 6, 7),
+	WU(DONT_PASS_ODDS, LFCE_BET_DONT_PASS, 8, WU_NONE, 0, 6, 5, 6, 7),
+	WU(DONT_PASS_ODDS, LFCE_BET_DONT_PASS, 9, WU_NONE, 0, 3, 2, 3, 7),
+	WU(DONT_PASS_ODDS, LFCE_BET_DONT_PASS, 10, WU_NONE, 0, 2, 1, 2, 7),
+	/* Come odds on the number the come bet travelled to. */
+	WU(COME_ODDS_4, WU_NONE, 10, LFCE_BET_COME, 4, 1, 2, 1, 4),
+	WU(COME_ODDS_5, WU_NONE, 4, LFCE_BET_COME, 5, 2, 3, 2, 5),
+	WU(COME_ODDS_6, WU_NONE, 4, LFCE_BET_COME, 6, 5, 6, 5, 6),
+	WU(COME_ODDS_8, WU_NONE, 4, LFCE_BET_COME, 8, 5, 6, 5, 8),
+	WU(COME_ODDS_9, WU_NONE, 4, LFCE_BET_COME, 9, 2, 3, 2, 9),
+	WU(COME_ODDS_10, WU_NONE, 4, LFCE_BET_COME, 10, 1, 2, 1, 10),
+	WU(DONT_COME_ODDS_4, WU_NONE, 10, LFCE_BET_DONT_COME, 4, 2, 1, 2, 7),
+	WU(DONT_COME_ODDS_5, WU_NONE, 4, LFCE_BET_DONT_COME, 5, 3, 2, 3, 7),
+	WU(DONT_COME_ODDS_6, WU_NONE, 4, LFCE_BET_DONT_COME, 6, 6, 5, 6, 7),
+	WU(DONT_COME_ODDS_8, WU_NONE, 4, LFCE_BET_DONT_COME, 8, 6, 5, 6, 7),
+	WU(DONT_COME_ODDS_9, WU_NONE, 4, LFCE_BET_DONT_COME, 9, 3, 2, 3, 7),
+	WU(DONT_COME_ODDS_10, WU_NONE, 4, LFCE_BET_DONT_COME, 10, 2, 1, 2, 7),
+};
+
+/* An easy roll of @n: 1+3, 1+4, 1+5, 2+6, 3+6, 4+6. */
+static u8 wu_d1(u8 n)
+{
+	return n <= 7 ? 1 : n - 6;
+}
+
+static int wu_easy(struct lt_game *g, u8 n)
+{
+	return lt_roll(g, wu_d1(n), n - wu_d1(n));
+}
+
+/* The case's rolls, planned before the first record commits to roll 0. */
+static void wu_plan(struct lt_game *g, const struct wu_case *c)
+{
+	u64 n = 0;
+
+	if (c->point)
+		lt_plan(g, n++, wu_d1(c->point), c->point - wu_d1(c->point));
+	if (c->come != WU_NONE)
+		lt_plan(g, n++, wu_d1(c->travel), c->travel - wu_d1(c->travel));
+	lt_plan(g, n, c->win[0], c->win[1]);
+}
+
+static struct lt_game *wu_table(struct kunit *test, const struct wu_case *c)
+{
+	struct lt_game *g = lt_game_new(test, NULL, true);
+
+	wu_plan(g, c);
+
+	KUNIT_ASSERT_EQ(test, lt_join(g, 0, 1000), 0);
+	KUNIT_ASSERT_EQ(test, lt_deposit(g, 0, 100000), 0);
+	KUNIT_ASSERT_EQ(test, lt_deposit(g, LFCE_SEAT_BANK, 1000000), 0);
+	if (c->base != WU_NONE)
+		KUNIT_ASSERT_EQ(test, lt_bet(g, 0, c->base, WU_BASE), 0);
+	if (c->point)
+		KUNIT_ASSERT_EQ(test, wu_easy(g, c->point), 0);
+	if (c->come != WU_NONE) {
+		KUNIT_ASSERT_EQ(test, lt_bet(g, 0, c->come, WU_BASE), 0);
+		KUNIT_ASSERT_EQ(test, wu_easy(g, c->travel), 0);
+	}
+	return g;
+}
+
+/*
+ * Every payout is exact. For every kind that can be bet, and every amount
+ * 1..12: a total that is not a whole number of the kind's unit is refused
+ * (EINVAL, nothing changed), and one that is pays exactly amount * num /
+ * den on its winning roll: the bank pays that, plus the base's 1:1.
+ */
+static void rules_whole_units(struct kunit *test)
+{
+	struct lfce_snapshot *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	struct lfce_snapshot *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	const struct wu_case *c;
+	struct lt_game *g;
+	unsigned int bad = 0;
+	u64 amount, paid;
+	size_t i;
+	int ret;
+
+	KUNIT_ASSERT_TRUE(test, a && b);
+	for (i = 0; i < ARRAY_SIZE(wu_cases); i++) {
+		c = &wu_cases[i];
+		for (amount = 1; amount <= 12; amount++) {
+			g = wu_table(test, c);
+			lt_read(g, a);
+			ret = lt_bet(g, 0, c->kind, amount);
+			lt_read(g, b);
+			if (amount % c->unit) {
+				bad += ret != -EINVAL || memcmp(a, b, sizeof(*a));
+			} else if (ret) {
+				bad++;
+			} else {
+				KUNIT_EXPECT_EQ(test, amount * c->num % c->den, 0);
+				ret = lt_roll(g, c->win[0], c->win[1]);
+				lt_read(g, b);
+				paid = a->table.bank - b->table.bank;
+				bad += ret || paid != amount * c->num / c->den +
+					      (c->base != WU_NONE || c->come != WU_NONE ? WU_BASE : 0);
+			}
+			if (bad)
+				KUNIT_FAIL(test, "kind %u (row %zu), amount %llu: %d", c->kind, i,
+					   amount, ret);
+			lt_game_free(g);
+			if (bad)
+				return;
+		}
+	}
+}
+
+/*
+ * A bet may be raised by several BETs: the unit applies to the total on
+ * the table. Place 6: 3 + 3 is accepted only as the 6 it makes; lay odds
+ * on 5: 2 refused, 1 + 2 as 3, then 4 refused (7), 3 more (6).
+ */
+static void rules_units_on_the_total(struct kunit *test)
+{
+	struct lfce_snapshot *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	struct lfce_snapshot *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	static const struct wu_case lay5 =
+		WU(DONT_PASS_ODDS, LFCE_BET_DONT_PASS, 5, WU_NONE, 0, 3, 2, 3, 7);
+	struct lt_game *g = wu_table(test, &lay5);
+
+	KUNIT_ASSERT_TRUE(test, a && b);
+	lt_read(g, a);
+	KUNIT_EXPECT_EQ(test, lt_bet(g, 0, LFCE_BET_PLACE_6, 3), -EINVAL);
+	KUNIT_EXPECT_EQ(test, lt_bet(g, 0, LFCE_BET_DONT_PASS_ODDS, 2), -EINVAL);
+	lt_read(g, b);
+	KUNIT_EXPECT_EQ(test, memcmp(a, b, sizeof(*a)), 0);
+	KUNIT_EXPECT_EQ(test, lt_bet(g, 0, LFCE_BET_PLACE_6, 6), 0);
+	KUNIT_EXPECT_EQ(test, lt_bet(g, 0, LFCE_BET_PLACE_6, 3), -EINVAL);
+	KUNIT_EXPECT_EQ(test, lt_bet(g, 0, LFCE_BET_PLACE_6, 6), 0);
+	KUNIT_EXPECT_EQ(test, lt_bet(g, 0, LFCE_BET_DONT_PASS_ODDS, 3), 0);
+	lt_read(g, a);
+	KUNIT_EXPECT_EQ(test, lt_bet(g, 0, LFCE_BET_DONT_PASS_ODDS, 4), -EINVAL);
+	KUNIT_EXPECT_EQ(test, lt_unbet(g, 0, LFCE_BET_DONT_PASS_ODDS, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, lt_unbet(g, 0, LFCE_BET_PLACE_6, 5), -EINVAL);
+	lt_read(g, b);
+	KUNIT_EXPECT_EQ(test, memcmp(a, b, sizeof(*a)), 0);
+	KUNIT_EXPECT_EQ(test, lt_bet(g, 0, LFCE_BET_DONT_PASS_ODDS, 3), 0);
+	lt_read(g, b);
+	KUNIT_EXPECT_EQ(test, b->seat[0].bets[LFCE_BET_PLACE_6], 12);
+	KUNIT_EXPECT_EQ(test, b->seat[0].bets[LFCE_BET_DONT_PASS_ODDS], 6);
+	lt_game_free(g);
+}
+
+/*
+ * A seat with the don't side up in the point phase (don't pass and lay
+ * odds, a don't come on 6 and its lay odds) may leave: all of it comes
+ * back. One with a pass line may not (EPROTO, nothing changes).
+ */
+static void rules_dont_bets_leave(struct kunit *test)
+{
+	struct lfce_snapshot *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	struct lfce_snapshot *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct lt_game *g = lt_game_new(test, NULL, true);
+	struct lfce_op leave;
+
+	KUNIT_ASSERT_TRUE(test, a && b);
+	lt_plan(g, 0, 1, 3);
+	lt_plan(g, 1, 2, 4);
+	KUNIT_ASSERT_EQ(test, lt_join(g, 0, 1000), 0);
+	KUNIT_ASSERT_EQ(test, lt_join(g, 1, 1001), 0);
+	KUNIT_ASSERT_EQ(test, lt_deposit(g, 0, RT_BAL), 0);
+	KUNIT_ASSERT_EQ(test, lt_deposit(g, 1, RT_BAL), 0);
+	KUNIT_ASSERT_EQ(test, lt_deposit(g, LFCE_SEAT_BANK, RT_BANK), 0);
+	KUNIT_ASSERT_EQ(test, lt_bet(g, 0, LFCE_BET_DONT_PASS, 10), 0);
+	KUNIT_ASSERT_EQ(test, lt_bet(g, 1, LFCE_BET_PASS, 10), 0);
+	KUNIT_ASSERT_EQ(test, lt_roll(g, 1, 3), 0);	/* point 4 */
+	KUNIT_ASSERT_EQ(test, lt_bet(g, 0, LFCE_BET_DONT_PASS_ODDS, 20), 0);
+	KUNIT_ASSERT_EQ(test, lt_bet(g, 0, LFCE_BET_DONT_COME, 10), 0);
+	KUNIT_ASSERT_EQ(test, lt_roll(g, 2, 4), 0);	/* don't come to 6 */
+	KUNIT_ASSERT_EQ(test, lt_bet(g, 0, LFCE_BET_DONT_COME_ODDS_6, 30), 0);
+	lt_read(g, a);
+	KUNIT_ASSERT_EQ(test, a->seat[0].bets[LFCE_BET_DONT_COME_6], 10);
+	KUNIT_ASSERT_EQ(test, a->seat[0].balance, RT_BAL - 70);
+
+	leave = lt_player_op(g, LFCE_OP_LEAVE, 1);
+	KUNIT_EXPECT_EQ(test, lt_op(g, &leave), -EPROTO);
+	lt_read(g, b);
+	KUNIT_EXPECT_EQ(test, memcmp(a, b, sizeof(*a)), 0);
+
+	leave = lt_player_op(g, LFCE_OP_LEAVE, 0);
+	KUNIT_EXPECT_EQ(test, lt_op(g, &leave), 0);
+	lt_read(g, b);
+	KUNIT_EXPECT_EQ(test, b->seat[0].flags, 0);
+	KUNIT_EXPECT_EQ(test, b->table.total, a->table.total - RT_BAL);
+	KUNIT_EXPECT_EQ(test, b->table.bank, RT_BANK);
+	KUNIT_EXPECT_TRUE(test, lt_conserved(b));
+	lt_game_free(g);
+}
+
 static struct kunit_case rules_cases[] = {
 	KUNIT_CASE(rules_line),
 	KUNIT_CASE(rules_line_odds),
@@ -1205,6 +1496,9 @@ static struct kunit_case rules_cases[] = {
 	KUNIT_CASE(rules_phases),
 	KUNIT_CASE(rules_shortfall),
 	KUNIT_CASE(rules_tables_cover_every_kind),
+	KUNIT_CASE(rules_whole_units),
+	KUNIT_CASE(rules_units_on_the_total),
+	KUNIT_CASE(rules_dont_bets_leave),
 	{}
 };
 

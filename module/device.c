@@ -95,6 +95,31 @@ static long ioctl_version(void __user *uarg)
 	return lfce_abi_copy_out(uarg, usize, &arg, sizeof(arg));
 }
 
+/*
+ * struct lfce_config grew in LFCE_CREATE_SIZE_VER1, which moved game_id: a
+ * VER0 caller has it at offset 64, where the config's VER1 fields are now.
+ * On input it must be zero, which leaves those fields at their default.
+ */
+#define CREATE_VER0_ID	(LFCE_CREATE_SIZE_VER0 - sizeof(__u64))
+
+static int create_ver0_in(const struct lfce_create *arg, u32 usize)
+{
+	BUILD_BUG_ON(offsetof(struct lfce_create, config.governable) != CREATE_VER0_ID);
+	BUILD_BUG_ON(sizeof(struct lfce_create) != LFCE_CREATE_SIZE_VER1);
+	if (usize >= LFCE_CREATE_SIZE_VER1)
+		return 0;
+	if (usize != LFCE_CREATE_SIZE_VER0)
+		return -EINVAL;
+	return memchr_inv((const u8 *)arg + CREATE_VER0_ID, 0, sizeof(__u64)) ? -EINVAL : 0;
+}
+
+/* ... and on output it gets game_id there. */
+static void create_ver0_out(struct lfce_create *arg, u32 usize)
+{
+	if (usize < LFCE_CREATE_SIZE_VER1)
+		memcpy((u8 *)arg + CREATE_VER0_ID, &arg->game_id, sizeof(arg->game_id));
+}
+
 static long ioctl_create(struct handle *h, void __user *uarg)
 {
 	struct lfce_create arg;
@@ -107,6 +132,9 @@ static long ioctl_create(struct handle *h, void __user *uarg)
 		return ret;
 	if (!h->writable)
 		return -EBADF;
+	ret = create_ver0_in(&arg, usize);
+	if (ret)
+		return ret;
 	if (arg.flags || arg.game_id)
 		return -EINVAL;
 	if (attached(h))
@@ -118,6 +146,7 @@ static long ioctl_create(struct handle *h, void __user *uarg)
 	ret = attach(h, game);
 	if (ret)
 		return ret;
+	create_ver0_out(&arg, usize);
 	return lfce_abi_copy_out(uarg, usize, &arg, sizeof(arg));
 }
 
@@ -259,7 +288,10 @@ static int authorise(struct handle *h, struct lfce_game *game, struct lfce_op *o
 	case LFCE_OP_DEPOSIT:
 	case LFCE_OP_WITHDRAW:
 	case LFCE_OP_SETTLE:
-		return is_owner(game) ? 0 : -EPERM;
+		if (!is_owner(game))
+			return -EPERM;
+		/* Nonce 0 is the kernel's own: a forced close's SETTLEs. */
+		return op->nonce ? 0 : -EINVAL;
 	case LFCE_OP_BAN:
 	case LFCE_OP_TRANSFER:
 	case LFCE_OP_CONFIG:

@@ -48,6 +48,7 @@ struct roll {
 	bool come_out;		/* the phase before this roll */
 	unsigned int point;	/* the point before this roll, or 0 */
 	unsigned int field12;	/* field pays this to 1 on 12 */
+	bool hard_work;		/* hardways work on the come-out */
 };
 
 struct verdict {
@@ -172,8 +173,11 @@ static struct verdict place(const struct roll *r, unsigned int n)
 	return V(STAYS, 0, 0);
 }
 
+/* Hardways are off on the come-out unless the game says they work. */
 static struct verdict hardway(const struct roll *r, unsigned int n)
 {
+	if (r->come_out && !r->hard_work)
+		return V(STAYS, 0, 0);
 	if (r->sum == n && r->hard)
 		return V(WINS_STAYS, (n == 4 || n == 10) ? 7 : 9, 1);
 	if (r->sum == n || r->sum == 7)
@@ -236,10 +240,34 @@ static struct verdict judge(const struct roll *r, unsigned int k)
 	return proposition(r, k);
 }
 
-/* Fractional payouts round down to whole units. */
+/*
+ * The unit of bet kind @k with the table on @point: the denominator of
+ * every ratio judge() can pay it. A bet is accepted only as a whole number
+ * of units, so every payout is exact; lfce_rules_check_snapshot() holds
+ * every snapshot to it.
+ */
+static unsigned int bet_unit(unsigned int k, unsigned int point)
+{
+	int i = LFCE_POINT_INDEX(point);
+
+	if (k == LFCE_BET_PASS_ODDS || k == LFCE_BET_DONT_PASS_ODDS) {
+		if (i < 0)	/* no point: no odds either */
+			return 1;
+		return k == LFCE_BET_PASS_ODDS ? true_odds[i].den : lay_odds[i].den;
+	}
+	if (in_family(k, LFCE_BET_COME_ODDS_4))
+		return true_odds[k - LFCE_BET_COME_ODDS_4].den;
+	if (in_family(k, LFCE_BET_DONT_COME_ODDS_4))
+		return lay_odds[k - LFCE_BET_DONT_COME_ODDS_4].den;
+	if (in_family(k, LFCE_BET_PLACE_4))
+		return place_pays[k - LFCE_BET_PLACE_4].den;
+	return 1;	/* 1:1 and n:1 */
+}
+
+/* Exact: @amount is a whole number of bet_unit(), a multiple of pays.den. */
 static u64 payout(u64 amount, struct ratio pays)
 {
-	return div_u64(amount * pays.num, pays.den);
+	return div_u64(amount, pays.den) * pays.num;
 }
 
 struct settlement {
@@ -343,6 +371,7 @@ static void resolve(struct lfce_txn *txn, const u8 dice[2])
 		.come_out = t->phase == LFCE_PHASE_COME_OUT,
 		.point = t->point,
 		.field12 = t->config.field12_pays,
+		.hard_work = t->config.flags & LFCE_CFG_HARDWAYS_WORK,
 	};
 	struct settlement st = {};
 	unsigned int i;
@@ -462,6 +491,8 @@ int lfce_rules_check_config(const struct lfce_config *cfg)
 	if (!cfg->max_proposals || cfg->max_proposals > LFCE_MAX_PROPOSALS ||
 	    !cfg->proposal_timeout_ns)
 		return -EINVAL;
+	if (cfg->governable & ~(BIT(LFCE_PARAM_NR) - 1) || cfg->reserved)
+		return -EINVAL;
 	return 0;
 }
 
@@ -474,16 +505,6 @@ struct apply {
 	u64 now;
 	s64 balance0;			/* rec->op.seat's balance before */
 };
-
-/*
- * Are the bytes of @op's union past the first @used all zero? Operations
- * check the ones they do not use, so that a field can be given a meaning
- * later without an old caller's garbage taking it.
- */
-static bool unused_zero(const struct lfce_op *op, size_t used)
-{
-	return !memchr_inv((const u8 *)&op->u + used, 0, sizeof(op->u) - used);
-}
 
 static bool no_commitment(const struct lfce_table *t)
 {
@@ -629,6 +650,8 @@ static int op_join(struct apply *a)
 	bool first;
 	int ret;
 
+	if (a->op->u.join.reserved)
+		return -EINVAL;
 	ret = join_seat(a, uid, &seat);
 	if (ret)
 		return ret;
@@ -662,12 +685,17 @@ static bool in_round(struct apply *a, unsigned int seat)
 	       (lfce_txn_round(a->txn)->participants & BIT(seat));
 }
 
-/* Line bets come down only before a point; travelled come bets never. */
+/*
+ * Pass and come bets are a contract once they have a point: the pass line
+ * comes down only before one, a travelled come bet never. Everything else
+ * may come down, the don't side included: taking it down only gives up
+ * the player's edge.
+ */
 static bool removable(const struct lfce_table *t, unsigned int k)
 {
-	if (k == LFCE_BET_PASS || k == LFCE_BET_DONT_PASS)
+	if (k == LFCE_BET_PASS)
 		return t->phase == LFCE_PHASE_COME_OUT;
-	return !in_family(k, LFCE_BET_COME_4) && !in_family(k, LFCE_BET_DONT_COME_4);
+	return !in_family(k, LFCE_BET_COME_4);
 }
 
 /*
@@ -793,6 +821,26 @@ static int odds_base(unsigned int k)
 	return -1;
 }
 
+/* The odds bet that rides on @k, or -1 if none does. */
+static int odds_on(unsigned int k)
+{
+	if (k == LFCE_BET_PASS)
+		return LFCE_BET_PASS_ODDS;
+	if (k == LFCE_BET_DONT_PASS)
+		return LFCE_BET_DONT_PASS_ODDS;
+	if (in_family(k, LFCE_BET_COME_4))
+		return k - LFCE_BET_COME_4 + LFCE_BET_COME_ODDS_4;
+	if (in_family(k, LFCE_BET_DONT_COME_4))
+		return k - LFCE_BET_DONT_COME_4 + LFCE_BET_DONT_COME_ODDS_4;
+	return -1;
+}
+
+/* A total of @sum on kind @k pays whole units: -EINVAL if not. */
+static int whole_units(const struct lfce_table *t, unsigned int k, u64 sum)
+{
+	return sum % bet_unit(k, t->point) ? -EINVAL : 0;
+}
+
 /* May kind @k be put up now? -EINVAL: never; -EPROTO: not in this phase. */
 static int placeable(const struct lfce_table *t, const struct lfce_seat *s,
 		     unsigned int k)
@@ -838,6 +886,8 @@ static int op_bet(struct apply *a)
 	sum = s->bets[k] + v;
 	if (sum < a->t->config.min_bet || sum > a->t->config.max_bet)
 		return -EINVAL;
+	if (whole_units(a->t, k, sum))
+		return -EINVAL;
 	base = odds_base(k);
 	if (base >= 0 && sum > s->bets[base] * a->t->config.odds_max)
 		return -EINVAL;
@@ -855,6 +905,7 @@ static int op_unbet(struct apply *a)
 	u64 v = a->op->u.bet.amount, left;
 	const struct lfce_seat *s;
 	struct lfce_seat *w;
+	int odds;
 
 	if (k >= LFCE_BET_NR || a->op->u.bet.reserved || check_amount(v))
 		return -EINVAL;
@@ -864,7 +915,11 @@ static int op_unbet(struct apply *a)
 	if (v > s->bets[k])
 		return -EINVAL;
 	left = s->bets[k] - v;
-	if (left && left < a->t->config.min_bet)
+	if ((left && left < a->t->config.min_bet) || whole_units(a->t, k, left))
+		return -EINVAL;
+	/* The odds behind a bet stay within the cap of what is left of it. */
+	odds = odds_on(k);
+	if (odds >= 0 && s->bets[odds] > left * a->t->config.odds_max)
 		return -EINVAL;
 	w = lfce_txn_seat_mut(a->txn, a->op->seat);
 	w->bets[k] = left;
@@ -1013,8 +1068,6 @@ static int op_expire(struct apply *a)
 {
 	const struct lfce_round *r = lfce_txn_round(a->txn);
 
-	if (!unused_zero(a->op, 0))
-		return -EINVAL;
 	if (a->t->stage == LFCE_STAGE_BETTING || a->now <= r->deadline_ns)
 		return -EPROTO;
 	if (a->t->stage == LFCE_STAGE_COMMIT)
@@ -1029,8 +1082,6 @@ static int op_roll(struct apply *a)
 {
 	u8 buf[8 + LFCE_SEED_SIZE];
 
-	if (!unused_zero(a->op, 0))
-		return -EINVAL;
 	if (a->t->config.dice_mode != LFCE_DICE_HOST || a->t->stage != LFCE_STAGE_BETTING)
 		return -EPROTO;
 	put_le64(buf, a->t->rolls);
@@ -1183,6 +1234,9 @@ static int config_check(struct apply *a, const struct lfce_proposal *p)
 	ret = config_set(&cfg, p->param, p->value);
 	if (ret)
 		return ret;
+	/* Only what the owner allowed: param < LFCE_PARAM_NR after config_set(). */
+	if (!(a->t->config.governable & BIT(p->param)))
+		return -EPERM;
 	if (p->param == LFCE_PARAM_DICE_MODE && a->t->stage != LFCE_STAGE_BETTING)
 		return -EPROTO;
 	return 0;
@@ -1277,13 +1331,25 @@ static int find_proposal(struct apply *a, u64 id)
 }
 
 /*
+ * A quorum never takes value from a seat: a TRANSFER needs the consent of
+ * the seat it takes from, as its proposer or by its vote for it. Without
+ * it the quorum decides nothing but its failure.
+ */
+static int consent(const struct lfce_proposal *p)
+{
+	if (p->action != LFCE_OP_TRANSFER)
+		return 0;
+	return p->proposer == p->seat || (p->votes_for & BIT(p->seat)) ? 0 : -EPERM;
+}
+
+/*
  * Quorum: re-validate against this very state, then apply or fail. Only an
  * apply() that fails (see struct action) returns an error.
  */
 static int decide(struct apply *a, struct lfce_proposal *p)
 {
 	const struct action *act = &actions[p->action];
-	int ret = act->check(a, p);
+	int ret = act->check(a, p) ?: consent(p);
 
 	if (ret) {
 		p->state = LFCE_PROP_FAILED;
@@ -1302,8 +1368,7 @@ static int op_vote(struct apply *a)
 	struct lfce_proposal *p;
 	int i, ret = 0;
 
-	if ((u->choice != LFCE_VOTE_FOR && u->choice != LFCE_VOTE_AGAINST) || u->reserved ||
-	    !unused_zero(a->op, sizeof(*u)))
+	if ((u->choice != LFCE_VOTE_FOR && u->choice != LFCE_VOTE_AGAINST) || u->reserved)
 		return -EINVAL;
 	i = find_proposal(a, u->id);
 	if (i < 0)
@@ -1342,7 +1407,7 @@ static int op_lapse(struct apply *a)
 	struct lfce_proposal *p;
 	int i;
 
-	if (u->choice || u->reserved || !unused_zero(a->op, sizeof(*u)))
+	if (u->choice || u->reserved)
 		return -EINVAL;
 	i = find_proposal(a, u->id);
 	if (i < 0)
@@ -1433,18 +1498,80 @@ static const struct op_rule op_rules[LFCE_OP_NR] = {
 	[LFCE_OP_SHUTDOWN]	= { op_shutdown, false, true },
 };
 
+/*
+ * The owner's operations carry a nonce of their own, table.owner_nonce, so
+ * that a resubmitted one is applied once. Nonce 0 is the kernel's (a forced
+ * close settles with it); the device refuses it from userspace.
+ */
+static bool owner_op(const struct lfce_op *op)
+{
+	return op->type == LFCE_OP_DEPOSIT || op->type == LFCE_OP_WITHDRAW ||
+	       op->type == LFCE_OP_SETTLE;
+}
+
+static bool kernel_settle(const struct lfce_op *op)
+{
+	return op->type == LFCE_OP_SETTLE && !op->nonce;
+}
+
+/*
+ * How many bytes of lfce_op.u type @type reads; the rest must be zero, so
+ * that a field can be given a meaning later without an old caller's
+ * garbage taking it. Each handler checks the reserved fields inside what
+ * it reads. Nothing about a roll comes from the operation: EXPIRE and ROLL
+ * read none of it, VOTE and LAPSE only u.vote.
+ */
+static int union_used(u16 type)
+{
+	switch (type) {
+	case LFCE_OP_LEAVE:
+	case LFCE_OP_CLOSE:
+	case LFCE_OP_SETTLE:
+	case LFCE_OP_SHUTDOWN:
+	case LFCE_OP_EXPIRE:
+	case LFCE_OP_ROLL:
+		return 0;
+	case LFCE_OP_VOTE:
+	case LFCE_OP_LAPSE:
+		return sizeof_field(struct lfce_op, u.vote);
+	case LFCE_OP_DEPOSIT:
+	case LFCE_OP_WITHDRAW:
+		return sizeof_field(struct lfce_op, u.amount.value);
+	case LFCE_OP_BET:
+	case LFCE_OP_UNBET:
+		return sizeof_field(struct lfce_op, u.bet);
+	case LFCE_OP_COMMIT:
+		return sizeof_field(struct lfce_op, u.commit);
+	case LFCE_OP_REVEAL:
+		return sizeof_field(struct lfce_op, u.reveal);
+	case LFCE_OP_PROPOSE:
+		return sizeof_field(struct lfce_op, u.propose);
+	}
+	return sizeof_field(struct lfce_op, u);
+}
+
+static bool union_clean(const struct lfce_op *op)
+{
+	unsigned int used = union_used(op->type);
+
+	return !memchr_inv((const u8 *)&op->u + used, 0, sizeof(op->u) - used);
+}
+
 /* Checks that do not depend on the operation's type. */
 static int check_op(struct apply *a, const struct op_rule *rule)
 {
 	const struct lfce_op *op = a->op;
 	int ret;
 
-	if (op->flags)
+	/* A seat or an owner at nonce U64_MAX could never act again. */
+	if (op->flags || op->nonce == U64_MAX || !union_clean(op))
 		return -EINVAL;
 	if (op->seat == LFCE_SEAT_BANK ? !rule->bank : op->seat >= a->t->config.max_seats)
 		return -EINVAL;
 	if (op->expected_version && op->expected_version != a->txn->old->root.t.version)
 		return -ESTALE;
+	if (owner_op(op) && !kernel_settle(op) && op->nonce <= a->t->owner_nonce)
+		return -EALREADY;
 	if (!rule->player)
 		return 0;
 	ret = seat_active(a, op->seat);
@@ -1508,6 +1635,8 @@ static int apply_one(struct apply *a, const struct op_rule *rule)
 		return ret;
 	if (rule->player)
 		lfce_txn_seat_mut(txn, a->op->seat)->nonce = a->op->nonce;
+	else if (owner_op(a->op) && !kernel_settle(a->op))
+		a->t->owner_nonce = a->op->nonce;
 	emit(a, bank0);
 	return 0;
 }
@@ -1625,8 +1754,10 @@ static bool check_seats(const struct lfce_snapshot *s)
 		}
 		if (st->flags & ~__LFCE_SEAT_ALL || check_add_overflow(sum, st->balance, &sum))
 			return false;
+		/* Whole units on every bet: what makes payout() exact. */
 		for (k = 0; k < LFCE_BET_NR; k++)
-			if (check_add_overflow(sum, st->bets[k], &sum))
+			if (check_add_overflow(sum, st->bets[k], &sum) ||
+			    st->bets[k] % bet_unit(k, t->point))
 				return false;
 	}
 	return sum == t->total;

@@ -169,16 +169,20 @@ static const struct {
 } errors[] = {
 	{ ENOTTY, "not an lfce request (unknown ioctl)" },
 	{ E2BIG, "argument struct too large, or unknown fields set" },
-	{ EINVAL, "malformed field, bad enum or bad amount" },
+	{ EINVAL, "malformed field, bad enum or bad amount (a bet must be whole units: place "
+		  "4/5/9/10 in 5s, place 6/8 in 6s, odds on 5/9 in 2s, on 6/8 in 5s, lay odds "
+		  "on 4/10 in 2s, on 5/9 in 3s, on 6/8 in 6s)" },
 	{ EBADF, "this handle was opened read-only" },
-	{ EPERM, "not the owner, not your seat, the seat is another user's, or it needs a quorum" },
+	{ EPERM, "not the owner, not your seat, the seat is another user's, it needs a quorum, "
+		 "a transfer without the paying seat's consent, or a parameter not governable" },
 	{ ENOTCONN, "no game attached, or no seat joined" },
 	{ ENOENT, "no such game, seat or proposal" },
 	{ ENODEV, "the game was closed" },
 	{ ENOSPC, "insufficient balance or bank" },
 	{ EPROTO, "not allowed in this phase, stage or state" },
 	{ ESTALE, "the game moved past the expected version" },
-	{ EALREADY, "nonce already used, already voted, or already done" },
+	{ EALREADY, "nonce already used (the seat's, or the game's owner nonce), already voted, "
+		    "or already done" },
 	{ EAGAIN, "busy: retry the same operation (same nonce)" },
 	{ EMSGSIZE, "batch too long" },
 	{ EUSERS, "all seats are taken" },

@@ -184,7 +184,8 @@ enum lfce_dice_mode {
 #define __LFCE_TABLE_ALL	(LFCE_TABLE_SUSPENDED | LFCE_TABLE_CLOSED)
 
 #define LFCE_CFG_DISTINCT_UIDS	(1U << 0)	/* one seat per uid (default) */
-#define __LFCE_CFG_ALL		(LFCE_CFG_DISTINCT_UIDS)
+#define LFCE_CFG_HARDWAYS_WORK	(1U << 1)	/* hardways work on the come-out */
+#define __LFCE_CFG_ALL		(LFCE_CFG_DISTINCT_UIDS | LFCE_CFG_HARDWAYS_WORK)
 
 struct lfce_config {
 	__u64 min_bet;			/* 1 <= min_bet <= max_bet */
@@ -197,6 +198,9 @@ struct lfce_config {
 	__u32 max_seats;		/* 1..LFCE_MAX_SEATS */
 	__u32 max_proposals;		/* 1..LFCE_MAX_PROPOSALS; 0: the default */
 	__u64 proposal_timeout_ns;	/* from opening to the deadline; 0: 60 s */
+	/* Since LFCE_CREATE_SIZE_VER1; zero: the default. */
+	__u32 governable;		/* 1 << enum lfce_param: CONFIG may set it */
+	__u32 reserved;
 };
 
 struct lfce_table {
@@ -209,6 +213,7 @@ struct lfce_table {
 	__u64 rolls;			/* dice rolled so far */
 	__u64 proposals;		/* proposals opened so far: the last id */
 	__u64 deadline_ns;		/* earliest pending deadline, 0: none */
+	__u64 owner_nonce;		/* last nonce of an owner operation */
 	__u32 phase;			/* enum lfce_phase */
 	__u32 point;			/* 4..10 in LFCE_PHASE_POINT, else 0 */
 	__u32 shooter;			/* seat that closes betting */
@@ -286,13 +291,16 @@ struct lfce_round {
  * What no single player may do is proposed, voted on, and applied by the
  * commit whose vote reaches the quorum:
  *
- *   LFCE_OP_TRANSFER  value from seat to seat "to"
+ *   LFCE_OP_TRANSFER  value from seat to seat "to", only with the consent
+ *                     of seat: it proposed it, or it voted for it
  *   LFCE_OP_BAN       ban seat: its bets come back to its balance, it can
  *                     no longer act; only in the betting stage
  *   LFCE_OP_ROLL      roll the dice, in LFCE_DICE_AGREEMENT games, with the
  *                     kernel's seed (see "Dice"); the deciding vote rolls
  *   LFCE_OP_CONFIG    set config parameter "param" (enum lfce_param) to
- *                     value; the dice mode only in the betting stage
+ *                     value, if the owner made it governable (bit
+ *                     1 << param of config.governable; EPERM otherwise);
+ *                     the dice mode only in the betting stage
  *
  * Opening freezes the electorate (the active seats: bound, not banned), its
  * size n, the quorum q = ceil(2n / 3) and the deadline. The proposer does not
@@ -306,7 +314,10 @@ struct lfce_round {
  * A member that leaves or is banned is marked in "gone" and cannot vote on
  * it; its vote, if cast, counts, and q does not change. An action whose
  * seat or "to" is in "gone" fails (ENOENT): whoever sits there now is not
- * whom the electorate voted about.
+ * whom the electorate voted about. A TRANSFER whose quorum is reached
+ * without the consent of the seat it takes from fails (EPERM): a quorum
+ * can never take value from a seat. That seat may vote for it before the
+ * others to give its consent.
  */
 enum lfce_proposal_state {
 	LFCE_PROP_FREE,			/* slot never used */
@@ -362,18 +373,33 @@ struct lfce_snapshot {
  * One operation is a fixed-size tagged union. Player operations act as the
  * seat of the fd that submits them, carry a nonce strictly greater than the
  * seat's last one (EALREADY otherwise, with nothing changed), and so can be
- * resubmitted safely after EAGAIN. expected_version, when non-zero, makes
- * the operation conditional on the current version (ESTALE).
+ * resubmitted safely after EAGAIN. Owner operations (DEPOSIT, WITHDRAW,
+ * SETTLE) carry a nonce strictly greater than table.owner_nonce, the last
+ * one any owner operation of the game used, so that they too are applied
+ * exactly once however often they are resubmitted (after EAGAIN, or after
+ * EFAULT on writing the result back); nonce 0 is the kernel's own (a
+ * forced close's SETTLEs) and is refused when submitted (EINVAL). A nonce
+ * of UINT64_MAX is refused (EINVAL): nothing could follow it.
+ * expected_version, when non-zero, makes the operation conditional on the
+ * current version (ESTALE). The bytes of the union an operation does not
+ * use, and every reserved field, must be zero (EINVAL).
  *
  *   JOIN      u.join: take seat (or any free seat), bind it to the caller
  *   LEAVE     settle and free the seat: in the betting stage, bets that may
  *             come down come back, then the whole balance leaves; EPROTO
  *             in the round or with a bet that must stay up
  *   DEPOSIT   owner: u.amount.value into seat's balance or the bank
+ *             (u.amount.to must be 0)
  *   WITHDRAW  owner: the reverse; ENOSPC if not covered
  *   BET       u.bet: put amount on kind; EINVAL outside min/max or the odds
- *             cap, EPROTO outside its phase or stage, ENOSPC without balance
- *   UNBET     u.bet: take amount back from a removable bet
+ *             cap, or if the total on kind is not a whole number of its
+ *             unit (below), EPROTO outside its phase or stage, ENOSPC
+ *             without balance
+ *   UNBET     u.bet: take amount back from a removable bet: in the
+ *             betting stage, anything but pass and come bets once they
+ *             have a point (a contract); what is left must be a whole
+ *             number of the unit, and the odds behind a bet may not
+ *             exceed odds_max times what is left of it (EINVAL)
  *   CLOSE     the shooter closes betting: stage BETTING -> COMMIT
  *   COMMIT    u.commit: a participant's commitment; the last one opens REVEAL
  *   REVEAL    u.reveal: the secret; EINVAL if it does not match; the last one
@@ -406,6 +432,25 @@ struct lfce_snapshot {
  *
  * Records of PROPOSE, VOTE and LAPSE carry the proposal's state after them
  * in lfce_record.outcome.
+ *
+ * Every payout is a whole number of tokens: the total on a bet kind must be
+ * a multiple of its unit, the denominator of what it pays (EINVAL):
+ *
+ *   place 4, 5, 9, 10 (9:5, 7:5)            5
+ *   place 6, 8 (7:6)                        6
+ *   pass and come odds on 4, 10 (2:1)       1
+ *   pass and come odds on 5, 9 (3:2)        2
+ *   pass and come odds on 6, 8 (6:5)        5
+ *   don't pass and don't come odds (lay)
+ *     on 4, 10 (1:2)                        2
+ *     on 5, 9 (2:3)                         3
+ *     on 6, 8 (5:6)                         6
+ *   everything else (1:1, n:1)              1
+ *
+ * Pass and don't pass odds take the unit of the table's point.
+ *
+ * Hardways are off on the come-out roll (neither win nor lose) unless the
+ * game's config has LFCE_CFG_HARDWAYS_WORK.
  */
 enum lfce_op_type {
 	LFCE_OP_NONE,
@@ -626,6 +671,10 @@ struct lfce_slot {
  *
  * LFCE_IOC_CREATE: create a game with @config (lfce_rules' checks: EINVAL)
  * owned by the caller, and attach the handle to it. Out: game_id.
+ * struct lfce_config grew in VER1 (governable), which moved game_id: a VER0
+ * caller (size LFCE_CREATE_SIZE_VER0) has game_id at offset 64, where the
+ * kernel reads it (it must be 0) and writes it back; its config has the
+ * VER1 fields zero. Sizes between VER0 and VER1 are refused (EINVAL).
  *
  * LFCE_IOC_ATTACH: attach the handle to @game_id as an observer.
  *
@@ -678,7 +727,8 @@ struct lfce_create {
 	struct lfce_config config;
 	__u64 game_id;			/* out */
 };
-#define LFCE_CREATE_SIZE_VER0	72
+#define LFCE_CREATE_SIZE_VER0	72	/* game_id at offset 64, see above */
+#define LFCE_CREATE_SIZE_VER1	80
 
 struct lfce_attach {
 	__u32 size;

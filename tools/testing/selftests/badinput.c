@@ -271,9 +271,155 @@ static void fields(void)
 	consensus_fields();
 }
 
+/* @op refused with @err, nothing changed. */
+static void refused(int fd, struct lfce_op *op, int err, const char *what)
+{
+	t_errno(submit_one(fd, op, 1), err, "%s (want %s)", what, strerror(err));
+	unchanged(what);
+}
+
+/*
+ * The bytes of lfce_op.u an operation does not use, its reserved fields,
+ * and nonces: UINT64_MAX (nothing could follow), an owner's nonce 0 (the
+ * kernel's own) or one already used.
+ */
+static void op_bytes(void)
+{
+	static const uint16_t whole[] = { LFCE_OP_LEAVE, LFCE_OP_CLOSE };
+	struct lfce_op op;
+	char what[80];
+	size_t i;
+
+	for (i = 0; i < sizeof(whole) / sizeof(whole[0]); i++) {
+		op = (struct lfce_op){ .type = whole[i], .seat = 0, .nonce = 10 };
+		op.u.raw[i * 4] = 1;
+		snprintf(what, sizeof(what), "op %u with a non-zero union", whole[i]);
+		refused(player, &op, EINVAL, what);
+	}
+	op = (struct lfce_op){ .type = LFCE_OP_COMMIT, .seat = 0, .nonce = 10 };
+	op.u.raw[4] = 1;
+	refused(player, &op, EINVAL, "COMMIT with bytes past the digest");
+	op.type = LFCE_OP_REVEAL;
+	refused(player, &op, EINVAL, "REVEAL with bytes past the secret");
+	op = bet_op;
+	op.u.raw[2] = 1;
+	refused(player, &op, EINVAL, "BET with bytes past u.bet");
+	op.type = LFCE_OP_UNBET;
+	refused(player, &op, EINVAL, "UNBET with bytes past u.bet");
+	op = bet_op;
+	op.nonce = UINT64_MAX;
+	refused(player, &op, EINVAL, "BET with nonce UINT64_MAX");
+
+	op = (struct lfce_op){ .type = LFCE_OP_DEPOSIT, .seat = 0, .nonce = 10 };
+	op.u.amount.value = 1;
+	op.u.amount.to = 1;
+	refused(owner, &op, EINVAL, "DEPOSIT with u.amount.to");
+	op.u.amount.to = 0;
+	op.u.amount.reserved = 1;
+	refused(owner, &op, EINVAL, "DEPOSIT with u.amount.reserved");
+	op.u.amount.reserved = 0;
+	op.u.raw[4] = 1;
+	refused(owner, &op, EINVAL, "DEPOSIT with bytes past u.amount");
+	op.type = LFCE_OP_WITHDRAW;
+	refused(owner, &op, EINVAL, "WITHDRAW with bytes past u.amount");
+	op = (struct lfce_op){ .type = LFCE_OP_SETTLE, .seat = 0, .nonce = 10 };
+	op.u.amount.value = 1;
+	refused(owner, &op, EINVAL, "SETTLE with a value");
+	op.u.amount.value = 0;
+	op.nonce = 0;
+	refused(owner, &op, EINVAL, "SETTLE with nonce 0, the kernel's own");
+	op = (struct lfce_op){ .type = LFCE_OP_DEPOSIT, .seat = 0, .nonce = 0 };
+	op.u.amount.value = 1;
+	refused(owner, &op, EINVAL, "DEPOSIT with nonce 0");
+	op.nonce = 1;
+	refused(owner, &op, EALREADY, "DEPOSIT with a used owner nonce");
+	op.nonce = UINT64_MAX;
+	refused(owner, &op, EINVAL, "DEPOSIT with nonce UINT64_MAX");
+}
+
+/* JOIN with nonce UINT64_MAX: the seat could never act, leave or rejoin. */
+static void join_max_nonce(void)
+{
+	struct lfce_join j = { .size = sizeof(j), .seat = 1, .nonce = UINT64_MAX };
+	int fd = lfce_open(O_RDWR);
+
+	t_errno(lfce_attach(fd, game_id) ? -1 : ioctl(fd, LFCE_IOC_JOIN, &j), EINVAL,
+		"JOIN with nonce UINT64_MAX");
+	unchanged("JOIN with nonce UINT64_MAX");
+	close(fd);
+}
+
+/*
+ * CREATE from a VER0 caller: game_id comes back at offset 64, where VER0
+ * had it; non-zero there on input, or a size between VER0 and VER1, is
+ * refused, as is a governable mask naming no parameter.
+ */
+static void create_ver0(void)
+{
+	unsigned char buf[LFCE_CREATE_SIZE_VER1] = {};
+	struct lfce_create c = { .size = sizeof(c), .config = config };
+	uint32_t size = LFCE_CREATE_SIZE_VER0;
+	uint64_t id = 0;
+	int fd = lfce_open(O_RDWR), ret;
+	struct lfce_snapshot s;
+
+	memcpy(buf, &size, sizeof(size));
+	memcpy(buf + 8, &config, LFCE_CREATE_SIZE_VER0 - 16);
+	buf[LFCE_CREATE_SIZE_VER0 - 8] = 1;
+	t_errno(ioctl(fd, LFCE_IOC_CREATE, buf), EINVAL, "CREATE VER0 with game_id set");
+	buf[LFCE_CREATE_SIZE_VER0 - 8] = 0;
+	size = LFCE_CREATE_SIZE_VER0 + 4;
+	memcpy(buf, &size, sizeof(size));
+	t_errno(ioctl(fd, LFCE_IOC_CREATE, buf), EINVAL, "CREATE size between VER0 and VER1");
+	c.config.governable = 1U << LFCE_PARAM_NR;
+	t_errno(ioctl(fd, LFCE_IOC_CREATE, &c), EINVAL, "CREATE governable past the last param");
+	size = LFCE_CREATE_SIZE_VER0;
+	memcpy(buf, &size, sizeof(size));
+	ret = ioctl(fd, LFCE_IOC_CREATE, buf);
+	memcpy(&id, buf + LFCE_CREATE_SIZE_VER0 - 8, sizeof(id));
+	memcpy(&size, buf, sizeof(size));
+	t_ok(!ret && id && size == LFCE_CREATE_SIZE_VER0 && !lfce_get(fd, &s) &&
+	     s.table.config.max_seats == config.max_seats && !s.table.config.governable,
+	     "CREATE VER0: game %llu at offset 64, size %u, nothing governable",
+	     (unsigned long long)id, size);
+	if (!ret)
+		lfce_close_game(fd, id, 0);
+	close(fd);
+}
+
+/*
+ * An owner DEPOSIT whose result cannot be written back (EFAULT), then the
+ * same operation resubmitted: the balance grows once, whether or not the
+ * first call committed.
+ */
+static void owner_exactly_once(void)
+{
+	struct lfce_op op = { .type = LFCE_OP_DEPOSIT, .seat = 0, .nonce = 20 };
+	struct lfce_submit *ro_arg = (void *)page;
+	int ret;
+
+	op.u.amount.value = 3;
+	lfce_get(ro, &baseline);
+	memset(page, 0, PAGE);
+	*ro_arg = (struct lfce_submit){ .size = sizeof(*ro_arg), .count = 1,
+					.ops = (uintptr_t)&op };
+	ret = mprotect(page, PAGE, PROT_READ) ? -1 : ioctl(owner, LFCE_IOC_SUBMIT, ro_arg);
+	t_errno(ret, EFAULT, "owner DEPOSIT, result not writable");
+	mprotect(page, PAGE, PROT_READ | PROT_WRITE);
+	ret = submit_one(owner, &op, 1);
+	t_ok(!ret || errno == EALREADY, "the same DEPOSIT again: %s", ret ? strerror(errno) : "ok");
+	ret = submit_one(owner, &op, 1);
+	t_errno(ret, EALREADY, "and again");
+	ret = lfce_get(ro, &now);
+	t_ok(!ret && now.seat[0].balance == baseline.seat[0].balance + 3 &&
+	     now.table.owner_nonce == 20, "deposited exactly once (%llu -> %llu)",
+	     (unsigned long long)baseline.seat[0].balance,
+	     (unsigned long long)now.seat[0].balance);
+}
+
 int main(void)
 {
-	struct lfce_op op = { .type = LFCE_OP_DEPOSIT, .seat = 0 };
+	struct lfce_op op = { .type = LFCE_OP_DEPOSIT, .seat = 0, .nonce = 1 };
 	size_t i;
 
 	owner = lfce_open(O_RDWR);
@@ -298,6 +444,9 @@ int main(void)
 	for (i = 0; i < sizeof(iocs) / sizeof(iocs[0]); i++)
 		sizes(&iocs[i]);
 	fields();
+	op_bytes();
+	join_max_nonce();
+	create_ver0();
 	/* Zero tails last: they succeed, and some change the state. */
 	zero_tail(&iocs[0]);	/* VERSION */
 	zero_tail(&iocs[5]);	/* GET */
@@ -306,6 +455,7 @@ int main(void)
 	zero_tail(&iocs[4]);	/* SUBMIT: the bet goes through */
 	t_ok(!lfce_get(ro, &now) && now.table.version == baseline.table.version + 1 &&
 	     now.seat[0].bets[LFCE_BET_FIELD] == 5, "the zero-tail SUBMIT committed");
+	owner_exactly_once();
 	t_ok(!lfce_close_game(owner, game_id, LFCE_CLOSE_FORCE), "close the game");
 	close(ro);
 	close(player);

@@ -87,7 +87,7 @@ int main(void)
 	t_ok(s.table.stage == LFCE_STAGE_COMMIT && s.table.rolls == 0,
 	     "the round is still open: nothing expired it");
 	b0 = clock_ns(CLOCK_BOOTTIME);
-	op = (struct lfce_op){ .type = LFCE_OP_DEPOSIT, .seat = LFCE_SEAT_BANK };
+	op = (struct lfce_op){ .type = LFCE_OP_DEPOSIT, .seat = LFCE_SEAT_BANK, .nonce = 1 };
 	op.u.amount.value = 5;
 	ret = lfce_submit(fd, &op, 1, NULL) ?: last_record(base, &rec);
 	t_ok(!ret && rec.realtime_ns >= r0 + HOUR_NS && rec.time_ns >= b0 &&

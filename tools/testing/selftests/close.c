@@ -14,6 +14,7 @@
 
 #include "helpers.h"
 #include "liblfce.h"
+#include "owner.h"
 
 #define WRITERS		2
 #define DEPOSITS	600	/* each, at most: the journal ring keeps them all */
@@ -41,15 +42,11 @@ static int writer(uint64_t game, uint32_t seat, int out)
 	probe.u.amount.value = LFCE_AMOUNT_MAX;		/* ENOSPC while open */
 	if (fd < 0 || lfce_attach(fd, game))
 		return 1;
-	/* EAGAIN: the retry budget ran out on a busy machine; nothing changed. */
-	while (done < DEPOSITS && (!(ret = lfce_submit(fd, &op, 1, NULL)) || ret == -EAGAIN))
-		done += !ret;
-	while (!ret || ret == -ENOSPC || ret == -EAGAIN)
-		ret = lfce_submit(fd, &probe, 1, NULL);
-	do
-		ret = lfce_submit(fd, &op, 1, NULL);
-	while (ret == -EAGAIN);
-	if (ret != -ENODEV)
+	while (done < DEPOSITS && !(ret = t_owner_submit(fd, &op, 1, NULL)))
+		done++;
+	while (!ret || ret == -ENOSPC)
+		ret = t_owner_submit(fd, &probe, 1, NULL);
+	if (ret != -ENODEV || lfce_submit(fd, &op, 1, NULL) != -ENODEV)
 		return 1;
 	return write(out, &done, sizeof(done)) == sizeof(done) ? 0 : 1;
 }
@@ -95,7 +92,7 @@ int main(void)
 		t_skip("no /dev/lfce");
 	op.u.amount.value = 1000;
 	if (pipe(pipefd) || lfce_create(owner, &config, &game) ||
-	    lfce_join(owner, 0, 1, NULL, NULL, NULL) || lfce_submit(owner, &op, 1, NULL) ||
+	    lfce_join(owner, 0, 1, NULL, NULL, NULL) || t_owner_submit(owner, &op, 1, NULL) ||
 	    lfce_map(owner, &base, &size))
 		t_skip("cannot set up a game");
 	deposits = 1;

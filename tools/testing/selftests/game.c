@@ -93,9 +93,9 @@ int main(void)
 							     .seat = 1, .nonce = 2 }),
 		EISCONN, "a seated handle cannot join again");
 
-	ops[0] = (struct lfce_op){ .type = LFCE_OP_DEPOSIT, .seat = 0 };
+	ops[0] = (struct lfce_op){ .type = LFCE_OP_DEPOSIT, .seat = 0, .nonce = 1 };
 	ops[0].u.amount.value = 1000;
-	ops[1] = (struct lfce_op){ .type = LFCE_OP_DEPOSIT, .seat = LFCE_SEAT_BANK };
+	ops[1] = (struct lfce_op){ .type = LFCE_OP_DEPOSIT, .seat = LFCE_SEAT_BANK, .nonce = 2 };
 	ops[1].u.amount.value = 100000;
 	t_ok(!lfce_submit(owner, ops, 2, &v) && v == 2, "owner deposits, batch of 2: version 2");
 	mapped_at_least(base, v, "after batch");

@@ -12,6 +12,7 @@
 
 #include "helpers.h"
 #include "liblfce.h"
+#include "owner.h"
 
 #define DEPOSITS_PER_BATCH	8
 
@@ -35,7 +36,7 @@ static int deposit_batches(int fd, unsigned int batches)
 		ops[i].u.amount.value = 1;
 	}
 	for (i = 0; i < batches && !ret; i++)
-		ret = lfce_submit(fd, ops, DEPOSITS_PER_BATCH, NULL);
+		ret = t_owner_submit(fd, ops, DEPOSITS_PER_BATCH, NULL);
 	return ret;
 }
 

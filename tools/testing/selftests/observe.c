@@ -121,8 +121,10 @@ int main(void)
 
 	t_ok(!lfce_create(fd, &cfg, &id), "create a game");
 	op.u.amount.value = 5;
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 3; i++) {
+		op.nonce = 1 + i;
 		lfce_submit(fd, &op, 1, &v);
+	}
 	write_file(TRACING "/events/lfce/lfce_commit/enable", "0");
 	read_file(TRACING "/trace", buf, sizeof(buf));
 	snprintf(want, sizeof(want), "game=%llu version=3 ops=1", (unsigned long long)id);

@@ -144,7 +144,7 @@ int main(void)
 		.dice_mode = LFCE_DICE_HOST, .flags = LFCE_CFG_DISTINCT_UIDS,
 		.reveal_timeout_ns = 1, .max_seats = 4,
 	};
-	struct lfce_op dep = { .type = LFCE_OP_DEPOSIT, .seat = 0 };
+	struct lfce_op dep = { .type = LFCE_OP_DEPOSIT, .seat = 0, .nonce = 1 };
 	int holder, go[2], ready[2], ret;
 	char c = 0;
 

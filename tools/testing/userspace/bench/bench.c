@@ -80,7 +80,7 @@ static struct lfce_engine *game_new(unsigned int seats)
 		op.u.join.uid = 1000 + i;
 		if (lfce_commit(e, &w, &op, 1, 1, &v))
 			abort();
-		op = (struct lfce_op){ .type = LFCE_OP_DEPOSIT, .seat = i };
+		op = (struct lfce_op){ .type = LFCE_OP_DEPOSIT, .seat = i, .nonce = i + 1 };
 		op.u.amount.value = 1000000;
 		if (lfce_commit(e, &w, &op, 1, 1, &v))
 			abort();

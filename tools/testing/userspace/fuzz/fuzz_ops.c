@@ -47,6 +47,7 @@ struct fuzz {
 	struct lfce_snapshot before, after;
 	struct lfce_seed_key seeds;	/* a fixed key: runs replay */
 	u64 nonce[SEATS];
+	u64 owner_nonce;		/* DEPOSIT, WITHDRAW, SETTLE */
 	u64 now;
 };
 
@@ -128,6 +129,10 @@ static void decode(struct fuzz *f, const u8 *b, struct lfce_op *op)
 	op->seat = decode_seat(b[1]);
 	if (op->seat < SEATS)
 		op->nonce = (b[2] & 7) ? ++f->nonce[op->seat] : f->nonce[op->seat];
+	/* Owner operations: the game's own sequence; a SETTLE at 0 is the kernel's. */
+	if (op->type == LFCE_OP_DEPOSIT || op->type == LFCE_OP_WITHDRAW ||
+	    op->type == LFCE_OP_SETTLE)
+		op->nonce = (b[2] & 7) ? ++f->owner_nonce : (b[2] & 8) ? 0 : f->owner_nonce;
 	op->flags = b[3] == 0xff;
 	if (b[4] == 0xfe)
 		op->expected_version = f->before.table.version + (b[4] & 1);
@@ -145,6 +150,14 @@ static void decode(struct fuzz *f, const u8 *b, struct lfce_op *op)
 	case LFCE_OP_TRANSFER:
 		op->u.amount.value = decode_amount(b + 6);
 		op->u.amount.to = b[5] % 4;
+		break;
+	case LFCE_OP_DEPOSIT:
+	case LFCE_OP_WITHDRAW:
+		op->u.amount.value = decode_amount(b + 6);
+		op->u.amount.to = b[5] == 0xff;		/* rarely: a stray byte */
+		break;
+	case LFCE_OP_SETTLE:
+		op->u.amount.value = b[5] == 0xff;
 		break;
 	case LFCE_OP_EXPIRE:
 	case LFCE_OP_ROLL:
@@ -237,6 +250,11 @@ static void config_for(struct lfce_config *cfg, u8 dice_mode)
 	cfg->dice_mode = dice_mode % 4 % LFCE_DICE_NR;
 	cfg->max_seats = 4;
 	cfg->max_proposals = 1 + dice_mode / 4 % 3;
+	/* Some games govern every parameter, some one, some none. */
+	cfg->governable = dice_mode & 32 ? BIT(LFCE_PARAM_NR) - 1 :
+			  dice_mode & 64 ? BIT(LFCE_PARAM_ODDS_MAX) : 0;
+	if (dice_mode & 128)
+		cfg->flags |= LFCE_CFG_HARDWAYS_WORK;
 }
 
 static void setup(struct fuzz *f, u8 dice_mode)
@@ -255,7 +273,8 @@ static void setup(struct fuzz *f, u8 dice_mode)
 		op = (struct lfce_op){ .type = LFCE_OP_JOIN, .seat = i, .nonce = ++f->nonce[i] };
 		op.u.join.uid = 100 + i;
 		check(!lfce_commit(&f->e, &f->w, &op, 1, 1, &v), "join");
-		op = (struct lfce_op){ .type = LFCE_OP_DEPOSIT, .seat = i };
+		op = (struct lfce_op){ .type = LFCE_OP_DEPOSIT, .seat = i,
+				       .nonce = ++f->owner_nonce };
 		op.u.amount.value = 10000;
 		check(!lfce_commit(&f->e, &f->w, &op, 1, 1, &v), "deposit");
 	}

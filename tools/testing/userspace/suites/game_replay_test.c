@@ -62,7 +62,7 @@ static void gr_bets(struct gr *r)
 
 	for (seat = 0; seat < GR_SEATS; seat++)
 		if (gr_active(r->s, seat) && gr_next(r) % 4)
-			lt_bet(r->g, seat, kinds[gr_next(r) % 3], 1 + gr_next(r) % 20);
+			lt_bet(r->g, seat, kinds[gr_next(r) % 3], 6 * (1 + gr_next(r) % 4));
 }
 
 /* A proposal now and then; every other active seat votes at random. */
@@ -165,6 +165,7 @@ static void game_replay_from_midway(struct kunit *test)
 	r.s = kunit_kzalloc(test, sizeof(*r.s), GFP_KERNEL);
 	KUNIT_ASSERT_TRUE(test, mid && end && r.s);
 	lfce_rules_default_config(&cfg);
+	cfg.governable = BIT(LFCE_PARAM_NR) - 1;	/* CONFIG proposals may pass */
 	r.g = lt_game_new_params(test, &cfg, &gr_params);
 	for (i = 0; i < GR_SEATS; i++) {
 		KUNIT_ASSERT_EQ(test, lt_join(r.g, i, 2000 + i), 0);

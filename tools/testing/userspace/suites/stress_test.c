@@ -95,7 +95,7 @@ static int st_writer(void *data)
 		op[0] = (struct lfce_op){ .type = r & 2 ? LFCE_OP_UNBET : LFCE_OP_BET,
 					  .seat = t->id, .nonce = ++nonce };
 		op[0].u.bet.kind = st_kinds[(r >> 8) % ARRAY_SIZE(st_kinds)];
-		op[0].u.bet.amount = 1 + (r >> 16) % 20;
+		op[0].u.bet.amount = 30 * (1 + (r >> 16) % 4);	/* whole units of every kind */
 		op[1] = op[0];
 		op[1].nonce = ++nonce;
 		op[1].u.bet.kind = st_kinds[(r >> 24) % ARRAY_SIZE(st_kinds)];

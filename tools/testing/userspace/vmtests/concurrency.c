@@ -17,6 +17,7 @@
 
 #include "helpers.h"
 #include "liblfce.h"
+#include "owner.h"
 #include "../replay.h"
 #include "shim.h"
 
@@ -75,7 +76,7 @@ static int player(uint64_t game, uint32_t seat, unsigned int seed)
 	dep.u.amount.value = 10000;
 	/* root owns the game, so a player may fund its own seat. */
 	if (fd < 0 || lfce_attach(fd, game) || lfce_join(fd, seat, 1, NULL, NULL, NULL) ||
-	    lfce_submit(fd, &dep, 1, NULL))
+	    t_owner_submit(fd, &dep, 1, NULL))
 		return 10;
 	for (i = 0; i < ITERS; i++) {
 		n = 1 + (rand_r(&seed) & 1);
@@ -83,7 +84,8 @@ static int player(uint64_t game, uint32_t seat, unsigned int seed)
 			ops[k] = (struct lfce_op){ .seat = seat, .nonce = ++nonce,
 				.type = rand_r(&seed) & 1 ? LFCE_OP_UNBET : LFCE_OP_BET };
 			ops[k].u.bet.kind = kinds[rand_r(&seed) % 4];
-			ops[k].u.bet.amount = 1 + rand_r(&seed) % 9;
+			/* Whole units of every kind (place 6 pays in sixes). */
+			ops[k].u.bet.amount = 6 * (1 + rand_r(&seed) % 9);
 		}
 		do	/* EAGAIN changed nothing: again, with the same nonces */
 			ret = lfce_submit(fd, ops, n, NULL);
@@ -145,7 +147,7 @@ int main(void)
 	if (owner < 0)
 		t_skip("no /dev/lfce");
 	op.u.amount.value = 1000000;
-	if (lfce_create(owner, &config, &game) || lfce_submit(owner, &op, 1, NULL) ||
+	if (lfce_create(owner, &config, &game) || t_owner_submit(owner, &op, 1, NULL) ||
 	    lfce_map(owner, &base, &size))
 		t_skip("cannot set up a game");
 	for (i = 0; i <= WRITERS; i++) {

@@ -107,6 +107,7 @@ struct game {
 	struct lfce_config cfg;
 	uint64_t id;
 	int fd;				/* the owner's (root's) handle */
+	uint64_t owner_nonce;		/* the owner's last nonce */
 	const void *base;
 	size_t size;
 	unsigned int agents;
@@ -758,7 +759,8 @@ static unsigned int storm_ops(const struct agent *a, unsigned int i, struct lfce
 	for (k = 0; k < n; k++) {
 		ops[k] = (struct lfce_op){ .type = i & 1 ? LFCE_OP_UNBET : LFCE_OP_BET };
 		ops[k].u.bet.kind = storm_kinds[(pair + a->seat + k) % 4];
-		ops[k].u.bet.amount = 1 + (pair * 7 + a->seat) % 40;
+		/* Whole units of every kind: place 6 pays in sixes. */
+		ops[k].u.bet.amount = 6 * (1 + (pair * 7 + a->seat) % 40);
 	}
 	return n;
 }
@@ -803,8 +805,13 @@ static int storm(struct agent *a)
 
 /* ---- The parent: the owner of every game ---- */
 
+/* Owner operations get the game's next owner nonces; a retry keeps them. */
 static int owner_submit(struct game *g, struct lfce_op *ops, unsigned int n, uint64_t *version)
 {
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		ops[i].nonce = ++g->owner_nonce;
 	return submit_until_done(g->fd, ops, n, version);
 }
 
@@ -1238,6 +1245,8 @@ static const struct lfce_config proposals_cfg = {
 	.max_seats = 6,
 	/* Votes from four processes may take a while on the debug kernel. */
 	.proposal_timeout_ns = 60 * NSEC,
+	/* What the script's CONFIG proposals set. */
+	.governable = 1U << LFCE_PARAM_MAX_BET | 1U << LFCE_PARAM_PROPOSAL_TIMEOUT,
 };
 
 /* Ask the agents for @phase; wait (bounded) until each has done its part. */

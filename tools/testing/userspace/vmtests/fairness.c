@@ -98,9 +98,11 @@ static void game_new(struct game *g, uint32_t mode, unsigned int seats)
 	}
 	ret = lfce_map(g->fd[0], &g->base, &g->size);
 	dep.u.amount.value = BANK;
+	dep.nonce = 1;		/* the owner's own, above table.owner_nonce */
 	ret = ret ?: submit(g->fd[0], &dep, 1);
 	for (i = 0; i < seats && !ret; i++) {
 		dep.seat = i;
+		dep.nonce++;
 		dep.u.amount.value = FUNDS;
 		ret = submit(g->fd[0], &dep, 1);
 	}
