@@ -35,6 +35,12 @@ static const struct lfce_proposal zero_props[LFCE_MAX_PROPOSALS];
 static atomic_long_t nodes_global = ATOMIC_LONG_INIT(0);
 unsigned long lfce_snapshot_global_cap = 1UL << 20;
 
+/* Nodes of all games now: for statistics and tests. */
+unsigned long lfce_snapshot_nodes(void)
+{
+	return atomic_long_read(&nodes_global);
+}
+
 int lfce_pool_init(struct lfce_pool *pool, unsigned int cap)
 {
 	unsigned int ring = roundup_pow_of_two(cap);

@@ -102,6 +102,7 @@ struct lfce_txn {
 };
 
 extern unsigned long lfce_snapshot_global_cap;
+unsigned long lfce_snapshot_nodes(void);
 
 int lfce_pool_init(struct lfce_pool *pool, unsigned int cap);
 void lfce_pool_uninit(struct lfce_pool *pool);
