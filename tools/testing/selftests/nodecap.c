@@ -66,7 +66,7 @@ static void sigkill_ends_writer(uint64_t id)
 	     WTERMSIG(status) == SIGKILL, "SIGKILL ends a writer at the cap");
 }
 
-static void at_cap(void *unused)
+static void at_cap(void *unused __attribute__((unused)))
 {
 	static struct lfce_snapshot before;
 	uint64_t ids[MAX], id, own;
