@@ -110,17 +110,18 @@ static int lfce_vmalloc(long *bytes)
 {
 	FILE *f = fopen("/proc/vmallocinfo", "r");
 	char line[512];
-	unsigned long lo, hi;
+	long size;
 	int n = 0;
 
 	*bytes = 0;
 	if (!f)
 		return -1;
+	/* "start-end size caller ...": the addresses may be hashed, the size is not. */
 	while (fgets(line, sizeof(line), f)) {
-		if (!strstr(line, "[lfce]") || sscanf(line, "0x%lx-0x%lx", &lo, &hi) != 2)
+		if (!strstr(line, "[lfce]") || sscanf(line, "%*s %ld", &size) != 1)
 			continue;
 		n++;
-		*bytes += hi - lo;
+		*bytes += size;
 	}
 	fclose(f);
 	return n;
