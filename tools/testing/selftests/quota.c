@@ -6,6 +6,7 @@
  * the module's vmalloc areas grow by no more than the quota's regions (the
  * closed games' pools are freed). Unmapping one game lets the uid create
  * one more; game ids are never reused: every new id is above all before.
+ * A closed game's last snapshot is still there for LFCE_IOC_GET.
  */
 #include <stdint.h>
 #include <sys/mman.h>
@@ -26,6 +27,7 @@ static const struct lfce_config config = {
 struct report {
 	int created, edquot, other;	/* of TRIES */
 	int other_err;
+	int get_closed;			/* GET on a closed game: 1 if it matched */
 	int again;			/* create after one unmap: 0 or -errno */
 	int again_full;			/* and one more: -EDQUOT expected */
 	int reused;			/* ids seen twice */
@@ -54,6 +56,23 @@ static int make_closed_mapped(struct held *h)
 	return ret;
 }
 
+/* GET on a closed game gives its last snapshot, the one the mapping shows. */
+static int get_closed(void)
+{
+	static struct lfce_snapshot got, mapped;
+	int fd = lfce_open(O_RDWR), ok;
+	struct held h;
+
+	if (fd < 0 || lfce_create(fd, &config, &h.id) || lfce_map(fd, &h.base, &h.size))
+		return 0;
+	ok = !lfce_close_game(fd, h.id, 0) && !lfce_get(fd, &got) &&
+	     !lfce_snapshot_read(h.base, &mapped) && !memcmp(&got, &mapped, sizeof(got)) &&
+	     (got.table.flags & LFCE_TABLE_CLOSED);
+	lfce_unmap(h.base, h.size);
+	close(fd);
+	return ok;
+}
+
 static void run_child(int out, int in)
 {
 	static struct held held[TRIES];
@@ -62,6 +81,7 @@ static void run_child(int out, int in)
 	char go;
 	int i, n = 0, ret;
 
+	r.get_closed = get_closed();
 	for (i = 0; i < TRIES; i++) {
 		ret = make_closed_mapped(&held[n]);
 		if (!ret) {
@@ -154,6 +174,7 @@ int main(void)
 		t_ok(0, "the child (uid %d) reported", UID);
 		return t_done();
 	}
+	t_ok(r.get_closed, "GET on a closed game: its last snapshot, as mapped");
 	t_ok(r.created == QUOTA && r.edquot == TRIES - QUOTA && !r.other,
 	     "uid %d: %d of %d closed, mapped games created, %d EDQUOT, %d other (last %s)",
 	     UID, r.created, TRIES, r.edquot, r.other, strerror(r.other_err));
