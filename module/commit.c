@@ -112,6 +112,18 @@ void lfce_engine_uninit(struct lfce_engine *e)
 	lfce_publish_uninit(&e->pub);
 }
 
+/*
+ * The game is closed: its last commit was a SHUTDOWN, after which the rules
+ * refuse everything. Free the pool, keeping the last snapshot, which
+ * readers go on reading (lfce_engine_read()) until lfce_engine_uninit().
+ * The grace period covers every node a commit before the close retired.
+ */
+void lfce_engine_close(struct lfce_engine *e)
+{
+	synchronize_rcu();
+	lfce_pool_close(&e->pool);
+}
+
 void lfce_writer_init(struct lfce_writer *w, struct lfce_record *rec,
 		      unsigned int max_rec, bool nonblock)
 {
@@ -228,9 +240,11 @@ static void account_proposals(struct lfce_engine *e, const struct lfce_txn *txn)
  * Commit @n operations as one version, all or nothing, at time @now. On
  * success *@version is the committed version, already visible in the ring.
  * On error nothing changed: the rules' errno, -EAGAIN when the retry budget
- * ran out or (nonblocking) the pool is at its cap, -ENOMEM, or -EMSGSIZE
- * for a batch longer than the game's limit or than the writer's record room
- * (LFCE_TXN_RECORDS(@n)).
+ * ran out or (nonblocking) the pool is at its cap, -ENOMEM when the nodes
+ * it needs are not coming back (lfce_pool_fill()), -EINTR for a writer
+ * killed while it waited for them, -ENODEV once the pool is closed, or
+ * -EMSGSIZE for a batch longer than the game's limit or than the writer's
+ * record room (LFCE_TXN_RECORDS(@n)).
  */
 int lfce_commit(struct lfce_engine *e, struct lfce_writer *w,
 		const struct lfce_op *ops, unsigned int n, u64 now, u64 *version)

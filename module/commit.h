@@ -84,6 +84,7 @@ int lfce_engine_init(struct lfce_engine *e, const struct lfce_config *cfg,
 		     const struct lfce_params *p);
 int lfce_engine_restore(struct lfce_engine *e, const struct lfce_snapshot *s,
 			const struct lfce_params *p);
+void lfce_engine_close(struct lfce_engine *e);
 void lfce_engine_uninit(struct lfce_engine *e);
 void lfce_writer_init(struct lfce_writer *w, struct lfce_record *rec,
 		      unsigned int max_rec, bool nonblock);

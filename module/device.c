@@ -200,7 +200,8 @@ static u32 pick_seat(struct lfce_game *game, u32 want, const struct lfce_snapsho
  * first so that two handles cannot both commit a join of one seat; a
  * refused commit gives the claim back.
  */
-static int join(struct handle *h, struct lfce_game *game, struct lfce_join *arg)
+static int join(struct handle *h, struct lfce_game *game, struct lfce_join *arg,
+		bool nonblock)
 {
 	struct lfce_op op = { .type = LFCE_OP_JOIN, .nonce = arg->nonce };
 	struct lfce_snapshot *s;
@@ -220,7 +221,7 @@ static int join(struct handle *h, struct lfce_game *game, struct lfce_join *arg)
 		return -EBUSY;
 	memcpy(op.u.join.id, arg->id, sizeof(arg->id));
 	op.u.join.uid = caller_uid();
-	ret = lfce_game_commit(game, &op, 1, false, &arg->version);
+	ret = lfce_game_commit(game, &op, 1, nonblock, &arg->version);
 	if (ret) {
 		lfce_game_unclaim(game, op.seat, h);
 		return ret;
@@ -230,7 +231,7 @@ static int join(struct handle *h, struct lfce_game *game, struct lfce_join *arg)
 	return 0;
 }
 
-static long ioctl_join(struct handle *h, void __user *uarg)
+static long ioctl_join(struct handle *h, struct file *file, void __user *uarg)
 {
 	struct lfce_game *game;
 	struct lfce_join arg;
@@ -248,7 +249,7 @@ static long ioctl_join(struct handle *h, void __user *uarg)
 	if (ret)
 		return ret;
 	mutex_lock(&h->lock);
-	ret = h->seat == NO_SEAT ? join(h, game, &arg) : -EISCONN;
+	ret = h->seat == NO_SEAT ? join(h, game, &arg, file->f_flags & O_NONBLOCK) : -EISCONN;
 	mutex_unlock(&h->lock);
 	if (ret)
 		return ret;
@@ -488,7 +489,7 @@ static long lfce_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case LFCE_ABI_CMD(LFCE_IOC_ATTACH):
 		return ioctl_attach(h, uarg);
 	case LFCE_ABI_CMD(LFCE_IOC_JOIN):
-		return ioctl_join(h, uarg);
+		return ioctl_join(h, file, uarg);
 	case LFCE_ABI_CMD(LFCE_IOC_SUBMIT):
 		return ioctl_submit(h, file, uarg);
 	case LFCE_ABI_CMD(LFCE_IOC_GET):
@@ -600,17 +601,20 @@ static __poll_t lfce_poll(struct file *file, struct poll_table_struct *wait)
 }
 
 /*
- * A mapping pins the module (rmmod is refused while one exists) but not the
- * game: the pages it maps hold their own references, so it stays valid after
- * the handle and the game are gone.
+ * A mapping pins the module (rmmod is refused while one exists) and holds a
+ * reference to the game: the region stays valid after the handle is closed
+ * and the game too, and the game counts against the limits until the last
+ * mapping goes (a closed game keeps only its region and last snapshot).
  */
 static void vm_open(struct vm_area_struct *vma)
 {
+	lfce_game_grab(vma->vm_private_data);
 	__module_get(THIS_MODULE);
 }
 
 static void vm_close(struct vm_area_struct *vma)
 {
+	lfce_game_put(vma->vm_private_data);
 	module_put(THIS_MODULE);
 }
 
@@ -634,6 +638,7 @@ static int lfce_mmap(struct file *file, struct vm_area_struct *vma)
 	ret = remap_vmalloc_range(vma, game->engine.pub.region, 0);
 	if (ret)
 		return ret;
+	vma->vm_private_data = game;
 	vma->vm_ops = &lfce_vm_ops;
 	vm_open(vma);
 	return 0;

@@ -3,13 +3,21 @@
  * game: games live in an xarray, looked up under RCU.
  *
  * Lifetime: the xarray holds one reference to each game it lists, each
- * attached handle one more. Closing a game takes it out of the xarray and
- * drops the xarray's reference; the last put tears the engine down. A
- * lookup that raced with the close either got its reference first
- * (kref_get_unless_zero) or sees nothing; the teardown's synchronize_rcu()
- * (in lfce_engine_uninit) waits for lookups still looking at the game.
+ * attached handle and each mapping one more. Closing a game takes it out of
+ * the xarray, drops the xarray's reference and frees its pool: only the
+ * region and the last snapshot stay for the handles and mappings left. The
+ * last put uncounts the game and hands it to the reaper, which tears the
+ * engine down. A lookup that raced with the close either got its reference
+ * first (kref_get_unless_zero) or sees nothing; the teardown's
+ * synchronize_rcu() (in lfce_engine_uninit) waits for lookups still
+ * looking at the game.
+ *
+ * Limits: a game counts, in all (max_games, EMFILE) and against its
+ * owner's quota (max_games_per_uid, EDQUOT), from its creation until its
+ * last reference drops, closed or not: a mapping keeps the region alive.
  */
 #include <linux/atomic.h>
+#include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
@@ -23,7 +31,12 @@
 struct lfce_game_limits lfce_game_limits;
 
 static DEFINE_XARRAY_ALLOC1(games);
-static atomic_t nr_games = ATOMIC_INIT(0);
+static u32 next_id;			/* under the xarray's lock */
+static bool ids_spent;			/* every id has been used: under it too */
+static atomic_t nr_games = ATOMIC_INIT(0);	/* until the last reference */
+static DEFINE_MUTEX(quota_lock);
+static DEFINE_XARRAY(quota);		/* uid -> games it owns, under quota_lock */
+static LLIST_HEAD(dead);		/* released games, for the reaper */
 static struct dentry *debugfs_root;		/* /sys/kernel/debug/lfce */
 
 /* /sys/kernel/debug/lfce/<id>/stats: the game's counters, one per line. */
@@ -118,7 +131,9 @@ static void sweep(struct work_struct *work)
 	struct lfce_op ops[LFCE_MAX_PROPOSALS + 1];
 	struct lfce_snapshot *s;
 	unsigned int i, n;
+	bool again = false;
 	u64 version;
+	int ret;
 
 	WRITE_ONCE(game->sweep_at, U64_MAX);
 	if (READ_ONCE(game->closed))
@@ -131,17 +146,29 @@ static void sweep(struct work_struct *work)
 	lfce_engine_read(&game->engine, s, NULL);
 	n = lfce_rules_due(s, ktime_get_boottime_ns(), ops, ARRAY_SIZE(ops));
 	kfree(s);
-	for (i = 0; i < n; i++)
-		lfce_game_commit(game, &ops[i], 1, false, &version);
+	for (i = 0; i < n; i++) {
+		/* The sweep never waits: short of memory, it comes back later. */
+		ret = lfce_game_commit(game, &ops[i], 1, true, &version);
+		if (ret == -EAGAIN || ret == -ENOMEM)
+			again = true;
+	}
+	if (again) {
+		WRITE_ONCE(game->sweep_at, ktime_get_boottime_ns() + NSEC_PER_SEC);
+		mod_delayed_work(system_wq, &game->sweep, HZ);
+		return;
+	}
 	sweep_arm(game);
 }
 
 /*
- * Commit @n operations to @game now, and arm the sweep for any deadline the
- * commit set. Returns what lfce_commit() returns.
+ * Commit @n operations to @game now, with nodes from the pool, or from
+ * @reserve when not NULL (it is full: the commit takes nothing from the
+ * pool; a refused commit leaves it as it was, a successful one uses it up).
+ * Arms the sweep for any deadline the commit set. Returns what
+ * lfce_commit() returns.
  */
-int lfce_game_commit(struct lfce_game *game, const struct lfce_op *ops, unsigned int n,
-		     bool nonblock, u64 *version)
+static int commit(struct lfce_game *game, const struct lfce_op *ops, unsigned int n,
+		  bool nonblock, struct lfce_stash *reserve, u64 *version)
 {
 	/* A nonblocking writer waits for nothing, reclaim included. */
 	gfp_t gfp = nonblock ? GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN : GFP_KERNEL_ACCOUNT;
@@ -153,34 +180,105 @@ int lfce_game_commit(struct lfce_game *game, const struct lfce_op *ops, unsigned
 	if (!rec)
 		return nonblock ? -EAGAIN : -ENOMEM;
 	lfce_writer_init(&w, rec, LFCE_TXN_RECORDS(n), nonblock);
+	if (reserve)
+		w.stash = *reserve;
 	/*
 	 * Deadlines are decided on the boot-time clock, which neither steps
 	 * nor stops in suspend; the wall clock only stamps the records.
 	 */
 	w.realtime_ns = ktime_get_real_ns();
 	ret = lfce_commit(&game->engine, &w, ops, n, ktime_get_boottime_ns(), version);
-	lfce_writer_release(&game->engine, &w);
+	if (reserve && ret) {
+		*reserve = w.stash;
+	} else {
+		if (reserve)
+			memset(reserve, 0, sizeof(*reserve));
+		lfce_writer_release(&game->engine, &w);
+	}
 	kfree(rec);
 	if (!ret)
 		sweep_arm(game);
 	return ret;
 }
 
+int lfce_game_commit(struct lfce_game *game, const struct lfce_op *ops, unsigned int n,
+		     bool nonblock, u64 *version)
+{
+	return commit(game, ops, n, nonblock, NULL, version);
+}
+
+/* Count a game of @uid's against its quota: -EDQUOT when it has them all. */
+static int quota_charge(kuid_t owner)
+{
+	unsigned long uid = __kuid_val(owner), n;
+	int ret = -EDQUOT;
+
+	mutex_lock(&quota_lock);
+	n = xa_to_value(xa_load(&quota, uid) ?: xa_mk_value(0));
+	if (n < lfce_game_limits.max_games_per_uid)
+		ret = xa_err(xa_store(&quota, uid, xa_mk_value(n + 1), GFP_KERNEL_ACCOUNT));
+	mutex_unlock(&quota_lock);
+	return ret;
+}
+
+static void quota_uncharge(kuid_t owner)
+{
+	unsigned long uid = __kuid_val(owner), n;
+
+	mutex_lock(&quota_lock);
+	n = xa_to_value(xa_load(&quota, uid) ?: xa_mk_value(0));
+	if (WARN_ON_ONCE(!n) || n == 1)
+		xa_erase(&quota, uid);
+	else
+		xa_store(&quota, uid, xa_mk_value(n - 1), GFP_KERNEL);	/* in place: no allocation */
+	mutex_unlock(&quota_lock);
+}
+
+/*
+ * Free released games. Not in lfce_game_put() itself: the last reference
+ * may be a mapping's, dropped under the mm's lock, where waiting for a
+ * grace period or for debugfs does not belong. Module exit flushes this.
+ */
+static void reap(struct work_struct *work)
+{
+	struct llist_node *list = llist_del_all(&dead);
+	struct lfce_game *game, *next;
+
+	llist_for_each_entry_safe(game, next, list, dead) {
+		cancel_delayed_work_sync(&game->sweep);
+		debugfs_remove_recursive(game->debugfs);
+		lfce_pool_drain(&game->engine.pool, &game->reserve);
+		lfce_engine_uninit(&game->engine);
+		lfce_seed_key_wipe(&game->seeds);
+		mutex_destroy(&game->close_lock);
+		kfree(game);
+	}
+}
+static DECLARE_WORK(reaper, reap);
+
+/* The last reference: the game stops counting now, its memory goes soon. */
 static void release(struct kref *ref)
 {
 	struct lfce_game *game = container_of(ref, struct lfce_game, ref);
 
-	cancel_delayed_work_sync(&game->sweep);
-	debugfs_remove_recursive(game->debugfs);
-	lfce_engine_uninit(&game->engine);
-	lfce_seed_key_wipe(&game->seeds);
-	kfree(game);
+	if (game->charged)
+		quota_uncharge(game->owner);
+	atomic_dec(&nr_games);
+	if (llist_add(&game->dead, &dead))
+		schedule_work(&reaper);
 }
 
 void lfce_game_put(struct lfce_game *game)
 {
 	might_sleep();
 	kref_put(&game->ref, release);
+}
+
+/* Another reference to a game the caller holds one to (a mapping's). */
+struct lfce_game *lfce_game_grab(struct lfce_game *game)
+{
+	kref_get(&game->ref);
+	return game;
 }
 
 struct lfce_game *lfce_game_get(u64 id)
@@ -198,13 +296,36 @@ struct lfce_game *lfce_game_get(u64 id)
 }
 
 /*
+ * A new id, never used before while the module is loaded: a stale id must
+ * not reach another game. Cyclic allocation wraps only once every id has
+ * been given out; from then on, -EMFILE.
+ */
+static int alloc_id(u32 *id)
+{
+	int ret;
+
+	xa_lock(&games);
+	ret = __xa_alloc_cyclic(&games, id, NULL, xa_limit_32b, &next_id, GFP_KERNEL_ACCOUNT);
+	if (ret == 1 || (!ret && ids_spent)) {
+		__xa_erase(&games, *id);
+		ids_spent = true;
+		ret = -EMFILE;
+	}
+	xa_unlock(&games);
+	return ret;
+}
+
+/*
  * A new game owned by @owner, listed and with a reference for the caller.
- * ERR_PTR: -EMFILE at the games limit, -EINVAL for a bad @cfg, -ENOMEM.
+ * ERR_PTR: -EDQUOT at the owner's quota (unless the caller has
+ * CAP_SYS_ADMIN), -EMFILE at the games limit, -EINVAL for a bad @cfg,
+ * -ENOMEM (also when the nodes of all games are taken), -EINTR.
  */
 struct lfce_game *lfce_game_create(const struct lfce_config *config, kuid_t owner)
 {
 	struct lfce_params p = lfce_game_limits.params;
 	struct lfce_config cfg = *config;
+	bool charged = !capable(CAP_SYS_ADMIN);
 	struct lfce_game *game;
 	u32 id;
 	int ret;
@@ -214,6 +335,9 @@ struct lfce_game *lfce_game_create(const struct lfce_config *config, kuid_t owne
 		cfg.max_proposals = lfce_game_limits.max_proposals;
 	if (cfg.max_proposals > lfce_game_limits.max_proposals)
 		return ERR_PTR(-EINVAL);
+	ret = charged ? quota_charge(owner) : 0;
+	if (ret)
+		return ERR_PTR(ret);
 	ret = -EMFILE;
 	if (atomic_inc_return(&nr_games) > lfce_game_limits.max_games)
 		goto err_count;
@@ -222,18 +346,23 @@ struct lfce_game *lfce_game_create(const struct lfce_config *config, kuid_t owne
 	if (!game)
 		goto err_count;
 	/* Reserve the id first: the region's header carries it. */
-	ret = xa_alloc(&games, &id, NULL, xa_limit_32b, GFP_KERNEL_ACCOUNT);
+	ret = alloc_id(&id);
 	if (ret)
 		goto err_free;
 	p.game_id = id;
 	ret = lfce_engine_init(&game->engine, &cfg, &p);
 	if (ret)
 		goto err_id;
+	ret = lfce_pool_reserve(&game->engine.pool, &game->reserve);
+	if (ret)
+		goto err_engine;
 	/* Every roll's seed is fixed now, before anyone can act on the game. */
 	lfce_seed_key_init(&game->seeds, NULL);
 	game->engine.seeds = &game->seeds.ops;
 	game->id = id;
 	game->owner = owner;
+	game->charged = charged;
+	mutex_init(&game->close_lock);
 	init_waitqueue_head(&game->wq);
 	INIT_DELAYED_WORK(&game->sweep, sweep);
 	game->sweep_at = U64_MAX;
@@ -244,12 +373,17 @@ struct lfce_game *lfce_game_create(const struct lfce_config *config, kuid_t owne
 	xa_store(&games, id, game, GFP_KERNEL);	/* into the reserved slot */
 	return game;
 
+err_engine:
+	lfce_pool_drain(&game->engine.pool, &game->reserve);
+	lfce_engine_uninit(&game->engine);
 err_id:
 	xa_erase(&games, id);
 err_free:
 	kfree(game);
 err_count:
 	atomic_dec(&nr_games);
+	if (charged)
+		quota_uncharge(owner);
 	return ERR_PTR(ret);
 }
 
@@ -279,7 +413,9 @@ static unsigned int closing_ops(const struct lfce_snapshot *s, bool force, struc
  * remain, unless @force, which settles every seat and empties the bank in
  * that same, journaled commit; should a commit have changed the seats or
  * the bank since we looked, that one fails and we look again. Afterwards
- * every operation is refused (-ENODEV) and handles get -ENODEV.
+ * every operation is refused (-ENODEV) and handles get -ENODEV. The
+ * closing commit takes its nodes from the game's reserve, so that closing
+ * works at the node caps too; then the pool goes, the last snapshot stays.
  */
 int lfce_game_close(struct lfce_game *game, bool force)
 {
@@ -292,13 +428,20 @@ int lfce_game_close(struct lfce_game *game, bool force)
 	s = kmalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
-	for (try = 0; try < CLOSE_TRIES; try++) {
+	if (mutex_lock_killable(&game->close_lock)) {
+		kfree(s);
+		return -EINTR;
+	}
+	ret = -ENODEV;		/* another closer was first: the reserve is spent */
+	for (try = 0; try < CLOSE_TRIES && game->reserve.nr_free; try++) {
 		lfce_engine_read(&game->engine, s, NULL);
-		ret = lfce_game_commit(game, ops, closing_ops(s, force, ops), false, &version);
+		ret = commit(game, ops, closing_ops(s, force, ops), false, &game->reserve,
+			     &version);
 		/* -ENOENT: a seat we settle has just left; look again. */
 		if (!force || (ret != -EBUSY && ret != -ENOENT))
 			break;
 	}
+	mutex_unlock(&game->close_lock);
 	kfree(s);
 	if (ret == -ENOENT)
 		ret = -EBUSY;
@@ -309,7 +452,7 @@ int lfce_game_close(struct lfce_game *game, bool force)
 	smp_store_release(&game->closed, true);
 	cancel_delayed_work_sync(&game->sweep);
 	wake_up_all(&game->wq);
-	atomic_dec(&nr_games);
+	lfce_engine_close(&game->engine);
 	lfce_game_put(game);		/* the xarray's reference */
 	return 0;
 }
@@ -358,9 +501,10 @@ void lfce_game_uninit(void)
 
 	xa_for_each(&games, index, game) {
 		xa_erase(&games, index);
-		atomic_dec(&nr_games);
 		lfce_game_put(game);
 	}
+	flush_work(&reaper);
 	xa_destroy(&games);
+	xa_destroy(&quota);
 	debugfs_remove_recursive(debugfs_root);
 }

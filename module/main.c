@@ -16,6 +16,11 @@ static unsigned int max_games = 256;
 module_param(max_games, uint, 0444);
 MODULE_PARM_DESC(max_games, "Games at most (1..65536, default 256)");
 
+static unsigned int max_games_per_uid = 16;
+module_param(max_games_per_uid, uint, 0444);
+MODULE_PARM_DESC(max_games_per_uid,
+		 "Games per owner uid, closed ones included until unmapped (1..65536, default 16; CAP_SYS_ADMIN exempt)");
+
 static unsigned int ring_slots = 8;
 module_param(ring_slots, uint, 0444);
 MODULE_PARM_DESC(ring_slots, "Snapshot ring slots K per game (power of two, 2..64, default 8)");
@@ -58,6 +63,8 @@ static int check_params(void)
 
 	if (!within(max_games, 1, 65536))
 		bad = "max_games";
+	else if (!within(max_games_per_uid, 1, 65536))
+		bad = "max_games_per_uid";
 	else if (!is_power_of_2(ring_slots) || !within(ring_slots, 2, 64))
 		bad = "ring_slots";
 	else if (!is_power_of_2(journal_records) || !within(journal_records, 64, 1 << 20))
@@ -80,6 +87,7 @@ static int check_params(void)
 	}
 	lfce_game_limits = (struct lfce_game_limits){
 		.max_games = max_games,
+		.max_games_per_uid = max_games_per_uid,
 		.max_proposals = max_proposals,
 		.params = {
 			.slots = ring_slots,

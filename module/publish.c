@@ -29,6 +29,37 @@
 
 #include "publish.h"
 
+/*
+ * The region: zeroed pages charged to the caller's memory cgroup, mapped
+ * contiguously with VM_USERMAP so that remap_vmalloc_range() maps them to
+ * readers (vmalloc_user() would not charge them, and the accounted vmalloc
+ * that sets VM_USERMAP is not exported to modules). VM_MAP_PUT_PAGES hands
+ * the pages and the array to the area: vfree() frees them all.
+ */
+static void *region_alloc(size_t size)
+{
+	unsigned int i, n = size >> PAGE_SHIFT;
+	struct page **pages;
+	void *r;
+
+	pages = kvmalloc_array(n, sizeof(*pages), GFP_KERNEL_ACCOUNT);
+	if (!pages)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+		if (!pages[i])
+			goto err_pages;
+	}
+	r = vmap(pages, n, VM_MAP | VM_USERMAP | VM_MAP_PUT_PAGES, PAGE_KERNEL);
+	if (r)
+		return r;
+err_pages:
+	while (i--)
+		__free_page(pages[i]);
+	kvfree(pages);
+	return NULL;
+}
+
 int lfce_publish_init(struct lfce_pub *pub, u64 game_id, u32 slots, u32 records)
 {
 	size_t stride = ALIGN(sizeof(struct lfce_slot), SMP_CACHE_BYTES);
@@ -42,7 +73,7 @@ int lfce_publish_init(struct lfce_pub *pub, u64 game_id, u32 slots, u32 records)
 	pub->src = kcalloc(slots * LFCE_NODES, sizeof(u64), GFP_KERNEL_ACCOUNT);
 	if (!pub->src)
 		return -ENOMEM;
-	r = vmalloc_user(pub->size);	/* zeroed */
+	r = region_alloc(pub->size);
 	if (!r) {
 		kfree(pub->src);
 		return -ENOMEM;

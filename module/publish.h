@@ -15,7 +15,7 @@
 #include "snapshot.h"
 
 struct lfce_pub {
-	struct lfce_region *region;	/* vmalloc_user(): mappable */
+	struct lfce_region *region;	/* accounted pages, vmap()ed: mappable */
 	size_t size;
 	struct lfce_slot *slots;	/* inside region */
 	struct lfce_record *journal;	/* inside region */

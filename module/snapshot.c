@@ -7,8 +7,10 @@
  * the cmpxchg that unpublished it, and is reused once
  * poll_state_synchronize_rcu() says that grace period has ended. That makes
  * reuse immediate when grace periods are quick, and lets a writer that hits
- * the cap wait for exactly the grace period it needs (cond_synchronize_rcu)
- * instead of for the callback batching of kfree_rcu, which has no bound.
+ * the cap wait for exactly the grace period it needs (a tick at a time,
+ * killably) instead of for the callback batching of kfree_rcu, which has no
+ * bound. Nothing here waits for what may never come: a writer short of
+ * nodes that this game will not get back fails (see shortfall()).
  */
 #include <linux/atomic.h>
 #include <linux/bug.h>
@@ -17,6 +19,7 @@
 #include <linux/overflow.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
 #include <linux/string.h>
@@ -31,6 +34,12 @@ static const struct lfce_proposal zero_props[LFCE_MAX_PROPOSALS];
 /* Nodes owned by all games together; bounded by lfce_snapshot_global_cap. */
 static atomic_long_t nodes_global = ATOMIC_LONG_INIT(0);
 unsigned long lfce_snapshot_global_cap = 1UL << 20;
+
+/* Nodes of all games now: for statistics and tests. */
+unsigned long lfce_snapshot_nodes(void)
+{
+	return atomic_long_read(&nodes_global);
+}
 
 int lfce_pool_init(struct lfce_pool *pool, unsigned int cap)
 {
@@ -53,6 +62,7 @@ int lfce_pool_init(struct lfce_pool *pool, unsigned int cap)
 	pool->nodes = 0;
 	pool->nr_free = 0;
 	pool->cap = cap;
+	pool->stashes = 0;
 	pool->started = get_state_synchronize_rcu();
 	atomic_long_set(&pool->backpressure, 0);
 	return 0;
@@ -68,7 +78,7 @@ static void node_free(struct lfce_pool *pool, struct lfce_node *node)
 /*
  * Free every node the pool holds. The caller guarantees that no reader can
  * still see a retired node (a grace period has passed since the last commit)
- * and has drained every stash.
+ * and has drained every stash. A closed pool holds nothing by now.
  */
 void lfce_pool_uninit(struct lfce_pool *pool)
 {
@@ -79,6 +89,43 @@ void lfce_pool_uninit(struct lfce_pool *pool)
 	WARN_ON_ONCE(pool->nodes);
 	kvfree(pool->free);
 	kvfree(pool->retired);
+}
+
+/*
+ * The game is closed and nothing will commit again: free every node the
+ * pool holds and its arrays. The last snapshot's nodes stay for readers;
+ * nodes still in a writer's stash are freed when it drains. The caller has
+ * waited for a grace period after the last commit, so no reader can still
+ * see a retired node, whether in the pool or still in a stash.
+ */
+void lfce_pool_close(struct lfce_pool *pool)
+{
+	struct lfce_retired *retired;
+	struct lfce_node **free;
+	unsigned int head, tail, mask, nr_free;
+
+	spin_lock(&pool->lock);
+	free = pool->free;
+	retired = pool->retired;
+	head = pool->head;
+	tail = pool->tail;
+	mask = pool->ring_mask;
+	nr_free = pool->nr_free;
+	pool->free = NULL;		/* closed: see give_back() */
+	pool->retired = NULL;
+	pool->head = 0;
+	pool->tail = 0;
+	pool->nr_free = 0;
+	pool->nodes -= nr_free + (tail - head);
+	spin_unlock(&pool->lock);
+
+	atomic_long_sub(nr_free + (tail - head), &nodes_global);
+	while (head != tail)
+		kfree(retired[head++ & mask].node);
+	while (nr_free)
+		kfree(free[--nr_free]);
+	kvfree(free);
+	kvfree(retired);
 }
 
 /* Move retired nodes whose grace period has ended to the free stack. */
@@ -143,6 +190,51 @@ static void flush_retired(struct lfce_pool *pool, struct lfce_stash *stash)
 	stash->nr_retired = 0;
 }
 
+/*
+ * Everything the stash holds goes back to the pool, which stops counting
+ * it as a writer's. A closed pool frees the nodes instead: the grace period
+ * lfce_pool_close()'s caller waited for came after the cmpxchg that retired
+ * any of them, since nothing commits after the close.
+ */
+static void give_back(struct lfce_pool *pool, struct lfce_stash *stash)
+{
+	lockdep_assert_held(&pool->lock);
+	if (stash->out) {
+		stash->out = false;
+		pool->stashes--;
+	}
+	if (!pool->free) {
+		while (stash->nr_retired)
+			node_free(pool, stash->retired[--stash->nr_retired]);
+		while (stash->nr_free)
+			node_free(pool, stash->free[--stash->nr_free]);
+		return;
+	}
+	flush_retired(pool, stash);
+	while (stash->nr_free)
+		pool->free[pool->nr_free++] = stash->free[--stash->nr_free];
+}
+
+/*
+ * Surplus goes back while the nodes of all games run short (above half the
+ * global cap): a pool then keeps a few commits' worth of free nodes, and
+ * what it frees is budget the other games may take. Otherwise free nodes
+ * stay, warm for the next commits. A few at a time: this is a spinlock.
+ */
+#define LFCE_POOL_KEEP	(4 * LFCE_NODES)
+#define LFCE_TRIM_BATCH	64
+
+static void trim(struct lfce_pool *pool)
+{
+	unsigned int n = 0;
+
+	lockdep_assert_held(&pool->lock);
+	if (atomic_long_read(&nodes_global) <= lfce_snapshot_global_cap / 2)
+		return;
+	while (pool->nr_free > LFCE_POOL_KEEP && n++ < LFCE_TRIM_BATCH)
+		node_free(pool, pool->free[--pool->nr_free]);
+}
+
 /* Reserve up to @want new nodes under both caps; returns how many. */
 static unsigned int reserve(struct lfce_pool *pool, unsigned int want)
 {
@@ -157,14 +249,16 @@ static unsigned int reserve(struct lfce_pool *pool, unsigned int want)
 	return n;
 }
 
+/* A nonblocking writer must not sleep here, not even for reclaim. */
 static int alloc_nodes(struct lfce_pool *pool, struct lfce_stash *stash,
-		       unsigned int n)
+		       unsigned int n, bool nonblock)
 {
+	gfp_t gfp = nonblock ? GFP_NOWAIT | __GFP_ACCOUNT : GFP_KERNEL_ACCOUNT;
 	struct lfce_node *node;
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		node = kmalloc(sizeof(*node), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+		node = kmalloc(sizeof(*node), gfp | __GFP_NOWARN);
 		if (!node)
 			break;
 		stash->free[stash->nr_free++] = node;
@@ -179,15 +273,73 @@ static int alloc_nodes(struct lfce_pool *pool, struct lfce_stash *stash,
 }
 
 /*
- * Take a full stash from the pool, allocating up to the caps. At the cap, a
- * writer that may sleep waits for the oldest retired node's grace period; a
- * nonblocking one gets -EAGAIN. Either way this happens before the commit's
- * RCU section, so a refused commit has changed nothing.
+ * Take what the pool has for @stash: its free nodes, after reclaiming, and
+ * new ones up to the caps (returned: the caller allocates them outside the
+ * lock). Returns -ENODEV for a closed pool.
+ */
+static int take(struct lfce_pool *pool, struct lfce_stash *stash, unsigned int *n)
+{
+	bool gp;
+
+	spin_lock(&pool->lock);
+	if (!pool->free) {
+		spin_unlock(&pool->lock);
+		return -ENODEV;
+	}
+	if (!stash->out) {
+		stash->out = true;
+		pool->stashes++;
+	}
+	flush_retired(pool, stash);
+	reclaim(pool);
+	while (stash->nr_free < ARRAY_SIZE(stash->free) && pool->nr_free)
+		stash->free[stash->nr_free++] = pool->free[--pool->nr_free];
+	*n = stash->nr_free < LFCE_NODES ? reserve(pool, LFCE_NODES - stash->nr_free) : 0;
+	gp = need_gp(pool);
+	spin_unlock(&pool->lock);
+
+	if (gp)
+		start_poll_synchronize_rcu();
+	return 0;
+}
+
+/*
+ * Not enough nodes: give back what the stash holds, so that no writer
+ * waits while it sits on nodes others need. A nonblocking writer gets
+ * -EAGAIN. A blocking one waits a tick, killably (-EINTR), if nodes of this
+ * pool will come back: retired ones after their grace period, or those in
+ * other writers' stashes when they finish. Otherwise (the nodes are live,
+ * or the global cap is taken by other games), or if the allocator itself
+ * failed (@ret), -ENOMEM: waiting would be waiting for someone else.
+ */
+static int shortfall(struct lfce_pool *pool, struct lfce_stash *stash, bool nonblock, int ret)
+{
+	bool retired, lent;
+
+	spin_lock(&pool->lock);
+	give_back(pool, stash);
+	retired = pool->head != pool->tail;
+	lent = pool->stashes;
+	spin_unlock(&pool->lock);
+
+	atomic_long_inc(&pool->backpressure);
+	if (nonblock)
+		return -EAGAIN;
+	if (ret || (!retired && !lent))
+		return -ENOMEM;
+	if (retired)
+		start_poll_synchronize_rcu();	/* the one we wait for may not have started */
+	schedule_timeout_killable(1);
+	return fatal_signal_pending(current) ? -EINTR : 0;
+}
+
+/*
+ * Take a full stash from the pool, allocating up to the caps. Short of
+ * nodes, see shortfall(). Either way this happens before the commit's RCU
+ * section, so a refused commit has changed nothing.
  */
 int lfce_pool_fill(struct lfce_pool *pool, struct lfce_stash *stash, bool nonblock)
 {
-	unsigned long oldest = 0;
-	bool have_retired, gp;
 	unsigned int n;
 	int ret;
 
@@ -196,43 +348,45 @@ int lfce_pool_fill(struct lfce_pool *pool, struct lfce_stash *stash, bool nonblo
 	if (stash->nr_free >= LFCE_NODES && stash->nr_retired <= LFCE_NODES)
 		return 0;
 	for (;;) {
-		spin_lock(&pool->lock);
-		flush_retired(pool, stash);
-		reclaim(pool);
-		while (stash->nr_free < ARRAY_SIZE(stash->free) && pool->nr_free)
-			stash->free[stash->nr_free++] = pool->free[--pool->nr_free];
-		n = stash->nr_free < LFCE_NODES ? reserve(pool, LFCE_NODES - stash->nr_free) : 0;
-		gp = need_gp(pool);
-		have_retired = pool->head != pool->tail;
-		if (have_retired)
-			oldest = pool->retired[pool->head & pool->ring_mask].cookie;
-		spin_unlock(&pool->lock);
-
-		if (gp)
-			start_poll_synchronize_rcu();
-		ret = alloc_nodes(pool, stash, n);
+		ret = take(pool, stash, &n);
 		if (ret)
 			return ret;
-		if (stash->nr_free >= LFCE_NODES)
+		ret = alloc_nodes(pool, stash, n, nonblock);
+		if (!ret && stash->nr_free >= LFCE_NODES)
 			return 0;
-
-		atomic_long_inc(&pool->backpressure);
-		if (nonblock)
-			return -EAGAIN;
-		if (have_retired)
-			cond_synchronize_rcu(oldest);
-		else
-			cond_resched();	/* the nodes are in other writers' stashes */
+		ret = shortfall(pool, stash, nonblock, ret);
+		if (ret)
+			return ret;
 	}
+}
+
+/*
+ * Fill @stash for one commit and set it aside: it no longer counts as a
+ * writer's, so nobody waits for it. A game keeps one for its closing
+ * commit, which then needs no new node even at the caps.
+ */
+int lfce_pool_reserve(struct lfce_pool *pool, struct lfce_stash *stash)
+{
+	int ret = lfce_pool_fill(pool, stash, false);
+
+	spin_lock(&pool->lock);
+	if (stash->out) {
+		stash->out = false;
+		pool->stashes--;
+	}
+	while (stash->nr_free > LFCE_NODES)	/* one commit's worth is enough */
+		pool->free[pool->nr_free++] = stash->free[--stash->nr_free];
+	spin_unlock(&pool->lock);
+	return ret;
 }
 
 /* Give a stash back: free nodes to the free stack, retired ones to retired. */
 void lfce_pool_drain(struct lfce_pool *pool, struct lfce_stash *stash)
 {
 	spin_lock(&pool->lock);
-	flush_retired(pool, stash);
-	while (stash->nr_free)
-		pool->free[pool->nr_free++] = stash->free[--stash->nr_free];
+	give_back(pool, stash);
+	if (pool->free)
+		trim(pool);
 	spin_unlock(&pool->lock);
 }
 
@@ -523,8 +677,8 @@ void lfce_txn_retire(struct lfce_txn *txn)
 }
 
 /*
- * Give the nodes of a snapshot that is no longer reachable (the game's last
- * one, at teardown, after a grace period) back to the pool's free list.
+ * Free the nodes of a snapshot that is no longer reachable (the game's last
+ * one, at teardown, after a grace period).
  */
 void lfce_snapshot_release(struct lfce_pool *pool, const struct lfce_node *root)
 {
@@ -533,11 +687,11 @@ void lfce_snapshot_release(struct lfce_pool *pool, const struct lfce_node *root)
 	unsigned int slot;
 
 	spin_lock(&pool->lock);
-	pool->free[pool->nr_free++] = (struct lfce_node *)root;
 	for (slot = LFCE_NODE_SEAT0; slot < LFCE_NODES; slot++) {
 		node = root_node(r, slot);
 		if (node)
-			pool->free[pool->nr_free++] = (struct lfce_node *)node;
+			node_free(pool, (struct lfce_node *)node);
 	}
+	node_free(pool, (struct lfce_node *)root);
 	spin_unlock(&pool->lock);
 }

@@ -54,6 +54,7 @@ struct lfce_node {
 struct lfce_stash {
 	unsigned int nr_free;
 	unsigned int nr_retired;
+	bool out;			/* counted in lfce_pool.stashes */
 	struct lfce_node *free[2 * LFCE_NODES];
 	struct lfce_node *retired[2 * LFCE_NODES];
 };
@@ -67,7 +68,10 @@ struct lfce_retired {
 /*
  * The per-game pool. @nodes counts every node the game owns: live, in a
  * stash, free or retired. It never exceeds @cap, which is the hard bound on
- * memory that RCU has not yet let us reuse.
+ * memory that RCU has not yet let us reuse. @stashes counts the writers'
+ * stashes that hold nodes of the pool: what a writer short of nodes may
+ * wait for, besides its retired nodes. A closed pool (@free NULL) keeps
+ * only the nodes of the game's last snapshot.
  *
  * The free list and the retired FIFO are arrays of pointers, not lists
  * threaded through the nodes: recycling touches no node memory, which by
@@ -82,6 +86,7 @@ struct lfce_pool {
 	unsigned int nodes;
 	unsigned int nr_free;
 	unsigned int cap;
+	unsigned int stashes;
 	unsigned long started;		/* last cookie we started a GP for */
 	atomic_long_t backpressure;	/* times a writer waited or got EAGAIN */
 };
@@ -101,11 +106,14 @@ struct lfce_txn {
 };
 
 extern unsigned long lfce_snapshot_global_cap;
+unsigned long lfce_snapshot_nodes(void);
 
 int lfce_pool_init(struct lfce_pool *pool, unsigned int cap);
 void lfce_pool_uninit(struct lfce_pool *pool);
 int lfce_pool_fill(struct lfce_pool *pool, struct lfce_stash *stash, bool nonblock);
+int lfce_pool_reserve(struct lfce_pool *pool, struct lfce_stash *stash);
 void lfce_pool_drain(struct lfce_pool *pool, struct lfce_stash *stash);
+void lfce_pool_close(struct lfce_pool *pool);
 
 struct lfce_node *lfce_snapshot_create(struct lfce_pool *pool,
 					const struct lfce_config *cfg);

@@ -186,12 +186,14 @@ static const struct {
 	{ EAGAIN, "busy: retry the same operation (same nonce)" },
 	{ EMSGSIZE, "batch too long" },
 	{ EUSERS, "all seats are taken" },
-	{ EMFILE, "the module's games limit is reached" },
+	{ EMFILE, "the module's games limit is reached (closed games count while mapped or open)" },
+	{ EDQUOT, "you own your quota of games (closed games count while mapped or open)" },
+	{ EINTR, "interrupted while waiting for memory; nothing changed" },
 	{ EBUSY, "seat held by another handle, proposal table full, or the game still holds tokens" },
 	{ EISCONN, "handle already attached, or already seated" },
 	{ ETIME, "the deadline of the round or proposal has passed" },
 	{ EFAULT, "bad address" },
-	{ ENOMEM, "out of memory" },
+	{ ENOMEM, "out of memory, or the module's snapshot memory is taken by other games" },
 };
 
 const char *lfce_strerror(int err)

@@ -665,22 +665,41 @@ struct lfce_slot {
  *   EISCONN   the handle is already attached, or already holds a seat
  *   EBUSY     the seat is held by another handle; closing a game with tokens
  *             in it without LFCE_CLOSE_FORCE
- *   EMFILE    the module's games limit is reached
+ *   EMFILE    the module's games limit is reached, or every game id has
+ *             been used once (ids are never reused while it is loaded)
+ *   EDQUOT    the caller's uid owns its quota of games (module parameter
+ *             max_games_per_uid; CAP_SYS_ADMIN is exempt)
  *   EMSGSIZE  more operations than the module's batch limit
+ *   ENOMEM    out of memory, or the snapshot memory of all games
+ *             (module parameter nodes_cap) is taken and none of it will
+ *             come back to this game: waiting would not help
+ *   EINTR     a fatal signal ended a wait for memory (nothing changed)
  * and the errors of the operations themselves (see "Operations").
  *
+ * A game counts against both games limits from LFCE_IOC_CREATE until its
+ * last handle and its last mapping are gone, closed or not. A closed game
+ * keeps only its region and its last snapshot for those.
+ *
+ * Writes that need snapshot memory wait for it, killably, only while this
+ * game's own memory is on its way back (after a grace period, or from a
+ * concurrent writer); a nonblocking (O_NONBLOCK) handle never waits and
+ * gets EAGAIN instead. Closing a game never needs new memory.
+ *
  * LFCE_IOC_CREATE: create a game with @config (lfce_rules' checks: EINVAL)
- * owned by the caller, and attach the handle to it. Out: game_id.
- * struct lfce_config grew in VER1 (governable), which moved game_id: a VER0
- * caller (size LFCE_CREATE_SIZE_VER0) has game_id at offset 64, where the
- * kernel reads it (it must be 0) and writes it back; its config has the
- * VER1 fields zero. Sizes between VER0 and VER1 are refused (EINVAL).
+ * owned by the caller, and attach the handle to it. Out: game_id, which no
+ * other game gets while the module is loaded. EDQUOT or EMFILE at the
+ * limits. struct lfce_config grew in VER1 (governable), which moved
+ * game_id: a VER0 caller (size LFCE_CREATE_SIZE_VER0) has game_id at
+ * offset 64, where the kernel reads it (it must be 0) and writes it back;
+ * its config has the VER1 fields zero. Sizes between VER0 and VER1 are
+ * refused (EINVAL).
  *
  * LFCE_IOC_ATTACH: attach the handle to @game_id as an observer.
  *
  * LFCE_IOC_JOIN: take @seat (or LFCE_SEAT_ANY: the caller's own seat if it
  * has one, else the first free one) as the caller's uid, with player @id and
- * @nonce. Out: seat, version.
+ * @nonce. Out: seat, version. A nonblocking handle gets EAGAIN instead of
+ * waiting for memory, as with LFCE_IOC_SUBMIT.
  *
  * LFCE_IOC_SUBMIT: commit @count operations from @ops (a user pointer to
  * struct lfce_op[count]) as one version, all or nothing. count > 1 is a
@@ -692,6 +711,7 @@ struct lfce_slot {
  * LFCE_IOC_GET: copy the newest snapshot into @snap (a user pointer to
  * @snap_size bytes, at least sizeof(struct lfce_snapshot)); out: version.
  * This is the wait-free in-kernel read, the fallback of the mmap protocol.
+ * On a closed game it returns the game's last snapshot.
  *
  * LFCE_IOC_STATS: the game's counters.
  *
@@ -703,7 +723,8 @@ struct lfce_slot {
  * settled (bets back, balance out) and the bank emptied in one last commit,
  * which journals every balance. That commit ends with LFCE_OP_SHUTDOWN, so
  * no operation can commit between the check and the close; its record is
- * the journal's last. Handles still attached get ENODEV.
+ * the journal's last. Handles still attached get ENODEV for writes; GET,
+ * STATS, read(2), poll(2) and mmap still work on the closed game.
  *
  * read(2): journal records, from the handle's cursor (record 0 at attach),
  * whole struct lfce_record at a time (EINVAL for a smaller buffer). It
@@ -717,7 +738,8 @@ struct lfce_slot {
  *
  * mmap: map [0, region_size) of the attached game read-only (see "The
  * mapping"). PROT_WRITE is refused with EPERM, and mprotect() cannot add it.
- * A mapping stays valid after the handle and the game are closed.
+ * A mapping stays valid after the handle and the game are closed, and
+ * keeps the game counted against the limits until it is unmapped.
  */
 #define LFCE_SEAT_ANY		0xfffffffeU
 

@@ -31,7 +31,7 @@ static const struct lfce_config config = {
  * any error but ENODEV (and EAGAIN, which changes nothing and is retried),
  * and on an ENODEV that does not stay.
  */
-static int writer(uint64_t game, uint32_t seat, int out)
+static int writer(uint64_t game, uint32_t seat, int out, int ready)
 {
 	struct lfce_op op = { .type = LFCE_OP_DEPOSIT, .seat = seat };
 	struct lfce_op probe = { .type = LFCE_OP_WITHDRAW, .seat = seat };
@@ -40,7 +40,7 @@ static int writer(uint64_t game, uint32_t seat, int out)
 
 	op.u.amount.value = 1 + (seat == LFCE_SEAT_BANK);
 	probe.u.amount.value = LFCE_AMOUNT_MAX;		/* ENOSPC while open */
-	if (fd < 0 || lfce_attach(fd, game))
+	if (fd < 0 || lfce_attach(fd, game) || write(ready, "r", 1) != 1)
 		return 1;
 	while (done < DEPOSITS && !(ret = t_owner_submit(fd, &op, 1, NULL)))
 		done++;
@@ -81,7 +81,8 @@ int main(void)
 	struct lfce_op op = { .type = LFCE_OP_DEPOSIT, .seat = LFCE_SEAT_BANK };
 	uint32_t done, deposits = 0;
 	static struct lfce_snapshot s;
-	int owner, pipefd[2], status, bad = 0, i, ret;
+	int owner, pipefd[2], readyfd[2], status, bad = 0, i, ret;
+	char c;
 	pid_t pid[WRITERS];
 	const void *base;
 	uint64_t game;
@@ -91,7 +92,7 @@ int main(void)
 	if (owner < 0)
 		t_skip("no /dev/lfce");
 	op.u.amount.value = 1000;
-	if (pipe(pipefd) || lfce_create(owner, &config, &game) ||
+	if (pipe(pipefd) || pipe(readyfd) || lfce_create(owner, &config, &game) ||
 	    lfce_join(owner, 0, 1, NULL, NULL, NULL) || t_owner_submit(owner, &op, 1, NULL) ||
 	    lfce_map(owner, &base, &size))
 		t_skip("cannot set up a game");
@@ -99,9 +100,12 @@ int main(void)
 	for (i = 0; i < WRITERS; i++) {
 		pid[i] = fork();
 		if (pid[i] == 0)
-			_exit(writer(game, i ? LFCE_SEAT_BANK : 0, pipefd[1]));
+			_exit(writer(game, i ? LFCE_SEAT_BANK : 0, pipefd[1], readyfd[1]));
 	}
-	/* Let the writers get going, then close under them. */
+	/* Every writer attached (after the close, it could not), going, then close. */
+	for (i = 0; i < WRITERS; i++)
+		if (read(readyfd[0], &c, 1) != 1)
+			break;
 	while (lfce_snapshot_read(base, &s) == 0 && s.table.records < 50)
 		usleep(1000);
 	ret = lfce_close_game(owner, game, LFCE_CLOSE_FORCE);

@@ -11,10 +11,15 @@
 #define LFCE_TEST_HELPERS_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define T_EXIT_PASS	0
 #define T_EXIT_FAIL	1
@@ -77,6 +82,68 @@ static inline void __attribute__((noreturn)) t_skip(const char *why)
 	printf("1..0 # SKIP %s\n", why);
 	fflush(stdout);
 	exit(T_EXIT_SKIP);
+}
+
+/* Where the VM keeps the module (tools/testing/vm/run.sh). */
+#define T_LFCE_MODULE	"/modules/lfce.ko"
+
+/*
+ * Reload lfce with module parameters @params ("" for the defaults), to test
+ * the limits. No handle or mapping may be left (the unload is refused).
+ * Returns 0 or -errno; t_skip() if there is no module to load.
+ */
+static inline int t_reload_lfce(const char *params)
+{
+	int fd, ret;
+
+	if (access(T_LFCE_MODULE, R_OK))
+		t_skip("no " T_LFCE_MODULE " to reload");
+	if (syscall(SYS_delete_module, "lfce", O_NONBLOCK))
+		return -errno;
+	fd = open(T_LFCE_MODULE, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/*
+ * Run @fn(@arg) in a child as @uid (and gid). It reports with t_ok() like
+ * the parent, and its results count in the parent's plan. Returns the
+ * child's wait status.
+ */
+static inline int t_as_uid(uid_t uid, void (*fn)(void *arg), void *arg)
+{
+	int pfd[2], counts[2] = { 0, 0 }, status = -1;
+	pid_t pid;
+
+	fflush(stdout);
+	if (pipe(pfd))
+		return t_ok(0, "pipe for a child as uid %u", uid), -1;
+	pid = fork();
+	if (pid == 0) {
+		close(pfd[0]);
+		/* The raw calls: no _GNU_SOURCE needed, one thread anyway. */
+		if (syscall(SYS_setresgid, uid, uid, uid) || syscall(SYS_setresuid, uid, uid, uid))
+			t_ok(0, "become uid %u", uid);
+		else
+			fn(arg);
+		counts[0] = t_count;
+		counts[1] = t_failed;
+		_exit(write(pfd[1], counts, sizeof(counts)) == sizeof(counts) ? 0 : 1);
+	}
+	close(pfd[1]);
+	if (pid > 0 && read(pfd[0], counts, sizeof(counts)) == sizeof(counts)) {
+		t_count = counts[0];
+		t_failed = counts[1];
+	} else {
+		t_ok(0, "the child as uid %u reported back", uid);
+	}
+	close(pfd[0]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	return status;
 }
 
 #endif /* LFCE_TEST_HELPERS_H */

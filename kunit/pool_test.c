@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit: the node pool at its limits. At the global cap a writer with
+ * nothing of its own to reclaim fails at once (ENOMEM, or EAGAIN when
+ * nonblocking) and keeps nothing; a writer whose game has retired nodes
+ * waits for them instead, and goes on committing; surplus free nodes go
+ * back under pressure; a closed pool keeps the last snapshot readable and
+ * refuses writers.
+ */
+#include <kunit/test.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "helpers.h"
+
+/* Run with the global cap @headroom nodes above what all games hold now. */
+static unsigned long cap_headroom(long headroom)
+{
+	unsigned long old = lfce_snapshot_global_cap;
+
+	lfce_snapshot_global_cap = lfce_snapshot_nodes() + headroom;
+	return old;
+}
+
+static void pool_fails_at_global_cap(struct kunit *test)
+{
+	struct lfce_stash *stash = kunit_kzalloc(test, sizeof(*stash), GFP_KERNEL);
+	struct lfce_pool *pool = kunit_kzalloc(test, sizeof(*pool), GFP_KERNEL);
+	unsigned long old;
+
+	KUNIT_ASSERT_TRUE(test, stash && pool);
+	KUNIT_ASSERT_EQ(test, lfce_pool_init(pool, 4 * LFCE_NODES), 0);
+	old = cap_headroom(LFCE_NODES - 1);	/* one commit's worth, less one */
+	KUNIT_EXPECT_EQ(test, lfce_pool_fill(pool, stash, false), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, lfce_pool_fill(pool, stash, true), -EAGAIN);
+	/* A refusal keeps nothing: no node in the stash, none reserved. */
+	KUNIT_EXPECT_EQ(test, stash->nr_free, 0);
+	KUNIT_EXPECT_EQ(test, pool->nodes, 0);
+	KUNIT_EXPECT_EQ(test, pool->stashes, 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&pool->backpressure), 2);
+
+	lfce_snapshot_global_cap = old;
+	KUNIT_EXPECT_EQ(test, lfce_pool_fill(pool, stash, false), 0);
+	KUNIT_EXPECT_GE(test, stash->nr_free, LFCE_NODES);
+	lfce_pool_drain(pool, stash);
+	KUNIT_EXPECT_EQ(test, pool->stashes, 0);
+	lfce_pool_uninit(pool);
+}
+
+/* Another writer's stash is nodes coming back: nonblocking, EAGAIN. */
+static void pool_nonblocking_writer_never_waits(struct kunit *test)
+{
+	struct lfce_stash *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	struct lfce_stash *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct lfce_pool *pool = kunit_kzalloc(test, sizeof(*pool), GFP_KERNEL);
+	unsigned long old;
+
+	KUNIT_ASSERT_TRUE(test, a && b && pool);
+	KUNIT_ASSERT_EQ(test, lfce_pool_init(pool, 4 * LFCE_NODES), 0);
+	old = cap_headroom(LFCE_NODES + 3);
+	KUNIT_EXPECT_EQ(test, lfce_pool_fill(pool, a, false), 0);
+	KUNIT_EXPECT_EQ(test, lfce_pool_fill(pool, b, true), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, b->nr_free, 0);
+	lfce_pool_drain(pool, a);
+	/* a's nodes are back: b gets them. */
+	KUNIT_EXPECT_EQ(test, lfce_pool_fill(pool, b, true), 0);
+	lfce_pool_drain(pool, b);
+	lfce_snapshot_global_cap = old;
+	lfce_pool_uninit(pool);
+}
+
+/* Under pressure a drained pool keeps a few commits' worth, no more. */
+static void pool_gives_surplus_back(struct kunit *test)
+{
+	struct lfce_stash *st = kunit_kcalloc(test, 6, sizeof(*st), GFP_KERNEL);
+	struct lfce_pool *pool = kunit_kzalloc(test, sizeof(*pool), GFP_KERNEL);
+	unsigned long old;
+	unsigned int i;
+
+	KUNIT_ASSERT_TRUE(test, st && pool);
+	KUNIT_ASSERT_EQ(test, lfce_pool_init(pool, 256), 0);
+	old = cap_headroom(1000);
+	for (i = 0; i < 6; i++)
+		KUNIT_ASSERT_EQ(test, lfce_pool_fill(pool, &st[i], false), 0);
+	for (i = 0; i < 5; i++)
+		lfce_pool_drain(pool, &st[i]);
+	KUNIT_EXPECT_EQ(test, pool->nr_free, 5 * LFCE_NODES);	/* no pressure: kept */
+
+	cap_headroom(10);	/* now more than half the budget is in use */
+	lfce_pool_drain(pool, &st[5]);
+	KUNIT_EXPECT_EQ(test, pool->nr_free, 4 * LFCE_NODES);
+	KUNIT_EXPECT_EQ(test, pool->nodes, 4 * LFCE_NODES);
+	lfce_snapshot_global_cap = old;
+	lfce_pool_uninit(pool);
+}
+
+/*
+ * Only retired nodes of its own between a writer and the cap: it waits for
+ * their grace period and commits, again and again, never ENOMEM.
+ */
+static void pool_waits_for_own_retired(struct kunit *test)
+{
+	struct lfce_params p = lt_params;
+	struct lfce_config cfg;
+	struct lt_game *g;
+	unsigned long old;
+	int i, ret = 0;
+
+	lfce_rules_default_config(&cfg);
+	p.pool_cap = 4 * LFCE_NODES;
+	g = lt_game_new_params(test, &cfg, &p);
+	KUNIT_ASSERT_EQ(test, lt_join(g, 0, 1000), 0);
+	KUNIT_ASSERT_EQ(test, lt_deposit(g, 0, 1000), 0);
+	old = cap_headroom(0);		/* what the game holds now is all it gets */
+	for (i = 0; i < 200 && !ret; i++)
+		ret = lt_bet(g, 0, LFCE_BET_FIELD, 1);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_LE(test, lfce_snapshot_nodes(), lfce_snapshot_global_cap);
+	lfce_snapshot_global_cap = old;
+	lt_game_free(g);
+}
+
+/* Nodes the snapshot of @e holds: the root and every part it has. */
+static unsigned int live_nodes(struct lfce_engine *e)
+{
+	const struct lfce_root *r = &rcu_dereference_protected(e->cur, 1)->root;
+	unsigned int i, n = 1 + !!r->round + !!r->props;
+
+	for (i = 0; i < LFCE_MAX_SEATS; i++)
+		n += !!r->seat[i];
+	return n;
+}
+
+/*
+ * A closed engine keeps its last snapshot and nothing else, even with
+ * retired nodes still in a writer's stash, and refuses writers.
+ */
+static void pool_close_keeps_last_snapshot(struct kunit *test)
+{
+	struct lfce_snapshot *before = kunit_kzalloc(test, sizeof(*before), GFP_KERNEL);
+	struct lfce_snapshot *after = kunit_kzalloc(test, sizeof(*after), GFP_KERNEL);
+	struct lfce_op down = { .type = LFCE_OP_SHUTDOWN, .seat = LFCE_SEAT_BANK };
+	struct lfce_op out;
+	struct lt_game *g;
+	int i;
+
+	KUNIT_ASSERT_TRUE(test, before && after);
+	g = lt_game_new(test, NULL, true);
+	KUNIT_ASSERT_EQ(test, lt_join(g, 0, 1000), 0);
+	KUNIT_ASSERT_EQ(test, lt_join(g, 1, 1001), 0);
+	for (i = 0; i < 50; i++) {
+		KUNIT_ASSERT_EQ(test, lt_deposit(g, 0, 1), 0);
+		out = lt_owner_op(g, LFCE_OP_WITHDRAW, 0);
+		out.u.amount.value = 1;
+		KUNIT_ASSERT_EQ(test, lt_op(g, &out), 0);
+	}
+	KUNIT_ASSERT_EQ(test, lt_op(g, &down), 0);
+	KUNIT_EXPECT_GT(test, g->w.stash.nr_retired, 0);
+	lt_read(g, before);
+	lfce_engine_close(&g->e);
+	KUNIT_EXPECT_EQ(test, g->e.pool.nr_free, 0);
+	KUNIT_EXPECT_EQ(test, g->e.pool.nodes, live_nodes(&g->e) + g->w.stash.nr_free +
+			g->w.stash.nr_retired);
+	lfce_writer_release(&g->e, &g->w);	/* freed, not recycled */
+	KUNIT_EXPECT_EQ(test, g->e.pool.nodes, live_nodes(&g->e));
+	lt_read(g, after);
+	KUNIT_EXPECT_EQ(test, memcmp(before, after, sizeof(*after)), 0);
+	KUNIT_EXPECT_EQ(test, lt_op(g, &down), -ENODEV);
+	KUNIT_EXPECT_EQ(test, g->w.stash.nr_free, 0);
+	KUNIT_EXPECT_EQ(test, g->e.pool.nodes, live_nodes(&g->e));
+	lt_game_free(g);
+}
+
+static struct kunit_case pool_cases[] = {
+	KUNIT_CASE(pool_fails_at_global_cap),
+	KUNIT_CASE(pool_nonblocking_writer_never_waits),
+	KUNIT_CASE(pool_gives_surplus_back),
+	KUNIT_CASE(pool_waits_for_own_retired),
+	KUNIT_CASE(pool_close_keeps_last_snapshot),
+	{}
+};
+
+static struct kunit_suite pool_suite = {
+	.name = "lfce_pool",
+	.test_cases = pool_cases,
+};
+
+kunit_test_suite(pool_suite);
