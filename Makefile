@@ -12,6 +12,8 @@
 #                      ASan+UBSan and TSan, a stress, a bounded libFuzzer run
 #   make bench         native benchmark of the engine (BENCH_JSON=path)
 #   make check-vm      the in-VM tests on the stock and the debug kernel
+#   make check-matrix  the in-VM tests on Debian's 6.1, 6.12 and 6.12 PREEMPT_RT
+#                      (installs those kernels: deps.sh --matrix)
 #   make kunit         the KUnit suites in the debug VM
 #   make demo          boot a VM and show lfce running
 #   make style         checkpatch.pl over the kernel sources
@@ -82,6 +84,14 @@ check-vm: deps
 	-@$(VM)/run.sh debug
 	@$(TESTING)/summary.sh $(RESULTS)/vm-stock.tap $(RESULTS)/vm-debug.tap
 
+MATRIX := stock 6.12 rt
+
+check-matrix:
+	@$(TESTING)/deps.sh --matrix
+	@rm -f $(patsubst %,$(RESULTS)/vm-%.tap,$(MATRIX))
+	-@for k in $(MATRIX); do $(VM)/run.sh $$k; done
+	@$(TESTING)/summary.sh $(patsubst %,$(RESULTS)/vm-%.tap,$(MATRIX))
+
 kunit: deps
 	@rm -f $(RESULTS)/vm-debug-kunit.tap
 	-@$(VM)/run.sh debug kunit
@@ -109,4 +119,5 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	rm -rf $(TOP)/build
 
-.PHONY: all module debug lib deps check check-host check-userspace bench check-vm kunit demo style install dkms-install clean
+.PHONY: all module debug lib deps check check-host check-userspace bench check-vm check-matrix kunit \
+	demo style install dkms-install clean

@@ -3,7 +3,9 @@
  * KUnit: the commit engine. Refused operations change nothing; batches are
  * atomic; a commit-reveal round rolls the dice the protocol says;
  * concurrent kthreads keep versions contiguous, tokens conserved and the
- * journal replayable; retired memory stays under its cap.
+ * journal replayable; retired memory stays under its cap; committers stay
+ * within the journal's lead, and a lapped reader resumes at the oldest
+ * record intact.
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
@@ -645,6 +647,54 @@ static void engine_reclaim_is_bounded(struct kunit *test)
 	lt_game_free(g);
 }
 
+/*
+ * The journal's rule (uapi, "The mapping"): records go at most J/2 past
+ * journal_head, so [head - J/2, head) stay intact, and what a commit in
+ * flight has overwritten is a prefix of [head - J, head) that a lapped
+ * reader skips, no more.
+ */
+static void engine_journal_lead(struct kunit *test)
+{
+	struct lfce_params p = lt_params;
+	struct lfce_record *fake, rec;
+	struct lfce_config cfg;
+	struct lfce_pub *pub;
+	struct lt_game *g;
+	unsigned int i;
+	u64 head;
+
+	lfce_rules_default_config(&cfg);
+	p.records = 64;
+	p.batch_max = 24;		/* LFCE_TXN_RECORDS(24) == 32 == J/2 */
+	g = lt_game_new_params(test, &cfg, &p);
+	pub = &g->e.pub;
+	for (i = 0; i < 100; i++)
+		KUNIT_ASSERT_EQ(test, lt_deposit(g, LFCE_SEAT_BANK, 1), 0);
+	head = lfce_publish_head(pub);
+	KUNIT_ASSERT_EQ(test, head, 100);
+	KUNIT_EXPECT_TRUE(test, lfce_publish_room(pub, head + 32));
+	KUNIT_EXPECT_FALSE(test, lfce_publish_room(pub, head + 33));
+	/* Nothing in flight: all of [head - J, head) is there. */
+	KUNIT_EXPECT_EQ(test, lfce_publish_oldest(pub, 0, head), head - 64);
+	KUNIT_EXPECT_EQ(test, lfce_publish_oldest(pub, head - 10, head), head - 10);
+
+	/* A commit in flight wrote 20 records past the head, unpublished. */
+	fake = kunit_kcalloc(test, 20, sizeof(*fake), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fake);
+	for (i = 0; i < 20; i++)
+		fake[i].number = head + i;
+	preempt_disable();
+	lfce_publish_records(pub, fake, 20);
+	preempt_enable();
+	KUNIT_EXPECT_EQ(test, lfce_publish_oldest(pub, 0, head), head - 64 + 20);
+	KUNIT_EXPECT_EQ(test, lfce_publish_oldest(pub, head - 50, head), head - 44);
+	KUNIT_EXPECT_EQ(test, lfce_publish_read_record(pub, head - 45, &rec), -ENODATA);
+	for (i = 1; i <= 32; i++)
+		KUNIT_EXPECT_EQ(test, lfce_publish_read_record(pub, head - i, &rec), 0);
+	/* The fake records are not the rules' own: the engine ends here. */
+	lt_game_free(g);
+}
+
 static struct kunit_case engine_cases[] = {
 	KUNIT_CASE(engine_refused_ops_change_nothing),
 	KUNIT_CASE(engine_batch_is_atomic),
@@ -655,6 +705,7 @@ static struct kunit_case engine_cases[] = {
 	KUNIT_CASE(engine_owner_nonce),
 	KUNIT_CASE(engine_concurrent_commits),
 	KUNIT_CASE(engine_reclaim_is_bounded),
+	KUNIT_CASE(engine_journal_lead),
 	{}
 };
 

@@ -59,3 +59,16 @@ int lfce_abi_copy_out(void __user *uarg, u32 usize, void *karg, size_t ksize)
 		return -EFAULT;
 	return 0;
 }
+
+/*
+ * Before a call commits anything: can the struct that lfce_abi_copy_out()
+ * will fill be written? It writes the caller's own bytes back unchanged
+ * (@karg as lfce_abi_copy_in() left it), so a struct in read-only memory
+ * fails with -EFAULT before anything changed rather than after.
+ */
+int lfce_abi_probe_out(void __user *uarg, u32 usize, const void *karg, size_t ksize)
+{
+	if (copy_to_user(uarg, karg, min_t(size_t, usize, ksize)))
+		return -EFAULT;
+	return 0;
+}

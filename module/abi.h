@@ -21,5 +21,6 @@ int lfce_abi_check_size(u32 usize, size_t ver0);
 int lfce_abi_copy_in(void *karg, size_t ksize, size_t ver0,
 		     const void __user *uarg, u32 *usize);
 int lfce_abi_copy_out(void __user *uarg, u32 usize, void *karg, size_t ksize);
+int lfce_abi_probe_out(void __user *uarg, u32 usize, const void *karg, size_t ksize);
 
 #endif /* _LFCE_ABI_H */

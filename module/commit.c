@@ -38,7 +38,8 @@ static int engine_init(struct lfce_engine *e, const struct lfce_config *cfg,
 	struct lfce_node *root;
 	int ret;
 
-	if (!p->batch_max || LFCE_TXN_RECORDS(p->batch_max) > p->records)
+	/* The largest commit must fit the journal's lead: lfce_publish_room(). */
+	if (!p->batch_max || LFCE_TXN_RECORDS(p->batch_max) > p->records / 2)
 		return -EINVAL;
 	e->retry_budget = p->retry_budget;
 	e->batch_max = p->batch_max;
@@ -162,10 +163,13 @@ static void backoff(struct lfce_writer *w, unsigned int try)
 		cpu_relax();
 }
 
+/* attempt(): the journal has no room until the publisher catches up. */
+#define NO_ROOM		1
+
 /*
  * Build the new snapshot from @old and try to install it. Returns 0 when
- * installed, -EAGAIN when another commit got there first, or the rules'
- * error. Anything but 0 leaves the stash as it was.
+ * installed, -EAGAIN when another commit got there first, NO_ROOM, or the
+ * rules' error. Anything but 0 leaves the stash as it was.
  */
 static int attempt(struct lfce_engine *e, struct lfce_writer *w, struct lfce_txn *txn,
 		   const struct lfce_node *old, const struct lfce_op *ops,
@@ -182,9 +186,10 @@ static int attempt(struct lfce_engine *e, struct lfce_writer *w, struct lfce_txn
 		if (ret)
 			goto abort;
 	}
-	ret = -EAGAIN;
+	ret = NO_ROOM;
 	if (!lfce_publish_room(&e->pub, txn->root->root.t.records))
 		goto abort;	/* the journal is full until the publisher runs */
+	ret = -EAGAIN;
 
 	/*
 	 * The records go out in the same preemption-free window as the
@@ -249,10 +254,11 @@ static void account_proposals(struct lfce_engine *e, const struct lfce_txn *txn)
 int lfce_commit(struct lfce_engine *e, struct lfce_writer *w,
 		const struct lfce_op *ops, unsigned int n, u64 now, u64 *version)
 {
+	u64 start = 0, old_version;
 	const struct lfce_node *old;
+	bool helped = false;
 	struct lfce_txn txn;
 	unsigned int try;
-	u64 start = 0;
 	int ret;
 
 	WARN_ON_ONCE(!in_task());
@@ -276,7 +282,24 @@ int lfce_commit(struct lfce_engine *e, struct lfce_writer *w,
 		ret = attempt(e, w, &txn, old, ops, n, now);
 		if (!ret)
 			break;
+		old_version = old->root.t.version;
 		rcu_read_unlock();
+		if (ret == NO_ROOM) {
+			/*
+			 * Commits up to @old are not all published yet: publish
+			 * them (or wait for whoever is) and try again, at no
+			 * cost to the budget. Once @old is published, @old has
+			 * room, so only other commits can make this happen
+			 * again: from then on it counts as a collision.
+			 */
+			lfce_publish(&e->pub, &e->cur, old_version);
+			if (!helped) {
+				helped = true;
+				try--;
+				continue;
+			}
+			ret = -EAGAIN;
+		}
 		if (ret != -EAGAIN) {
 			atomic64_inc(&e->metrics->refused);
 			return ret;

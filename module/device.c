@@ -35,6 +35,7 @@ struct handle {
 	struct mutex lock;
 	struct lfce_game *game;		/* set once, under lock */
 	u32 seat;			/* NO_SEAT, or claimed in game->claim */
+	u32 seat_uid;			/* the uid @seat is bound to */
 	bool writable;
 	u64 cursor;			/* next journal record for read(2), under lock */
 };
@@ -65,6 +66,12 @@ static int open_game(struct handle *h, struct lfce_game **game)
 	return 0;
 }
 
+static void attach_locked(struct handle *h, struct lfce_game *game)
+{
+	lockdep_assert_held(&h->lock);
+	smp_store_release(&h->game, game);	/* pairs with attached() */
+}
+
 static int attach(struct handle *h, struct lfce_game *game)
 {
 	int ret = 0;
@@ -73,11 +80,20 @@ static int attach(struct handle *h, struct lfce_game *game)
 	if (h->game)
 		ret = -EISCONN;
 	else
-		smp_store_release(&h->game, game);	/* pairs with attached() */
+		attach_locked(h, game);
 	mutex_unlock(&h->lock);
 	if (ret)
 		lfce_game_put(game);
 	return ret;
+}
+
+/*
+ * Bytes after the size field: output fields and reserved ones must be zero
+ * on input (uapi, "Argument structs").
+ */
+static int check_zero_in(const void *karg, size_t ksize)
+{
+	return memchr_inv(karg + sizeof(u32), 0, ksize - sizeof(u32)) ? -EINVAL : 0;
 }
 
 static long ioctl_version(void __user *uarg)
@@ -87,6 +103,9 @@ static long ioctl_version(void __user *uarg)
 	int ret;
 
 	ret = lfce_abi_copy_in(&arg, sizeof(arg), LFCE_VERSION_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	ret = check_zero_in(&arg, sizeof(arg));
 	if (ret)
 		return ret;
 	memset(&arg, 0, sizeof(arg));
@@ -137,13 +156,22 @@ static long ioctl_create(struct handle *h, void __user *uarg)
 		return ret;
 	if (arg.flags || arg.game_id)
 		return -EINVAL;
-	if (attached(h))
-		return -EISCONN;
+	/* One CREATE at a time per handle: a second must not make a game. */
+	mutex_lock(&h->lock);
+	ret = -EISCONN;
+	if (h->game)
+		goto out;
+	ret = lfce_abi_probe_out(uarg, usize, &arg, sizeof(arg));
+	if (ret)
+		goto out;
 	game = lfce_game_create(&arg.config, current_euid());
-	if (IS_ERR(game))
-		return PTR_ERR(game);
+	ret = PTR_ERR_OR_ZERO(game);
+	if (ret)
+		goto out;
 	arg.game_id = game->id;
-	ret = attach(h, game);
+	attach_locked(h, game);
+out:
+	mutex_unlock(&h->lock);
 	if (ret)
 		return ret;
 	create_ver0_out(&arg, usize);
@@ -184,7 +212,7 @@ static u32 pick_seat(struct lfce_game *game, u32 want, const struct lfce_snapsho
 	u32 i, uid = caller_uid(), n = s->table.config.max_seats;
 
 	if (want != LFCE_SEAT_ANY)
-		return want;
+		return want;	/* checked by the caller */
 	for (i = 0; i < n; i++)
 		if ((s->seat[i].flags & LFCE_SEAT_BOUND) && s->seat[i].uid == uid)
 			return i;
@@ -215,8 +243,6 @@ static int join(struct handle *h, struct lfce_game *game, struct lfce_join *arg,
 	kfree(s);
 	if (op.seat == NO_SEAT)
 		return -EUSERS;
-	if (op.seat >= LFCE_MAX_SEATS)
-		return -EINVAL;
 	if (!lfce_game_claim(game, op.seat, h))
 		return -EBUSY;
 	memcpy(op.u.join.id, arg->id, sizeof(arg->id));
@@ -226,7 +252,8 @@ static int join(struct handle *h, struct lfce_game *game, struct lfce_join *arg,
 		lfce_game_unclaim(game, op.seat, h);
 		return ret;
 	}
-	h->seat = op.seat;
+	h->seat_uid = op.u.join.uid;
+	WRITE_ONCE(h->seat, op.seat);
 	arg->seat = op.seat;
 	return 0;
 }
@@ -243,9 +270,12 @@ static long ioctl_join(struct handle *h, struct file *file, void __user *uarg)
 		return ret;
 	if (!h->writable)
 		return -EBADF;
-	if (arg.version)
+	if (arg.version || (arg.seat != LFCE_SEAT_ANY && arg.seat >= LFCE_MAX_SEATS))
 		return -EINVAL;
 	ret = open_game(h, &game);
+	if (ret)
+		return ret;
+	ret = lfce_abi_probe_out(uarg, usize, &arg, sizeof(arg));
 	if (ret)
 		return ret;
 	mutex_lock(&h->lock);
@@ -256,12 +286,19 @@ static long ioctl_join(struct handle *h, struct file *file, void __user *uarg)
 	return lfce_abi_copy_out(uarg, usize, &arg, sizeof(arg));
 }
 
-/* Player operations act as the handle's own seat. */
+/*
+ * Player operations act as the handle's own seat, and the caller must be
+ * the uid that seat is bound to, on every call, just as owner operations
+ * check the owner's: a handle passed on (fork, SCM_RIGHTS) or kept across
+ * setuid() does not carry the seat to another uid. Called under h->lock.
+ */
 static int own_seat(struct handle *h, const struct lfce_op *op)
 {
-	if (READ_ONCE(h->seat) == NO_SEAT)
+	if (h->seat == NO_SEAT)
 		return -ENOTCONN;
-	return op->seat == READ_ONCE(h->seat) ? 0 : -EPERM;
+	if (op->seat != h->seat || caller_uid() != h->seat_uid)
+		return -EPERM;
+	return 0;
 }
 
 /*
@@ -362,6 +399,10 @@ static long ioctl_submit(struct handle *h, struct file *file, void __user *uarg)
 		return ret;
 	if (arg.count > game->engine.batch_max)
 		return -EMSGSIZE;
+	/* The version goes back after the commit: no commit it cannot reach. */
+	ret = lfce_abi_probe_out(uarg, usize, &arg, sizeof(arg));
+	if (ret)
+		return ret;
 	mutex_lock(&h->lock);	/* a LEAVE must not race a JOIN on this handle */
 	ret = submit(h, game, &arg, file->f_flags & O_NONBLOCK);
 	mutex_unlock(&h->lock);
@@ -407,6 +448,9 @@ static long ioctl_stats(struct handle *h, void __user *uarg)
 	int ret;
 
 	ret = lfce_abi_copy_in(&arg, sizeof(arg), LFCE_STATS_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	ret = check_zero_in(&arg, sizeof(arg));
 	if (ret)
 		return ret;
 	game = attached(h);
@@ -512,41 +556,45 @@ static bool readable(struct handle *h, struct lfce_game *game)
 }
 
 /*
- * The next record for this handle into @rec, or a gap record if the ring
- * has lapped the cursor. Returns 0 or -EAGAIN when there is none yet.
+ * The record at the handle's cursor into @rec, or a gap record if the ring
+ * has lapped it, and in *@next where the cursor goes after it. Returns 0,
+ * or -EAGAIN when there is none yet.
  */
-static int next_record(struct handle *h, struct lfce_game *game, struct lfce_record *rec)
+static int next_record(struct handle *h, struct lfce_game *game, struct lfce_record *rec,
+		       u64 *next)
 {
 	struct lfce_pub *pub = &game->engine.pub;
-	u64 head = lfce_publish_head(pub), oldest;
+	u64 head = lfce_publish_head(pub);
 	int ret;
 
 	if (h->cursor >= head)
 		return -EAGAIN;
 	ret = lfce_publish_read_record(pub, h->cursor, rec);
 	if (ret != -ENODATA) {
-		h->cursor += !ret;
+		*next = h->cursor + 1;
 		return ret;
 	}
-	/* Lapped: say how much was lost, resume half a ring behind the head. */
-	oldest = head - min_t(u64, head, pub->nr_records / 2);
+	/* Lapped: say how much was lost, resume at the oldest record intact. */
+	*next = lfce_publish_oldest(pub, h->cursor + 1, lfce_publish_head(pub));
 	memset(rec, 0, sizeof(*rec));
 	rec->kind = LFCE_REC_GAP;
 	rec->number = h->cursor;
-	rec->op.nonce = oldest - h->cursor;
-	h->cursor = oldest;
+	rec->op.nonce = *next - h->cursor;
 	return 0;
 }
 
+/* The cursor moves past a record only once the reader has it. */
 static ssize_t read_records(struct handle *h, struct lfce_game *game,
 			    char __user *buf, size_t n)
 {
 	struct lfce_record rec;
 	size_t done = 0;
+	u64 next;
 
-	while (done < n && !next_record(h, game, &rec)) {
+	while (done < n && !next_record(h, game, &rec, &next)) {
 		if (copy_to_user(buf + done * sizeof(rec), &rec, sizeof(rec)))
 			return done ? done * sizeof(rec) : -EFAULT;
+		WRITE_ONCE(h->cursor, next);	/* pairs with readable(), poll() */
 		done++;
 	}
 	return done * sizeof(rec);
@@ -630,11 +678,11 @@ static int lfce_mmap(struct file *file, struct vm_area_struct *vma)
 
 	if (!game)
 		return -ENOTCONN;
-	if (vma->vm_flags & VM_WRITE)
+	if (vma->vm_flags & (VM_WRITE | VM_EXEC))
 		return -EPERM;
 	if (vma->vm_pgoff || vma->vm_end - vma->vm_start > game->engine.pub.size)
 		return -EINVAL;
-	lfce_vm_flags_clear(vma, VM_MAYWRITE);
+	lfce_vm_flags_clear(vma, VM_MAYWRITE | VM_MAYEXEC);
 	ret = remap_vmalloc_range(vma, game->engine.pub.region, 0);
 	if (ret)
 		return ret;
@@ -654,10 +702,15 @@ static int lfce_open(struct inode *inode, struct file *file)
 	h->seat = NO_SEAT;
 	h->writable = file->f_mode & FMODE_WRITE;
 	file->private_data = h;
-	return 0;
+	/* A stream of records: no position, lseek and pread get ESPIPE. */
+	return stream_open(inode, file);
 }
 
-/* Closing lets go of the seat and commits nothing. */
+/*
+ * The last reference to the open file description is gone: every fd in
+ * every process, and every mapping made through it. Only now is the seat
+ * let go, and nothing is committed.
+ */
 static int lfce_release(struct inode *inode, struct file *file)
 {
 	struct handle *h = to_handle(file);
@@ -681,7 +734,6 @@ static const struct file_operations lfce_fops = {
 	.mmap		= lfce_mmap,
 	.read		= lfce_read,
 	.poll		= lfce_poll,
-	.llseek		= noop_llseek,
 };
 
 static struct miscdevice lfce_misc = {

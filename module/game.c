@@ -78,7 +78,7 @@ static void debugfs_add(struct lfce_game *game)
 	debugfs_create_file("stats", 0444, game->debugfs, game, &stats_fops);
 }
 
-/* Called by the publisher, preemption disabled: wake journal readers. */
+/* Called by a committer once it published, preemptible: wake journal readers. */
 static void notify(struct lfce_pub *pub)
 {
 	struct lfce_game *game = container_of(pub, struct lfce_game, engine.pub);
@@ -136,6 +136,14 @@ static void sweep(struct work_struct *work)
 	int ret;
 
 	WRITE_ONCE(game->sweep_at, U64_MAX);
+	/*
+	 * Store-buffering: we store sweep_at, then load engine.cur (below and
+	 * in sweep_arm()); a committer stores engine.cur, then loads sweep_at
+	 * in its sweep_arm(). Pairs with that committer's fully ordered
+	 * cmpxchg() on engine.cur in attempt() (commit.c): either we see its
+	 * deadline, or it sees U64_MAX and arms the sweep itself.
+	 */
+	smp_mb();
 	if (READ_ONCE(game->closed))
 		return;
 	s = kmalloc(sizeof(*s), GFP_KERNEL);
@@ -457,7 +465,10 @@ int lfce_game_close(struct lfce_game *game, bool force)
 	return 0;
 }
 
-/* Up to *@count ids from @start up into @ids; *@count and *@total out. */
+/*
+ * Up to *@count ids from @start up into @ids; *@count out, and in *@total
+ * every game listed, below @start too.
+ */
 int lfce_game_list(u64 start, u64 *ids, u32 *count, u64 *total)
 {
 	unsigned long index;
@@ -465,10 +476,8 @@ int lfce_game_list(u64 start, u64 *ids, u32 *count, u64 *total)
 	u32 n = 0;
 
 	*total = 0;
-	if (start > U32_MAX)
-		start = U32_MAX;
-	xa_for_each_start(&games, index, game, start) {
-		if (n < *count)
+	xa_for_each(&games, index, game) {
+		if (index >= start && n < *count)
 			ids[n++] = index;
 		(*total)++;
 	}

@@ -45,7 +45,8 @@ MODULE_PARM_DESC(retry_budget, "CAS retries before a commit fails with EAGAIN (1
 
 static unsigned int batch_max = 16;
 module_param(batch_max, uint, 0444);
-MODULE_PARM_DESC(batch_max, "Operations per batch (10..256, default 16)");
+MODULE_PARM_DESC(batch_max,
+		 "Operations per batch (10..256, and 8 more fit in journal_records / 2; default 16)");
 
 static unsigned int max_proposals = LFCE_MAX_PROPOSALS;
 module_param(max_proposals, uint, 0444);
@@ -77,8 +78,8 @@ static int check_params(void)
 		bad = "retry_budget";
 	else if (!within(batch_max, LFCE_MAX_SEATS + 2, 256))	/* a forced close */
 		bad = "batch_max";
-	else if (LFCE_TXN_RECORDS(batch_max) > journal_records)
-		bad = "batch_max";
+	else if (LFCE_TXN_RECORDS(batch_max) > journal_records / 2)
+		bad = "batch_max";	/* the journal's lead: lfce_publish_room() */
 	else if (!within(max_proposals, 1, LFCE_MAX_PROPOSALS))
 		bad = "max_proposals";
 	if (bad) {

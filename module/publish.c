@@ -20,6 +20,7 @@
 #include <linux/atomic.h>
 #include <linux/bug.h>
 #include <linux/log2.h>
+#include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/preempt.h>
 #include <linux/processor.h>
@@ -119,14 +120,50 @@ static struct lfce_record *entry(struct lfce_pub *pub, u64 n)
 	return &pub->journal[n & (pub->nr_records - 1)];
 }
 
+/* Is record @n (complete once) still in its entry? */
+static bool intact(struct lfce_pub *pub, u64 n)
+{
+	/* Pairs with smp_store_release(seq) in lfce_publish_records(). */
+	return smp_load_acquire(&entry(pub, n)->seq) == 2 * (u32)n + 2;
+}
+
 /*
- * May a commit whose records end at @records_end go ahead? Its records must
- * not lap entries the publisher has not yet declared complete.
+ * The oldest record still intact at or after @from, for a reader whose
+ * record @from - 1 was overwritten, with @head a journal_head it loaded
+ * (uapi, "The mapping"). Records below head - J are gone; of the rest,
+ * committers have overwritten a prefix, which ends by head - J/2, so a
+ * binary search finds its end. Committers racing with the search may make
+ * the answer a little off, or overwrite it before it is read: the reader
+ * then reports a further gap, and never goes back. Returns @head when
+ * nothing below it is intact.
+ */
+u64 lfce_publish_oldest(struct lfce_pub *pub, u64 from, u64 head)
+{
+	u64 lo = max(from, head - min_t(u64, head, pub->nr_records)), hi = head;
+
+	while (lo < hi) {
+		u64 mid = lo + (hi - lo) / 2;
+
+		if (intact(pub, mid))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/*
+ * May a commit whose records end at @records_end go ahead? The rule of the
+ * uapi ("The mapping"): no record is written more than J/2 past
+ * journal_head. So it never laps an entry the publisher has not declared
+ * complete, and the J/2 records below journal_head are intact: a reader
+ * that far behind is never lapped, and next_record() in device.c (and
+ * liblfce's lfce_journal_next()) can always resume at or below the head.
  */
 bool lfce_publish_room(const struct lfce_pub *pub, u64 records_end)
 {
 	/* Pairs with the smp_store_release() of journal_head in publish_journal(). */
-	return records_end - smp_load_acquire(&pub->region->journal_head) <= pub->nr_records;
+	return records_end - smp_load_acquire(&pub->region->journal_head) <= pub->nr_records / 2;
 }
 
 /* A committer writes its records, after its cmpxchg, preemption disabled. */
@@ -167,8 +204,7 @@ int lfce_publish_read_record(struct lfce_pub *pub, u64 n, struct lfce_record *ou
 	/* Pairs with smp_store_release(journal_head) in publish_journal(). */
 	if (n >= smp_load_acquire(&pub->region->journal_head))
 		return -EAGAIN;
-	/* Pairs with smp_store_release(seq) in lfce_publish_records(). */
-	if (smp_load_acquire(&e->seq) != seq)
+	if (!intact(pub, n))
 		return -ENODATA;
 	for (i = 0; i < sizeof(*out) / 8; i++)
 		dst[i] = READ_ONCE(src[i]);
@@ -251,10 +287,14 @@ void lfce_publish_start(struct lfce_pub *pub, const struct lfce_node __rcu **cur
  * Return once the ring shows @version or later. Whoever gets pub->busy
  * publishes the latest snapshot for everyone; the others wait for at most
  * that copy and the next. Preemption stays off while busy is held, so no
- * waiter ever waits for a descheduled publisher.
+ * waiter ever waits for a descheduled publisher. Nothing in that window
+ * may sleep, and on PREEMPT_RT a spinlock_t sleeps: the wake-up of readers
+ * (->notify, which takes the wait queue's lock) comes after it.
  */
 void lfce_publish(struct lfce_pub *pub, const struct lfce_node __rcu **cur, u64 version)
 {
+	bool published = false;
+
 	/* Pairs with smp_store_release(pub_ver) in publish_slot(). */
 	while (smp_load_acquire(&pub->region->pub_ver) < version) {
 		preempt_disable();
@@ -263,12 +303,13 @@ void lfce_publish(struct lfce_pub *pub, const struct lfce_node __rcu **cur, u64 
 			publish_once(pub, cur);
 			/* Pairs with the cmpxchg() of the next publisher. */
 			smp_store_release(&pub->busy, 0UL);
-			if (pub->notify)
-				pub->notify(pub);
 			preempt_enable();
+			published = true;
 			continue;	/* done, most likely: no need to pause */
 		}
 		preempt_enable();
 		cpu_relax();
 	}
+	if (published && pub->notify)
+		pub->notify(pub);
 }

@@ -22,7 +22,7 @@ struct lfce_pub {
 	u32 nr_slots;			/* K, power of two */
 	u32 nr_records;			/* J, power of two */
 	u64 *src;			/* K x LFCE_NODES: node ids each slot holds */
-	/* Called after each publication, preemption disabled; may be NULL. */
+	/* Called after a committer published, preemptible; may be NULL. */
 	void (*notify)(struct lfce_pub *pub);
 	/* Publisher-private: written only while holding busy. */
 	unsigned long busy ____cacheline_aligned_in_smp;
@@ -37,6 +37,7 @@ bool lfce_publish_room(const struct lfce_pub *pub, u64 records_end);
 void lfce_publish_records(struct lfce_pub *pub, const struct lfce_record *rec,
 			  unsigned int n);
 int lfce_publish_read_record(struct lfce_pub *pub, u64 n, struct lfce_record *out);
+u64 lfce_publish_oldest(struct lfce_pub *pub, u64 from, u64 head);
 u64 lfce_publish_head(const struct lfce_pub *pub);
 void lfce_publish(struct lfce_pub *pub, const struct lfce_node __rcu **cur, u64 version);
 

@@ -138,6 +138,15 @@ static inline void lfce_header_read(const void *base, uint64_t *version, uint64_
 	*records = lfce_smp_load_acquire(&r->journal_head);
 }
 
+/* The journal entry where record @n lives. */
+static inline const struct lfce_record *lfce__journal_entry(const void *base, uint64_t n)
+{
+	const struct lfce_region *r = (const struct lfce_region *)base;
+
+	return (const struct lfce_record *)((const char *)base + r->journal_offset) +
+	       (n & (r->journal_records - 1));
+}
+
 /*
  * lfce_journal_record - copy journal record @n
  * @base: a region that passed lfce_region_check()
@@ -145,20 +154,18 @@ static inline void lfce_header_read(const void *base, uint64_t *version, uint64_
  * @out: private memory for the copy
  *
  * Returns 0; -EAGAIN if record @n is not yet published (n >= journal_head);
- * -ENODATA if it was overwritten because the reader fell more than
- * journal_records behind (the caller reports a gap).
+ * -ENODATA if it was overwritten because the reader fell behind (see "The
+ * mapping" in the uapi; the caller reports a gap).
  */
 static inline int lfce_journal_record(const void *base, uint64_t n, struct lfce_record *out)
 {
 	const struct lfce_region *r = (const struct lfce_region *)base;
-	const struct lfce_record *e;
+	const struct lfce_record *e = lfce__journal_entry(base, n);
 	uint32_t seq = 2 * (uint32_t)n + 2;
 
 	/* Pairs with the publisher's smp_store_release(journal_head). */
 	if (n >= lfce_smp_load_acquire(&r->journal_head))
 		return -EAGAIN;
-	e = (const struct lfce_record *)((const char *)base + r->journal_offset) +
-	    (n & (r->journal_records - 1));
 	/* Pairs with the committer's smp_store_release(seq). */
 	if (lfce_smp_load_acquire(&e->seq) != seq)
 		return -ENODATA;
@@ -167,6 +174,35 @@ static inline int lfce_journal_record(const void *base, uint64_t n, struct lfce_
 	if (lfce_read_once(&e->seq) != seq || out->number != n)
 		return -ENODATA;
 	return 0;
+}
+
+/*
+ * lfce_journal_oldest - where a lapped reader resumes
+ * @base: a region that passed lfce_region_check()
+ * @from: the record after the one found overwritten
+ * @head: a journal_head loaded before that
+ *
+ * The oldest record intact at or after @from, by the rule of the uapi ("The
+ * mapping"): overwritten records are a prefix of [head - J, head) that ends
+ * by head - J/2. Returns @head if none below it is intact.
+ */
+static inline uint64_t lfce_journal_oldest(const void *base, uint64_t from, uint64_t head)
+{
+	const struct lfce_region *r = (const struct lfce_region *)base;
+	uint64_t lo = head < r->journal_records ? 0 : head - r->journal_records, hi = head, mid;
+
+	if (lo < from)
+		lo = from;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		/* Pairs with the committer's smp_store_release(seq). */
+		if (lfce_smp_load_acquire(&lfce__journal_entry(base, mid)->seq) ==
+		    2 * (uint32_t)mid + 2)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
 }
 
 /*
@@ -194,7 +230,8 @@ const char *lfce_strerror(int err);
  * @base: a region that passed lfce_region_check()
  * @cursor: in: the next record wanted; out: the one after what was returned
  * @out: the record, or a LFCE_REC_GAP record (number: first lost, op.nonce:
- *       how many) if the ring has moved past *@cursor
+ *       how many, at least 1) if the ring has moved past *@cursor; the
+ *       cursor then goes to the oldest record still intact
  *
  * Returns 0, or -EAGAIN when there is nothing new yet.
  */
@@ -208,8 +245,10 @@ static inline int lfce_journal_next(const void *base, uint64_t *cursor, struct l
 		*cursor += !ret;
 		return ret;
 	}
+	/* Pairs with the publisher's smp_store_release(journal_head). */
 	head = lfce_smp_load_acquire(&r->journal_head);
-	oldest = head - (head < r->journal_records / 2 ? head : r->journal_records / 2);
+	/* As read(2) does: the oldest intact record, never behind the cursor. */
+	oldest = lfce_journal_oldest(base, *cursor + 1, head);
 	memset(out, 0, sizeof(*out));
 	out->kind = LFCE_REC_GAP;
 	out->number = *cursor;

@@ -4,6 +4,11 @@
 # Install every Debian package that lfce's build, tests, demo and benchmarks
 # need. Idempotent, and quick when everything is present: it asks dpkg first
 # and calls apt-get only for what is missing. Run as root or with sudo.
+#
+#   deps.sh            what make check needs
+#   deps.sh --matrix   also the kernels of make check-matrix: Debian bookworm's
+#                      6.12 and 6.12 PREEMPT_RT, images and headers (large:
+#                      not part of the default run)
 set -eu
 
 pkgs="
@@ -19,6 +24,19 @@ pkgs="
 	liburcu-dev libxxhash-dev libssl-dev
 	python3 groff-base
 "
+case ${1:-} in
+--matrix)
+	pkgs="$pkgs
+	linux-image-6.12-amd64 linux-headers-6.12-amd64
+	linux-image-6.12-rt-amd64 linux-headers-6.12-rt-amd64
+"
+	;;
+'') ;;
+*)
+	echo "usage: deps.sh [--matrix]" >&2
+	exit 2
+	;;
+esac
 
 missing=
 for p in $pkgs; do

@@ -32,13 +32,23 @@
  * counts.
  *
  * All structs use fixed-width types, carry explicit padding, and pass
- * pointers as __u64. Reserved and padding fields must be zero (EINVAL).
+ * pointers as __u64. In every ioctl, reserved, padding and output ("out")
+ * fields must be zero on input (EINVAL).
  *
  * Errors common to every ioctl:
  *   ENOTTY  unknown ioctl
  *   EFAULT  the argument pointer is not readable or writable
  *   E2BIG   size too large, or larger than the kernel's with a non-zero tail
  *   EINVAL  size below the first published size, or a malformed field
+ *
+ * A call that changes state (CREATE, JOIN, SUBMIT) checks that it can write
+ * its struct back before it changes anything, so a struct in read-only
+ * memory gets EFAULT with nothing changed. Only if the memory stops being
+ * writable during the call can EFAULT come after the change: the operation
+ * may then have committed. Resubmit it with the same nonce, which is
+ * exactly-once (EALREADY if it had committed); after CREATE or JOIN, the
+ * handle holds the game or the seat (EISCONN on a retry), and the game's id
+ * is in its mapping's header.
  *
  * LFCE_IOC_VERSION
  * ----------------
@@ -592,9 +602,16 @@ struct lfce_record {
  *
  * Journal: record n lives in entry n % J; its seq is 2 * n + 2 once it is
  * complete and odd while it is written. Records below journal_head are
- * complete; read them with the same copy-and-recheck as slots. A record whose
- * seq does not match was overwritten: the reader has fallen behind by more
- * than J records.
+ * complete; read them with the same copy-and-recheck as slots. Committers
+ * write records at most J/2 past journal_head (the rest of an entry's
+ * lifetime is for readers), so at any time the records
+ * [journal_head - J/2, journal_head) are intact, older ones may be, and those
+ * overwritten are a prefix of [journal_head - J, journal_head). A record
+ * whose seq does not match was overwritten: its reader fell behind. It
+ * resumes at the oldest record still intact, the first n after its cursor
+ * whose seq matches (a binary search over that prefix), or at journal_head
+ * if none, and reports the records skipped as lost; it never goes back.
+ * read(2) and liblfce's lfce_journal_next() follow this rule.
  */
 #define LFCE_REGION_MAGIC	0x4543464cU	/* "LFCE" little-endian */
 
@@ -652,9 +669,15 @@ struct lfce_slot {
  *
  * A seat is bound to the uid that joined it (as the initial user namespace
  * sees it: a uid inside a user namespace does not count), in the game state,
- * and is held by one handle at a time (EBUSY for a second). Closing the
- * handle lets go of the seat without committing anything; the same uid may
- * join it again.
+ * and is held by one handle at a time (EBUSY for a second). The uid is
+ * checked on every call, for players as for the owner: a player operation
+ * is refused (EPERM) unless the caller's effective uid is the one its seat
+ * is bound to, so a handle inherited across fork() and setuid(), or passed
+ * to another process, does not act for the seat under another uid. The
+ * handle lets go of the seat, without committing anything, when the open
+ * file description goes: when every fd to it, in every process (dup, fork,
+ * SCM_RIGHTS), is closed and every mapping made through it is unmapped.
+ * The same uid may then join it again.
  *
  * Errors beyond the common ones:
  *   EBADF     a write on an O_RDONLY handle
@@ -669,6 +692,7 @@ struct lfce_slot {
  *             been used once (ids are never reused while it is loaded)
  *   EDQUOT    the caller's uid owns its quota of games (module parameter
  *             max_games_per_uid; CAP_SYS_ADMIN is exempt)
+ *   EUSERS    JOIN with LFCE_SEAT_ANY: no seat is free
  *   EMSGSIZE  more operations than the module's batch limit
  *   ENOMEM    out of memory, or the snapshot memory of all games
  *             (module parameter nodes_cap) is taken and none of it will
@@ -696,10 +720,11 @@ struct lfce_slot {
  *
  * LFCE_IOC_ATTACH: attach the handle to @game_id as an observer.
  *
- * LFCE_IOC_JOIN: take @seat (or LFCE_SEAT_ANY: the caller's own seat if it
- * has one, else the first free one) as the caller's uid, with player @id and
- * @nonce. Out: seat, version. A nonblocking handle gets EAGAIN instead of
- * waiting for memory, as with LFCE_IOC_SUBMIT.
+ * LFCE_IOC_JOIN: take @seat (below LFCE_MAX_SEATS, else EINVAL; or
+ * LFCE_SEAT_ANY: the caller's own seat if it has one, else the first free
+ * one) as the caller's uid, with player @id and @nonce. Out: seat, version.
+ * A nonblocking handle gets EAGAIN instead of waiting for memory, as with
+ * LFCE_IOC_SUBMIT.
  *
  * LFCE_IOC_SUBMIT: commit @count operations from @ops (a user pointer to
  * struct lfce_op[count]) as one version, all or nothing. count > 1 is a
@@ -716,7 +741,8 @@ struct lfce_slot {
  * LFCE_IOC_STATS: the game's counters.
  *
  * LFCE_IOC_LIST: write up to @count game ids, from @start up, to @ids (a
- * user pointer to __u64[count]). Out: count written, total games.
+ * user pointer to __u64[count]). Out: count written, and total: every game
+ * listed, including those below @start.
  *
  * LFCE_IOC_CLOSE: the owner closes @game_id. Refused with EBUSY while any
  * balance, bet or bank remains, unless LFCE_CLOSE_FORCE: then every seat is
@@ -730,16 +756,19 @@ struct lfce_slot {
  * whole struct lfce_record at a time (EINVAL for a smaller buffer). It
  * blocks until a record is published, or returns EAGAIN on a nonblocking
  * handle, and 0 (end of file) once the game is closed and read to its end.
- * A reader that fell more than journal_records behind gets one record of
- * kind LFCE_REC_GAP, whose number is the first record lost and whose
- * op.nonce is how many were lost, then carries on with the oldest record
- * still in the ring. poll(2) reports EPOLLIN while a record is unread, and
- * EPOLLHUP once the game is closed.
+ * A reader whose next record was overwritten (see "The mapping") gets one
+ * record of kind LFCE_REC_GAP, whose number is the first record lost and
+ * whose op.nonce is how many were lost (at least 1), then carries on with
+ * the oldest record still intact. The cursor moves past a record only once
+ * it is copied out: EFAULT loses nothing. The handle is a stream: lseek(2)
+ * and pread(2) get ESPIPE. poll(2) reports EPOLLIN while a record is
+ * unread, and EPOLLHUP once the game is closed.
  *
  * mmap: map [0, region_size) of the attached game read-only (see "The
- * mapping"). PROT_WRITE is refused with EPERM, and mprotect() cannot add it.
- * A mapping stays valid after the handle and the game are closed, and
- * keeps the game counted against the limits until it is unmapped.
+ * mapping"). PROT_WRITE and PROT_EXEC are refused with EPERM, and
+ * mprotect() cannot add them. A mapping stays valid after the handle and
+ * the game are closed; it holds the handle (and so its seat) until
+ * unmapped, and keeps the game counted against the limits.
  */
 #define LFCE_SEAT_ANY		0xfffffffeU
 

@@ -4,8 +4,10 @@
  * short of the first published size, larger with a non-zero tail, over
  * PAGE_SIZE, UINT32_MAX, a NULL and an unmapped argument; larger with a zero
  * tail accepted; then each call's own bad fields (enums, amounts, flags,
- * pointers, counts, fd mode, seat). Every refusal must have the exact errno
- * and leave the game's snapshot byte for byte as it was.
+ * pointers, counts, fd mode, seat, output fields set on input); the calls
+ * that change state (CREATE, JOIN, SUBMIT) with their struct in read-only
+ * memory get EFAULT before changing anything. Every refusal must have the
+ * exact errno and leave the game's snapshot byte for byte as it was.
  */
 #include <fcntl.h>
 #include <sys/ioctl.h>
@@ -208,6 +210,82 @@ static void consensus_fields(void)
 	unchanged("proposal and vote checks");
 }
 
+/* Output and reserved fields must be zero on input, in every ioctl. */
+static void zero_on_input(void)
+{
+	struct lfce_version v = { .size = sizeof(v), .abi_version = LFCE_ABI_VERSION };
+	static struct lfce_stats st;
+
+	t_errno(ioctl(ro, LFCE_IOC_VERSION, &v), EINVAL, "VERSION abi_version set on input");
+	v.abi_version = 0;
+	v.features = 1;
+	t_errno(ioctl(ro, LFCE_IOC_VERSION, &v), EINVAL, "VERSION features set on input");
+	st.size = sizeof(st);
+	st.reserved = 1;
+	t_errno(ioctl(ro, LFCE_IOC_STATS, &st), EINVAL, "STATS reserved set");
+	st.reserved = 0;
+	st.commits = 1;
+	t_errno(ioctl(ro, LFCE_IOC_STATS, &st), EINVAL, "STATS commits set on input");
+	st.commits = 0;
+	st.proposals[LFCE_PROP_NR - 1] = 1;
+	t_errno(ioctl(ro, LFCE_IOC_STATS, &st), EINVAL, "STATS proposals set on input");
+}
+
+/* @size bytes of @arg, copied to a fresh page that is then made read-only. */
+static void *read_only_copy(const void *arg, size_t size)
+{
+	void *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	memcpy(p, arg, size);
+	if (mprotect(p, PAGE, PROT_READ)) {
+		munmap(p, PAGE);
+		return NULL;
+	}
+	return p;
+}
+
+static uint64_t games(void)
+{
+	uint64_t total = UINT64_MAX;
+	uint32_t n = 0;
+
+	lfce_list(ro, 0, NULL, &n, &total);
+	return total;
+}
+
+/*
+ * CREATE, JOIN and SUBMIT write their struct back: in read-only memory they
+ * get EFAULT, and must not have made the game, taken the seat or committed.
+ */
+static void read_only_results(void)
+{
+	struct lfce_create c = { .size = sizeof(c), .config = config };
+	struct lfce_join j = { .size = sizeof(j), .seat = 1, .nonce = 1 };
+	struct lfce_submit sub = { .size = sizeof(sub), .count = 1, .ops = (uintptr_t)&bet_op };
+	uint64_t before = games();
+	int fresh = lfce_open(O_RDWR);
+	void *p;
+
+	p = read_only_copy(&c, sizeof(c));
+	t_errno(ioctl(fresh, LFCE_IOC_CREATE, p), EFAULT, "CREATE, struct read-only");
+	t_ok(games() == before && !lfce_attach(fresh, game_id),
+	     "... made no game, and the handle is still unattached");
+	munmap(p, PAGE);
+	p = read_only_copy(&j, sizeof(j));
+	t_errno(ioctl(fresh, LFCE_IOC_JOIN, p), EFAULT, "JOIN, struct read-only");
+	unchanged("the read-only JOIN");
+	t_ok(!lfce_join(fresh, 1, 1, NULL, NULL, NULL), "... took no seat: JOIN seat 1 works");
+	lfce_get(ro, &baseline);	/* the seat is bound now */
+	munmap(p, PAGE);
+	p = read_only_copy(&sub, sizeof(sub));
+	t_errno(ioctl(player, LFCE_IOC_SUBMIT, p), EFAULT, "SUBMIT, struct read-only");
+	unchanged("the read-only SUBMIT");
+	munmap(p, PAGE);
+	close(fresh);	/* lets go of seat 1, commits nothing */
+}
+
 /* Each call's own fields. */
 static void fields(void)
 {
@@ -237,6 +315,8 @@ static void fields(void)
 	j.seat = 200;
 	t_errno(ioctl(lfce_attach(fresh, game_id) ? -1 : fresh, LFCE_IOC_JOIN, &j), EINVAL,
 		"JOIN seat out of range");
+	j.seat = LFCE_SEAT_BANK;
+	t_errno(ioctl(fresh, LFCE_IOC_JOIN, &j), EINVAL, "JOIN the bank's seat number");
 	t_errno(submit_one(player, &op, 0), EINVAL, "SUBMIT count 0");
 	t_errno(submit_one(player, many, 64), EMSGSIZE, "SUBMIT count over the batch limit");
 	t_errno(submit_one(player, NULL, 1), EFAULT, "SUBMIT NULL ops");
@@ -447,6 +527,8 @@ int main(void)
 	op_bytes();
 	join_max_nonce();
 	create_ver0();
+	zero_on_input();
+	read_only_results();
 	/* Zero tails last: they succeed, and some change the state. */
 	zero_tail(&iocs[0]);	/* VERSION */
 	zero_tail(&iocs[5]);	/* GET */

@@ -2,7 +2,8 @@
 /*
  * Description: a game through the device, happy path and its guards:
  * create, map, join, submit (single and batch), get, stats, list, a host
- * roll, the read-only mapping (PROT_WRITE and mprotect refused), reads that
+ * roll, the read-only mapping (PROT_WRITE, PROT_EXEC and mprotect refused),
+ * LIST's total counting the games below its start too, reads that
  * see every write that returned, a foreign seat and a read-only handle
  * refused with nothing changed, and close (refused while tokens remain,
  * forced, then ENODEV) with the mapping outliving it all.
@@ -137,6 +138,12 @@ int main(void)
 	t_ok(w == MAP_FAILED && errno == EPERM, "PROT_WRITE on an O_RDWR handle: EPERM");
 	t_ok(mprotect((void *)base, size, PROT_READ | PROT_WRITE) == -1,
 	     "mprotect(PROT_WRITE) on the mapping fails");
+	w = mmap(NULL, size, PROT_READ | PROT_EXEC, MAP_SHARED, owner, 0);
+	t_ok(w == MAP_FAILED && errno == EPERM, "PROT_EXEC: EPERM");
+	if (w != MAP_FAILED)
+		munmap(w, size);
+	t_ok(mprotect((void *)base, size, PROT_READ | PROT_EXEC) == -1 && errno == EACCES,
+	     "mprotect(PROT_EXEC) on the mapping: EACCES");
 
 	ret = lfce_stats(owner, &st);
 	t_ok(!ret && st.commits == 4 && st.retries[0] + st.retries[1] == 4,
@@ -144,6 +151,15 @@ int main(void)
 	ret = lfce_list(ro, 0, ids, &n, &total);
 	t_ok(!ret && n >= 1 && n == total && ids[n - 1] == id,
 	     "list shows the game (%u of %llu)", n, (unsigned long long)total);
+	{
+		uint64_t past_total = 0;
+		uint32_t none = 4;
+
+		ret = lfce_list(ro, id + 1, ids, &none, &past_total);
+		t_ok(!ret && none == 0 && past_total == total,
+		     "list from past the last id: no ids, total still %llu (%llu)",
+		     (unsigned long long)total, (unsigned long long)past_total);
+	}
 	check_journal(base, snap.table.records);
 
 	t_errno(ioctl(owner, LFCE_IOC_CLOSE, &(struct lfce_close){

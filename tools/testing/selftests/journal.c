@@ -2,12 +2,15 @@
 /*
  * Description: the journal through read(2) and poll(2): records in order
  * from the handle's cursor, EAGAIN when caught up on a nonblocking handle,
- * POLLIN exactly when a record is unread, one gap record for a reader that
- * fell more than the ring behind, and end of file with POLLHUP once the
- * game is closed.
+ * POLLIN exactly when a record is unread, a read into a bad buffer losing
+ * nothing, lseek and pread refused (a stream), one gap record for a reader
+ * that fell more than the ring behind which resumes at the oldest record
+ * still intact (read(2) and lfce_journal_next() alike), and end of file
+ * with POLLHUP once the game is closed.
  */
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -76,6 +79,23 @@ int main(void)
 	t_ok(ok, "read %d records: numbered, one version per batch, deltas", n);
 	t_ok(!pollin(rd), "caught up: no POLLIN");
 	t_errno(read(rd, recs, sizeof(recs)), EAGAIN, "caught up: EAGAIN");
+	t_errno(lseek(rd, 0, SEEK_SET), ESPIPE, "lseek on the stream");
+	t_errno(pread(rd, recs, sizeof(recs), 0), ESPIPE, "pread on the stream");
+
+	/* A buffer the kernel cannot write: EFAULT, and the record stays unread. */
+	{
+		void *bad = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		t_ok(bad != MAP_FAILED && !deposit_batches(owner, 1), "a third batch");
+		t_errno(read(rd, bad, sizeof(recs[0])), EFAULT, "read into a read-only buffer");
+		got = read(rd, recs, sizeof(recs));
+		t_ok(got == (ssize_t)(DEPOSITS_PER_BATCH * sizeof(recs[0])) &&
+		     recs[0].number == 2 * DEPOSITS_PER_BATCH,
+		     "then all %d records of the batch, from record %d (got %zd bytes, first %llu)",
+		     DEPOSITS_PER_BATCH, 2 * DEPOSITS_PER_BATCH, got,
+		     (unsigned long long)recs[0].number);
+		munmap(bad, 4096);
+	}
 
 	/* Fall behind by more than the ring. */
 	if (lfce_map(owner, &base, &size))
@@ -84,27 +104,29 @@ int main(void)
 	batches = (r->journal_records + r->journal_records / 2) / DEPOSITS_PER_BATCH;
 	t_ok(!deposit_batches(owner, batches), "%u more batches: %u records, ring %u", batches,
 	     batches * DEPOSITS_PER_BATCH, r->journal_records);
-	got = read(rd, recs, sizeof(recs));
-	t_ok(got >= (ssize_t)(2 * sizeof(recs[0])) && recs[0].kind == LFCE_REC_GAP &&
-	     recs[0].number == 2 * DEPOSITS_PER_BATCH && recs[0].op.nonce > 0 &&
-	     recs[1].kind == LFCE_REC_OP &&
-	     recs[1].number == recs[0].number + recs[0].op.nonce,
-	     "a gap record for %llu lost records, then the oldest kept",
-	     (unsigned long long)recs[0].op.nonce);
-
 	{
 		struct lfce_record rec;
-		uint64_t cursor = 0, version, records;
+		uint64_t cursor = 0, version, records, oldest;
 		struct lfce_snapshot snap;
 
+		/* Nothing is being written: every record from head - J is intact. */
 		lfce_header_read(base, &version, &records);
 		t_ok(!lfce_get(owner, &snap) && version == snap.table.version &&
 		     records == snap.table.records, "lfce_header_read: version and records");
+		oldest = records - r->journal_records;
+		got = read(rd, recs, sizeof(recs));
+		t_ok(got >= (ssize_t)(2 * sizeof(recs[0])) && recs[0].kind == LFCE_REC_GAP &&
+		     recs[0].number == 3 * DEPOSITS_PER_BATCH &&
+		     recs[0].op.nonce == oldest - recs[0].number &&
+		     recs[1].kind == LFCE_REC_OP && recs[1].number == oldest,
+		     "a gap record for %llu lost records, then the oldest intact, %llu (got %llu)",
+		     (unsigned long long)recs[0].op.nonce, (unsigned long long)oldest,
+		     (unsigned long long)recs[1].number);
 		t_ok(!lfce_journal_next(base, &cursor, &rec) && rec.kind == LFCE_REC_GAP &&
-		     rec.number == 0 && cursor == rec.op.nonce &&
+		     rec.number == 0 && rec.op.nonce == oldest && cursor == oldest &&
 		     !lfce_journal_next(base, &cursor, &rec) && rec.kind == LFCE_REC_OP &&
-		     rec.number == cursor - 1,
-		     "lfce_journal_next from 0: a gap, then the oldest kept record");
+		     rec.number == oldest,
+		     "lfce_journal_next from 0: a gap, then the oldest intact record");
 	}
 	t_ok(!lfce_close_game(owner, id, LFCE_CLOSE_FORCE), "force-close the game");
 	while ((got = read(rd, recs, sizeof(recs))) > 0)

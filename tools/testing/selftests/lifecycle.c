@@ -4,9 +4,11 @@
  * alive; a mapping stays readable after its handle and its game are gone;
  * the games limit gives EMFILE; 1000 games created and closed leave no game
  * behind (and, on the debug kernel, no leak: init checks kmemleak after the
- * final rmmod).
+ * final rmmod); two CREATEs racing on one fresh handle make one game, and
+ * the loser gets EISCONN.
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -54,6 +56,59 @@ static void games_limit(int ctl, uint64_t base_games)
 	t_ok(closed == n && games(ctl) == base_games, "and all %d closed again", n);
 }
 
+struct racer {
+	int fd;
+	pthread_barrier_t *go;
+	uint64_t id;
+	int ret;
+};
+
+static void *create_racer(void *arg)
+{
+	struct racer *r = arg;
+
+	pthread_barrier_wait(r->go);
+	r->ret = lfce_create(r->fd, &config, &r->id);
+	return NULL;
+}
+
+#define RACES	20
+
+/* Two threads CREATE on one fresh handle: one game, one EISCONN, no leak. */
+static void create_race(int ctl)
+{
+	uint64_t before = games(ctl);
+	int i, ok = 0, made = 0;
+
+	for (i = 0; i < RACES; i++) {
+		pthread_barrier_t go;
+		struct racer r[2];
+		pthread_t t[2];
+		int fd = lfce_open(O_RDWR), j, won = 0, lost = 0;
+
+		pthread_barrier_init(&go, NULL, 2);
+		for (j = 0; j < 2; j++) {
+			r[j] = (struct racer){ .fd = fd, .go = &go };
+			pthread_create(&t[j], NULL, create_racer, &r[j]);
+		}
+		for (j = 0; j < 2; j++) {
+			pthread_join(t[j], NULL);
+			won += !r[j].ret;
+			lost += r[j].ret == -EISCONN;
+		}
+		pthread_barrier_destroy(&go);
+		ok += won == 1 && lost == 1;
+		made += won;
+		for (j = 0; j < 2; j++)
+			if (!r[j].ret)
+				lfce_close_game(ctl, r[j].id, 0);
+		close(fd);
+	}
+	t_ok(ok == RACES, "%d of %d racing CREATE pairs: one game and one EISCONN", ok, RACES);
+	t_ok(games(ctl) == before, "no game left behind (%llu listed, %llu before, %d made)",
+	     (unsigned long long)games(ctl), (unsigned long long)before, made);
+}
+
 int main(void)
 {
 	static struct lfce_snapshot s;
@@ -91,6 +146,7 @@ int main(void)
 	}
 	t_ok(ok == 1000 && games(ctl) == base_games, "1000 games created and closed, none left");
 	games_limit(ctl, base_games);
+	create_race(ctl);
 	close(ctl);
 	return t_done();
 }

@@ -6,6 +6,9 @@
  * take a seat another handle holds (EBUSY) but can after that handle closes,
  * and the seat keeps its balance. A uid mapped to 1000 inside a user
  * namespace is still its own uid to lfce: it cannot take uid 1000's seat.
+ * The uid is checked on every call: a child that inherits a seated handle
+ * and setuid()s to another uid cannot act for the seat. The seat is held
+ * until the open file description goes: a mapping keeps it after close().
  * Every refusal leaves the game unchanged.
  */
 #define _GNU_SOURCE
@@ -131,6 +134,55 @@ static void __attribute__((noreturn)) hold_seat0(int ready, int go)
 	_exit(0);
 }
 
+/*
+ * As uid 1004: take a seat, map the region, close the fd. The mapping still
+ * holds the handle, so a second handle of the same uid gets EBUSY for the
+ * seat until the mapping goes; then it can join. 0, or which step failed.
+ */
+static int mapping_holds_seat(int fd)
+{
+	const void *base;
+	uint32_t seat;
+	size_t size;
+	int fd2;
+
+	if (lfce_join(fd, LFCE_SEAT_ANY, 1, NULL, &seat, NULL) || lfce_map(fd, &base, &size))
+		return -1;
+	close(fd);
+	fd2 = lfce_open(O_RDWR);
+	if (fd2 < 0 || lfce_attach(fd2, game_id))
+		return -2;
+	if (lfce_join(fd2, seat, 2, NULL, NULL, NULL) != -EBUSY)
+		return -3;	/* the mapping did not keep the seat */
+	lfce_unmap(base, size);
+	if (lfce_join(fd2, seat, 3, NULL, NULL, NULL))
+		return -4;	/* unmapping did not let it go */
+	return 0;
+}
+
+/* A seated handle's ops, from a child that became uid 1003: its -errno. */
+static int foreign_uid_ops(int fd, uint32_t seat)
+{
+	struct lfce_op op = { .type = LFCE_OP_BET, .seat = seat, .nonce = 2 };
+	int status, ret;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (setresgid(1003, 1003, 1003) || setresuid(1003, 1003, 1003))
+			_exit(200);
+		op.u.bet.kind = LFCE_BET_PASS;
+		op.u.bet.amount = 5;
+		ret = lfce_submit(fd, &op, 1, NULL);
+		if (ret != -EPERM)
+			_exit(-ret ? -ret : 199);
+		op = (struct lfce_op){ .type = LFCE_OP_LEAVE, .seat = seat, .nonce = 3 };
+		_exit(-lfce_submit(fd, &op, 1, NULL));
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1000;
+	return -WEXITSTATUS(status);
+}
+
 static void unchanged(const char *what)
 {
 	t_ok(!lfce_get(ctl, &now) && !memcmp(&now, &before, sizeof(now)),
@@ -193,6 +245,23 @@ int main(void)
 		     ret);
 		unchanged("the impostor");
 	}
+
+	/* Root's seat 3, held by ctl; a child inherits ctl and becomes uid 1003. */
+	dep.seat = 3;
+	dep.u.amount.value = 20;
+	t_ok(!lfce_join(ctl, 3, 1, NULL, NULL, NULL) && !lfce_submit(ctl, &dep, 1, NULL),
+	     "root takes seat 3 with 20");
+	lfce_get(ctl, &before);
+	ret = foreign_uid_ops(ctl, 3);
+	t_ok(ret == -EPERM, "a child turned uid 1003 cannot bet or leave for seat 3 (%d)", ret);
+	unchanged("the setuid child");
+	dep = (struct lfce_op){ .type = LFCE_OP_BET, .seat = 3, .nonce = 2 };
+	dep.u.bet.kind = LFCE_BET_PASS;
+	dep.u.bet.amount = 5;
+	t_ok(!lfce_submit(ctl, &dep, 1, NULL), "the handle still acts for its own uid");
+	ret = as_uid(1004, mapping_holds_seat, -1);
+	t_ok(ret == 0, "a mapping keeps the seat after close(), unmapping frees it (%d)", ret);
+
 	t_ok(!lfce_close_game(ctl, game_id, LFCE_CLOSE_FORCE), "the owner closes the game");
 	close(ctl);
 	return t_done();

@@ -29,6 +29,10 @@ static void happy_path(int fd)
 
 	memset(&v, 0xa5, sizeof(v));
 	v.size = sizeof(v);
+	/* Output fields are zero on input, as in every ioctl. */
+	t_errno(ioctl(fd, LFCE_IOC_VERSION, &v), EINVAL, "output fields set on input");
+	memset(&v, 0, sizeof(v));
+	v.size = sizeof(v);
 	t_ok(ioctl(fd, LFCE_IOC_VERSION, &v) == 0, "version on an O_RDONLY fd");
 	t_ok(v.abi_version == LFCE_ABI_VERSION, "abi_version %u == %u",
 	     v.abi_version, LFCE_ABI_VERSION);

@@ -41,10 +41,10 @@
  */
 #define REPLAY_BATCH_MAX	LFCE_TXN_RECORDS(256)
 /* The replay engine's journal ring: only the last commit is read back. */
-#define REPLAY_RECORDS		512
+#define REPLAY_RECORDS		1024
 
-_Static_assert(LFCE_TXN_RECORDS(REPLAY_BATCH_MAX) <= REPLAY_RECORDS,
-	       "a replayed commit must fit in the replay's journal ring");
+_Static_assert(LFCE_TXN_RECORDS(REPLAY_BATCH_MAX) <= REPLAY_RECORDS / 2,
+	       "a replayed commit must fit in the replay's journal lead (J/2)");
 
 /* What a replay did, and where it differed from the journal. */
 struct replay_stats {

@@ -3,12 +3,19 @@
 #
 # Boot one kernel in qemu with lfce and its tests, and judge the run.
 #
-#   run.sh stock|debug [all|kunit|demo]
+#   run.sh stock|6.12|rt|debug [all|kunit|demo]
 #
 # stock  Debian's kernel from linux-image-amd64, module built against the
 #        matching linux-headers-amd64;
+# 6.12   Debian bookworm's 6.12 kernel (linux-image-6.12-amd64), and
+# rt     its PREEMPT_RT build (linux-image-6.12-rt-amd64), the same way;
+#        both from tools/testing/deps.sh --matrix (make check-matrix);
 # debug  the kernel from kernel.sh (tinyconfig + debug.config), which also
 #        gets lfce_kunit.ko.
+#
+# The stock kernels need none of their own modules here: the console is
+# the built-in 8250 serial port, the root the initramfs, and lfce.ko
+# depends on nothing modular (modinfo -F depends is empty).
 #
 # VM_TESTS="name ..." runs only those test programs (by file name), for a
 # quick loop while working on one feature; make check runs them all.
@@ -19,7 +26,7 @@
 # if nothing failed. The console log stays in build/vm/<kernel>/console.log.
 set -eu
 
-kernel=${1:?usage: run.sh stock|debug [all|kunit|demo]}
+kernel=${1:?usage: run.sh stock|6.12|rt|debug [all|kunit|demo]}
 mode=${2:-all}
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 vm=$top/tools/testing/vm
@@ -30,8 +37,8 @@ results=$top/build/results/$name.tap
 timeout=${VM_TIMEOUT:-1500}
 
 case $kernel in
-stock)
-	kver=$("$vm/stock-kernel.sh")
+stock | 6.12 | rt)
+	kver=$("$vm/stock-kernel.sh" "$kernel")
 	kdir=/usr/src/linux-headers-$kver
 	image=/boot/vmlinuz-$kver
 	;;
@@ -40,7 +47,7 @@ debug)
 	image=$kdir/arch/x86/boot/bzImage
 	;;
 *)
-	echo "run.sh: unknown kernel '$kernel' (stock or debug)" >&2
+	echo "run.sh: unknown kernel '$kernel' (stock, 6.12, rt or debug)" >&2
 	exit 2
 	;;
 esac

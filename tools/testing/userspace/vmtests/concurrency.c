@@ -10,6 +10,7 @@
  */
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -150,13 +151,16 @@ int main(void)
 	if (lfce_create(owner, &config, &game) || t_owner_submit(owner, &op, 1, NULL) ||
 	    lfce_map(owner, &base, &size))
 		t_skip("cannot set up a game");
+	/* Readers first, reading, so that they overlap the writers whatever the scheduler does. */
+	for (i = 0; i < READERS; i++)
+		pthread_create(&readers[i], NULL, reader, NULL);
+	while (__atomic_load_n(&reader_checks, __ATOMIC_RELAXED) < READERS)
+		sched_yield();
 	for (i = 0; i <= WRITERS; i++) {
 		pids[i] = fork();
 		if (pids[i] == 0)
 			_exit(i < WRITERS ? player(game, i, 1234 + i) : roller(game));
 	}
-	for (i = 0; i < READERS; i++)
-		pthread_create(&readers[i], NULL, reader, NULL);
 	for (i = 0; i <= WRITERS; i++) {
 		waitpid(pids[i], &status, 0);
 		bad += !WIFEXITED(status) || WEXITSTATUS(status);
