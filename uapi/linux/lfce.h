@@ -68,8 +68,12 @@
 #define LFCE_DEVICE_NAME	"lfce"
 #define LFCE_DEVICE_PATH	"/dev/lfce"
 
-/* Bumped on any incompatible change; compatible growth uses struct sizes. */
-#define LFCE_ABI_VERSION	1
+/*
+ * Bumped on any incompatible change; compatible growth uses struct sizes.
+ * 2: the snapshot (seed commitment, owner nonce, config.governable) and
+ * the journal record (seed, commitment, realtime_ns) changed layout.
+ */
+#define LFCE_ABI_VERSION	2
 
 #define LFCE_IOC_MAGIC		0xBD
 

@@ -96,6 +96,7 @@ int main(void)
 	const struct lfce_config cfg = {
 		.min_bet = 1, .max_bet = 10, .odds_max = 1, .field12_pays = 2,
 		.dice_mode = LFCE_DICE_HOST, .reveal_timeout_ns = 1, .max_seats = 2,
+		.governable = 1U << LFCE_PARAM_MAX_BET,	/* for the CONFIG proposal */
 	};
 	struct lfce_op op = { .type = LFCE_OP_DEPOSIT, .seat = LFCE_SEAT_BANK };
 	struct lfce_stats st;

@@ -248,6 +248,7 @@ int main(void)
 
 	/* Root's seat 3, held by ctl; a child inherits ctl and becomes uid 1003. */
 	dep.seat = 3;
+	dep.nonce = 2;		/* the owner's next */
 	dep.u.amount.value = 20;
 	t_ok(!lfce_join(ctl, 3, 1, NULL, NULL, NULL) && !lfce_submit(ctl, &dep, 1, NULL),
 	     "root takes seat 3 with 20");
