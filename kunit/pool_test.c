@@ -47,6 +47,43 @@ static void pool_fails_at_global_cap(struct kunit *test)
 	lfce_pool_uninit(pool);
 }
 
+/*
+ * One uid's games share a budget (lfce_snapshot_uid_cap): once its pools
+ * hold that many nodes they get no more (ENOMEM, nothing kept), while a
+ * pool of another uid, or of nobody's budget, still fills; what a pool
+ * frees goes back to its owner's budget.
+ */
+static void pool_uid_budget(struct kunit *test)
+{
+	struct lfce_stash *st = kunit_kcalloc(test, 3, sizeof(*st), GFP_KERNEL);
+	struct lfce_pool *pool = kunit_kcalloc(test, 3, sizeof(*pool), GFP_KERNEL);
+	struct lfce_budget mine = {}, theirs = {};
+	unsigned long old = lfce_snapshot_uid_cap;
+	unsigned int i;
+
+	KUNIT_ASSERT_TRUE(test, st && pool);
+	for (i = 0; i < 3; i++)
+		KUNIT_ASSERT_EQ(test, lfce_pool_init(&pool[i], 4 * LFCE_NODES), 0);
+	pool[0].budget = &mine;
+	pool[1].budget = &mine;
+	pool[2].budget = &theirs;
+	lfce_snapshot_uid_cap = 2 * LFCE_NODES - 1;	/* one stash and a bit */
+	KUNIT_EXPECT_EQ(test, lfce_pool_fill(&pool[0], &st[0], false), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&mine.nodes), pool[0].nodes);
+	KUNIT_EXPECT_EQ(test, lfce_pool_fill(&pool[1], &st[1], false), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, st[1].nr_free, 0);
+	KUNIT_EXPECT_EQ(test, pool[1].nodes, 0);
+	KUNIT_EXPECT_EQ(test, lfce_pool_fill(&pool[2], &st[2], false), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&theirs.nodes), pool[2].nodes);
+	for (i = 0; i < 3; i++) {
+		lfce_pool_drain(&pool[i], &st[i]);
+		lfce_pool_uninit(&pool[i]);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&mine.nodes), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&theirs.nodes), 0);
+	lfce_snapshot_uid_cap = old;
+}
+
 /* Another writer's stash is nodes coming back: nonblocking, EAGAIN. */
 static void pool_nonblocking_writer_never_waits(struct kunit *test)
 {
@@ -172,6 +209,7 @@ static void pool_close_keeps_last_snapshot(struct kunit *test)
 }
 
 static struct kunit_case pool_cases[] = {
+	KUNIT_CASE(pool_uid_budget),
 	KUNIT_CASE(pool_fails_at_global_cap),
 	KUNIT_CASE(pool_nonblocking_writer_never_waits),
 	KUNIT_CASE(pool_gives_surplus_back),

@@ -47,6 +47,7 @@ static int engine_init(struct lfce_engine *e, const struct lfce_config *cfg,
 	ret = lfce_pool_init(&e->pool, p->pool_cap);
 	if (ret)
 		return ret;
+	e->pool.budget = p->budget;	/* before the first snapshot's nodes */
 	ret = lfce_publish_init(&e->pub, p->game_id, p->slots, p->records);
 	if (ret)
 		goto err_pool;

@@ -46,6 +46,7 @@ struct lfce_params {
 	u32 pool_cap;			/* nodes per game */
 	u32 retry_budget;
 	u32 batch_max;
+	struct lfce_budget *budget;	/* the owner's nodes; NULL: exempt */
 };
 
 struct lfce_engine {

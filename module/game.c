@@ -36,6 +36,8 @@ static bool ids_spent;			/* every id has been used: under it too */
 static atomic_t nr_games = ATOMIC_INIT(0);	/* until the last reference */
 static DEFINE_MUTEX(quota_lock);
 static DEFINE_XARRAY(quota);		/* uid -> games it owns, under quota_lock */
+/* uid -> struct lfce_budget of its games' nodes, under quota_lock, until exit. */
+static DEFINE_XARRAY(budgets);
 static LLIST_HEAD(dead);		/* released games, for the reaper */
 static struct dentry *debugfs_root;		/* /sys/kernel/debug/lfce */
 
@@ -243,6 +245,30 @@ static void quota_uncharge(kuid_t owner)
 }
 
 /*
+ * The node budget of @owner's games (lfce_snapshot_uid_cap), made with its
+ * first game. It outlives the games, whose nodes may still be on their way
+ * back to it: it stays until module exit, one word per uid that ever owned
+ * a game. NULL: out of memory.
+ */
+static struct lfce_budget *budget_of(kuid_t owner)
+{
+	unsigned long uid = __kuid_val(owner);
+	struct lfce_budget *b;
+
+	mutex_lock(&quota_lock);
+	b = xa_load(&budgets, uid);
+	if (!b) {
+		b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
+		if (b && xa_err(xa_store(&budgets, uid, b, GFP_KERNEL_ACCOUNT))) {
+			kfree(b);
+			b = NULL;
+		}
+	}
+	mutex_unlock(&quota_lock);
+	return b;
+}
+
+/*
  * Free released games. Not in lfce_game_put() itself: the last reference
  * may be a mapping's, dropped under the mm's lock, where waiting for a
  * grace period or for debugfs does not belong. Module exit flushes this.
@@ -350,6 +376,10 @@ struct lfce_game *lfce_game_create(const struct lfce_config *config, kuid_t owne
 	if (atomic_inc_return(&nr_games) > lfce_game_limits.max_games)
 		goto err_count;
 	ret = -ENOMEM;
+	/* One uid's games share a node budget; CAP_SYS_ADMIN's are not counted. */
+	p.budget = charged ? budget_of(owner) : NULL;
+	if (charged && !p.budget)
+		goto err_count;
 	game = kzalloc(sizeof(*game), GFP_KERNEL_ACCOUNT);
 	if (!game)
 		goto err_count;
@@ -505,6 +535,7 @@ int lfce_game_init(void)
 /* Module exit: no handle or mapping is left, so only the xarray holds games. */
 void lfce_game_uninit(void)
 {
+	struct lfce_budget *budget;
 	struct lfce_game *game;
 	unsigned long index;
 
@@ -515,5 +546,8 @@ void lfce_game_uninit(void)
 	flush_work(&reaper);
 	xa_destroy(&games);
 	xa_destroy(&quota);
+	xa_for_each(&budgets, index, budget)
+		kfree(budget);
+	xa_destroy(&budgets);
 	debugfs_remove_recursive(debugfs_root);
 }

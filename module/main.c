@@ -39,6 +39,11 @@ static unsigned long nodes_cap = 1UL << 20;
 module_param(nodes_cap, ulong, 0444);
 MODULE_PARM_DESC(nodes_cap, "Snapshot nodes of all games together (>= pool_cap, default 1048576)");
 
+static unsigned long nodes_per_uid;
+module_param(nodes_per_uid, ulong, 0444);
+MODULE_PARM_DESC(nodes_per_uid,
+		 "Snapshot nodes of the games one uid owns together (64..nodes_cap; default 0: nodes_cap / 4)");
+
 static unsigned int retry_budget = 64;
 module_param(retry_budget, uint, 0444);
 MODULE_PARM_DESC(retry_budget, "CAS retries before a commit fails with EAGAIN (1..100000, default 64)");
@@ -74,6 +79,8 @@ static int check_params(void)
 		bad = "pool_cap";
 	else if (nodes_cap < pool_cap)
 		bad = "nodes_cap";
+	else if (!within(nodes_per_uid ?: nodes_cap / 4, 64, nodes_cap))
+		bad = "nodes_per_uid";
 	else if (!within(retry_budget, 1, 100000))
 		bad = "retry_budget";
 	else if (!within(batch_max, LFCE_MAX_SEATS + 2, 256))	/* a forced close */
@@ -99,6 +106,7 @@ static int check_params(void)
 		},
 	};
 	lfce_snapshot_global_cap = nodes_cap;
+	lfce_snapshot_uid_cap = nodes_per_uid ?: nodes_cap / 4;
 	return 0;
 }
 

@@ -34,6 +34,33 @@ static const struct lfce_proposal zero_props[LFCE_MAX_PROPOSALS];
 /* Nodes owned by all games together; bounded by lfce_snapshot_global_cap. */
 static atomic_long_t nodes_global = ATOMIC_LONG_INIT(0);
 unsigned long lfce_snapshot_global_cap = 1UL << 20;
+/* Nodes of one uid's games together (struct lfce_budget). */
+unsigned long lfce_snapshot_uid_cap = 1UL << 18;
+
+/* Count @n new nodes of @pool against both caps: all of them, or none. */
+static bool charge(struct lfce_pool *pool, unsigned long n)
+{
+	struct lfce_budget *b = pool->budget;
+
+	if (atomic_long_add_return(n, &nodes_global) > lfce_snapshot_global_cap)
+		goto err_global;
+	if (b && atomic_long_add_return(n, &b->nodes) > lfce_snapshot_uid_cap)
+		goto err_uid;
+	return true;
+
+err_uid:
+	atomic_long_sub(n, &b->nodes);
+err_global:
+	atomic_long_sub(n, &nodes_global);
+	return false;
+}
+
+static void uncharge(struct lfce_pool *pool, unsigned long n)
+{
+	atomic_long_sub(n, &nodes_global);
+	if (pool->budget)
+		atomic_long_sub(n, &pool->budget->nodes);
+}
 
 /* Nodes of all games now: for statistics and tests. */
 unsigned long lfce_snapshot_nodes(void)
@@ -56,6 +83,7 @@ int lfce_pool_init(struct lfce_pool *pool, unsigned int cap)
 		return -ENOMEM;
 	}
 	spin_lock_init(&pool->lock);
+	pool->budget = NULL;
 	pool->ring_mask = ring - 1;
 	pool->head = 0;
 	pool->tail = 0;
@@ -72,7 +100,7 @@ static void node_free(struct lfce_pool *pool, struct lfce_node *node)
 {
 	kfree(node);
 	pool->nodes--;
-	atomic_long_dec(&nodes_global);
+	uncharge(pool, 1);
 }
 
 /*
@@ -119,7 +147,7 @@ void lfce_pool_close(struct lfce_pool *pool)
 	pool->nodes -= nr_free + (tail - head);
 	spin_unlock(&pool->lock);
 
-	atomic_long_sub(nr_free + (tail - head), &nodes_global);
+	uncharge(pool, nr_free + (tail - head));
 	while (head != tail)
 		kfree(retired[head++ & mask].node);
 	while (nr_free)
@@ -235,16 +263,14 @@ static void trim(struct lfce_pool *pool)
 		node_free(pool, pool->free[--pool->nr_free]);
 }
 
-/* Reserve up to @want new nodes under both caps; returns how many. */
+/* Reserve up to @want new nodes under the pool's, the owner's and the global cap. */
 static unsigned int reserve(struct lfce_pool *pool, unsigned int want)
 {
 	unsigned int n = min(want, pool->cap - pool->nodes);
 
 	lockdep_assert_held(&pool->lock);
-	if (atomic_long_add_return(n, &nodes_global) > lfce_snapshot_global_cap) {
-		atomic_long_sub(n, &nodes_global);
+	if (!charge(pool, n))
 		return 0;
-	}
 	pool->nodes += n;
 	return n;
 }
@@ -268,7 +294,7 @@ static int alloc_nodes(struct lfce_pool *pool, struct lfce_stash *stash,
 	spin_lock(&pool->lock);
 	pool->nodes -= n - i;
 	spin_unlock(&pool->lock);
-	atomic_long_sub(n - i, &nodes_global);
+	uncharge(pool, n - i);
 	return -ENOMEM;
 }
 

@@ -77,8 +77,17 @@ struct lfce_retired {
  * threaded through the nodes: recycling touches no node memory, which by
  * then has usually left the cache.
  */
+/*
+ * The nodes of all the games one uid owns, against lfce_snapshot_uid_cap:
+ * one uid cannot take the whole of lfce_snapshot_global_cap from others.
+ */
+struct lfce_budget {
+	atomic_long_t nodes;
+};
+
 struct lfce_pool {
 	spinlock_t lock;
+	struct lfce_budget *budget;	/* the owner's; NULL: not counted */
 	struct lfce_node **free;	/* a stack of nr_free */
 	struct lfce_retired *retired;	/* a ring; [head, tail) in use */
 	unsigned int ring_mask;
@@ -106,6 +115,7 @@ struct lfce_txn {
 };
 
 extern unsigned long lfce_snapshot_global_cap;
+extern unsigned long lfce_snapshot_uid_cap;
 unsigned long lfce_snapshot_nodes(void);
 
 int lfce_pool_init(struct lfce_pool *pool, unsigned int cap);

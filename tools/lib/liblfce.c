@@ -193,7 +193,7 @@ static const struct {
 	{ EISCONN, "handle already attached, or already seated" },
 	{ ETIME, "the deadline of the round or proposal has passed" },
 	{ EFAULT, "bad address" },
-	{ ENOMEM, "out of memory, or the module's snapshot memory is taken by other games" },
+	{ ENOMEM, "out of memory, or the snapshot memory of the module or of the game's owner is taken" },
 };
 
 const char *lfce_strerror(int err)

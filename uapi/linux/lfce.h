@@ -699,8 +699,10 @@ struct lfce_slot {
  *   EUSERS    JOIN with LFCE_SEAT_ANY: no seat is free
  *   EMSGSIZE  more operations than the module's batch limit
  *   ENOMEM    out of memory, or the snapshot memory of all games
- *             (module parameter nodes_cap) is taken and none of it will
- *             come back to this game: waiting would not help
+ *             (module parameter nodes_cap), or of all the games of this
+ *             game's owner (nodes_per_uid; none for CAP_SYS_ADMIN's), is
+ *             taken and none of it will come back to this game: waiting
+ *             would not help
  *   EINTR     a fatal signal ended a wait for memory (nothing changed)
  * and the errors of the operations themselves (see "Operations").
  *

@@ -7,7 +7,10 @@
  * nothing; a game with retired nodes of its own waits for them and
  * commits; SIGKILL ends a writer looping at the cap; every game closes
  * (the closing commit needs no new node), after which CREATE works again.
- * lfce is reloaded with its defaults at the end.
+ * Then, at nodes_cap=150 and nodes_per_uid=75, one uid creates games until
+ * its own budget is spent (ENOMEM) and another uid still creates, joins and
+ * deposits: one uid cannot starve the others. lfce is reloaded with its
+ * defaults at the end.
  */
 #include <signal.h>
 #include <stdint.h>
@@ -132,14 +135,49 @@ static void at_cap(void *unused __attribute__((unused)))
 	close(fds[0]);
 }
 
+/* One uid takes every node its budget allows, and keeps its games. */
+static void hog(void *unused __attribute__((unused)))
+{
+	uint64_t id;
+	int fd, n, ret = 0;
+
+	for (n = 0; n < MAX && !ret; n++) {
+		fd = lfce_open(O_RDWR);
+		ret = lfce_create(fd, &config, &id) ?: deposit(fd, LFCE_SEAT_BANK, 10);
+		close(fd);	/* the game stays: it is listed and owned */
+	}
+	t_ok(ret == -ENOMEM, "uid %u: CREATE at its own node budget: ENOMEM after %d games (%s)",
+	     UID, n - 1, lfce_strerror(ret));
+}
+
+/* Another uid is not starved by it. */
+static void other(void *unused __attribute__((unused)))
+{
+	int fd = lfce_open(O_RDWR), ret;
+	uint64_t id;
+
+	ret = lfce_create(fd, &config, &id) ?: lfce_join(fd, 0, 1, NULL, NULL, NULL) ?:
+	      deposit(fd, 0, 10) ?: deposit(fd, LFCE_SEAT_BANK, 10);
+	t_ok(!ret, "uid %u still creates a game, joins and deposits (%s)", UID + 1,
+	     lfce_strerror(ret));
+	t_ok(!lfce_close_game(fd, id, LFCE_CLOSE_FORCE), "and closes it");
+	close(fd);
+}
+
 int main(void)
 {
 	int ret;
 
-	ret = t_reload_lfce("nodes_cap=100 pool_cap=64");
+	ret = t_reload_lfce("nodes_cap=100 pool_cap=64 nodes_per_uid=100");
 	if (!t_ok(!ret, "reload lfce with nodes_cap=100 pool_cap=64 (%s)", strerror(-ret)))
 		return t_done();
 	t_as_uid(UID, at_cap, NULL);
+	/* Without a budget per uid, the first would take all 150 nodes. */
+	ret = t_reload_lfce("nodes_cap=150 pool_cap=64 nodes_per_uid=75");
+	if (!t_ok(!ret, "reload lfce with nodes_cap=150 nodes_per_uid=75 (%s)", strerror(-ret)))
+		return t_done();
+	t_as_uid(UID, hog, NULL);
+	t_as_uid(UID + 1, other, NULL);
 	ret = t_reload_lfce("");
 	t_ok(!ret, "reload lfce with its defaults (%s)", strerror(-ret));
 	return t_done();

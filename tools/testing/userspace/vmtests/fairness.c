@@ -156,6 +156,24 @@ static unsigned int grind(struct game *g, int fd, const struct lfce_op *roll, ui
 	return refused;
 }
 
+/*
+ * The attack where nothing else writes: every guarded attempt refused with
+ * nothing changed, then @roll alone rolls. The snapshot before is in *@before.
+ */
+static void grind_then_roll(struct game *g, const struct lfce_op *roll, const char *how,
+			    struct lfce_snapshot *before)
+{
+	unsigned int refused, changed;
+
+	read_snap(g);
+	*before = g->s;
+	refused = grind(g, g->fd[0], roll, 0, &changed);
+	t_ok(refused == TRIES && !changed,
+	     "%s: %u of %u guarded attempts refused (EPROTO), %u changed anything", how,
+	     refused, TRIES, changed);
+	t_ok(!submit(g->fd[0], roll, 1), "%s: alone, it rolls", how);
+}
+
 /* Dice as the uapi's "Dice" section says: rejection sampling, rehashing. */
 static void uapi_dice(const uint8_t *buf, size_t len, uint8_t dice[2])
 {
@@ -301,7 +319,6 @@ static void agreed_attack(void)
 {
 	struct lfce_op op, vote;
 	struct lfce_record r;
-	unsigned int refused, changed;
 	struct lfce_snapshot before;
 	uint8_t mix[8 + 32];
 	struct game g;
@@ -319,12 +336,7 @@ static void agreed_attack(void)
 	vote = player(&g, LFCE_OP_VOTE, 0);
 	vote.u.vote.id = r.op.u.propose.id;
 	vote.u.vote.choice = LFCE_VOTE_FOR;
-	before = g.s;
-	refused = grind(&g, g.fd[0], &vote, 0, &changed);
-	t_ok(refused == TRIES && !changed,
-	     "agreed: %u of %u guarded deciding votes refused (EPROTO), %u changed anything",
-	     refused, TRIES, changed);
-	t_ok(!submit(g.fd[0], &vote, 1), "agreed: the vote alone rolls");
+	grind_then_roll(&g, &vote, "agreed vote", &before);
 	t_ok(submit(g.fd[0], &vote, 1) == -EALREADY, "agreed: and cannot be cast again");
 	put_le64(mix, vote.u.vote.id);
 	check_roll(&g, &before, "agreed", mix, 8);
@@ -335,7 +347,6 @@ static void agreed_attack(void)
 static void host_attack(void)
 {
 	struct lfce_op roll = { .type = LFCE_OP_ROLL, .seat = LFCE_SEAT_BANK };
-	unsigned int refused, changed;
 	struct lfce_snapshot before;
 	uint8_t mix[8 + 32];
 	struct game g;
@@ -343,13 +354,7 @@ static void host_attack(void)
 	game_new(&g, LFCE_DICE_HOST, 1);
 	if (bet(&g, 0, 10))
 		fail_setup("bet", -EPROTO);
-	read_snap(&g);
-	before = g.s;
-	refused = grind(&g, g.fd[0], &roll, 0, &changed);
-	t_ok(refused == TRIES && !changed,
-	     "host: %u of %u guarded ROLLs refused (EPROTO), %u changed anything", refused, TRIES,
-	     changed);
-	t_ok(!submit(g.fd[0], &roll, 1), "host: the ROLL alone rolls");
+	grind_then_roll(&g, &roll, "host", &before);
 	put_le64(mix, before.table.rolls);
 	check_roll(&g, &before, "host", mix, 8);
 	game_end(&g);
