@@ -19,7 +19,8 @@
  * host ROLL by the owner. Then: the last revealer, who knows every secret,
  * cannot know the roll (the same secrets roll differently under other
  * keys), and a journal whose seed does not open its commitment does not
- * replay.
+ * replay. And the house plays fair too: the owner cannot take the bank from
+ * under bets on the table, nor call off a player's contract bet.
  */
 #include <kunit/test.h>
 #include <linux/slab.h>
@@ -307,12 +308,70 @@ static void fairness_lying_journal(struct kunit *test)
 	ft_end(&f);
 }
 
+/* The owner's WITHDRAW or SETTLE: refused with EPROTO, nothing changed. */
+static void ft_owner_refused(struct ft *f, u16 type, u32 seat, const char *what)
+{
+	struct lfce_op ops[2] = { lt_owner_op(f->g, type, seat),
+				  { .type = LFCE_OP_ROLL, .seat = LFCE_SEAT_BANK } };
+
+	if (type == LFCE_OP_WITHDRAW)
+		ops[0].u.amount.value = 1;
+	lt_read(f->g, f->before);
+	KUNIT_EXPECT_EQ_MSG(f->test, lt_commit(f->g, ops, 1), -EPROTO, "%s", what);
+	KUNIT_EXPECT_EQ_MSG(f->test, lt_commit(f->g, ops, 2), -EPROTO, "%s, then ROLL", what);
+	lt_read(f->g, f->after);
+	KUNIT_EXPECT_EQ_MSG(f->test, memcmp(f->before, f->after, sizeof(*f->after)), 0,
+			    "%s changed the state", what);
+}
+
+/*
+ * Host dice: with a bet up, the owner cannot empty the bank (and then roll,
+ * collecting losses and paying no win); once a point is set, it cannot
+ * settle the seat's pass bet, a contract. With the table clear it can do
+ * both, and the kernel's forced close (SETTLE with nonce 0) settles anything.
+ */
+static void fairness_house_cannot_run(struct kunit *test)
+{
+	struct lfce_op op;
+	struct ft f;
+
+	ft_start(&f, test, LFCE_DICE_HOST, 1);
+	KUNIT_ASSERT_EQ(test, lt_bet(f.g, 0, LFCE_BET_FIELD, 10), 0);
+	ft_owner_refused(&f, LFCE_OP_WITHDRAW, LFCE_SEAT_BANK, "bank WITHDRAW with a bet up");
+	ft_owner_refused(&f, LFCE_OP_SETTLE, LFCE_SEAT_BANK, "bank SETTLE with a bet up");
+
+	KUNIT_ASSERT_EQ(test, lt_unbet(f.g, 0, LFCE_BET_FIELD, 10), 0);
+	KUNIT_ASSERT_EQ(test, lt_bet(f.g, 0, LFCE_BET_PASS, 10), 0);
+	do {	/* until a point is set: the seed decides, not the test */
+		op = (struct lfce_op){ .type = LFCE_OP_ROLL, .seat = LFCE_SEAT_BANK };
+		KUNIT_ASSERT_EQ(test, lt_op(f.g, &op), 0);
+		lt_read(f.g, f.after);
+		if (!f.after->seat[0].bets[LFCE_BET_PASS])
+			KUNIT_ASSERT_EQ(test, lt_bet(f.g, 0, LFCE_BET_PASS, 10), 0);
+	} while (f.after->table.phase != LFCE_PHASE_POINT);
+	ft_owner_refused(&f, LFCE_OP_SETTLE, 0, "SETTLE of a seat with a pass bet on a point");
+	ft_owner_refused(&f, LFCE_OP_WITHDRAW, LFCE_SEAT_BANK, "bank WITHDRAW on a point");
+
+	op = (struct lfce_op){ .type = LFCE_OP_SETTLE, .seat = 0 };	/* the kernel's */
+	KUNIT_EXPECT_EQ(test, lt_op(f.g, &op), 0);
+	op = lt_owner_op(f.g, LFCE_OP_WITHDRAW, LFCE_SEAT_BANK);
+	op.u.amount.value = 1;
+	KUNIT_EXPECT_EQ(test, lt_op(f.g, &op), 0);
+	op = lt_owner_op(f.g, LFCE_OP_SETTLE, LFCE_SEAT_BANK);
+	KUNIT_EXPECT_EQ(test, lt_op(f.g, &op), 0);
+	lt_read(f.g, f.after);
+	KUNIT_EXPECT_EQ(test, f.after->table.bank, 0);
+	KUNIT_EXPECT_TRUE(test, lt_conserved(f.after));
+	ft_end(&f);
+}
+
 static struct kunit_case fairness_cases[] = {
 	KUNIT_CASE(fairness_expire),
 	KUNIT_CASE(fairness_agreed_roll),
 	KUNIT_CASE(fairness_host_roll),
 	KUNIT_CASE(fairness_last_revealer),
 	KUNIT_CASE(fairness_lying_journal),
+	KUNIT_CASE(fairness_house_cannot_run),
 	{}
 };
 

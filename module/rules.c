@@ -733,6 +733,45 @@ static void update_deadline(struct apply *a)
 }
 
 /*
+ * May all of seat @seat's bets come down now? Not while it is in the round
+ * under way, and only bets that may be removed, in the betting stage: a
+ * line bet with a point set or a come bet on its number stays up until the
+ * dice decide it. LEAVE asks, and so does the owner's SETTLE of a seat, so
+ * that the house cannot call off a bet that favours the player.
+ */
+static int bets_may_come_down(struct apply *a, unsigned int seat)
+{
+	const struct lfce_seat *s = lfce_txn_seat(a->txn, seat);
+	unsigned int k;
+
+	if (in_round(a, seat))
+		return -EPROTO;
+	for (k = 0; k < LFCE_BET_NR; k++)
+		if (s->bets[k] && (a->t->stage != LFCE_STAGE_BETTING || !removable(a->t, k)))
+			return -EPROTO;
+	return 0;
+}
+
+/*
+ * The bank must cover the bets on the table: while any is up, or a round is
+ * under way, the owner cannot take the bank away (WITHDRAW or SETTLE of the
+ * bank: EPROTO), so that losses are collected and wins are paid by the bank
+ * the bets were placed against. The kernel's forced close settles every bet
+ * first, with its own SETTLE (nonce 0), which is not asked.
+ */
+static int bank_may_shrink(struct apply *a)
+{
+	unsigned int i;
+
+	if (a->t->stage != LFCE_STAGE_BETTING)
+		return -EPROTO;
+	for (i = 0; i < a->t->config.max_seats; i++)
+		if (has_bets(lfce_txn_seat(a->txn, i)))
+			return -EPROTO;
+	return 0;
+}
+
+/*
  * Leaving settles the seat: in the betting stage the bets that may come
  * down come back, then the whole balance leaves. A seat in the round, or
  * with a bet that must stay up (a line bet with a point set, a come bet on
@@ -741,14 +780,12 @@ static void update_deadline(struct apply *a)
 static int op_leave(struct apply *a)
 {
 	unsigned int seat = a->op->seat, k;
-	const struct lfce_seat *old = lfce_txn_seat(a->txn, seat);
 	struct lfce_seat *s;
+	int ret;
 
-	if (in_round(a, seat))
-		return -EPROTO;
-	for (k = 0; k < LFCE_BET_NR; k++)
-		if (old->bets[k] && (a->t->stage != LFCE_STAGE_BETTING || !removable(a->t, k)))
-			return -EPROTO;
+	ret = bets_may_come_down(a, seat);
+	if (ret)
+		return ret;
 	s = lfce_txn_seat_mut(a->txn, seat);
 	for (k = 0; k < LFCE_BET_NR; k++)
 		s->balance += s->bets[k];
@@ -792,6 +829,9 @@ static int op_withdraw(struct apply *a)
 	if (ret)
 		return ret;
 	if (a->op->seat == LFCE_SEAT_BANK) {
+		ret = bank_may_shrink(a);
+		if (ret)
+			return ret;
 		if (a->t->bank < v)
 			return -ENOSPC;
 		a->t->bank -= v;
@@ -1442,19 +1482,31 @@ static int op_needs_quorum(struct apply *a)
 	return -EPERM;
 }
 
-/* The seat's bets come back and its balance leaves: a forced close. */
+/*
+ * The seat's bets come back and its balance leaves: the owner's cash-out of
+ * a seat, of bets that may come down (as for LEAVE), or of a bank that no
+ * bet depends on; the kernel's forced close (nonce 0) settles everything.
+ */
 static int op_settle(struct apply *a)
 {
 	unsigned int seat = a->op->seat, k;
+	bool owner = a->op->nonce;	/* not the kernel's forced close */
 	struct lfce_seat *s;
+	int ret;
 
 	if (seat == LFCE_SEAT_BANK) {	/* however much: no single-amount cap */
+		ret = owner ? bank_may_shrink(a) : 0;
+		if (ret)
+			return ret;
 		a->t->total -= a->t->bank;
 		a->t->bank = 0;
 		return 0;
 	}
 	if (!(lfce_txn_seat(a->txn, seat)->flags & LFCE_SEAT_BOUND))
 		return -ENOENT;
+	ret = owner ? bets_may_come_down(a, seat) : 0;
+	if (ret)
+		return ret;
 	s = lfce_txn_seat_mut(a->txn, seat);
 	for (k = 0; k < LFCE_BET_NR; k++) {
 		s->balance += s->bets[k];

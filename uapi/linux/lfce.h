@@ -404,7 +404,9 @@ struct lfce_snapshot {
  *             in the round or with a bet that must stay up
  *   DEPOSIT   owner: u.amount.value into seat's balance or the bank
  *             (u.amount.to must be 0)
- *   WITHDRAW  owner: the reverse; ENOSPC if not covered
+ *   WITHDRAW  owner: the reverse; ENOSPC if not covered; from the bank
+ *             only in the betting stage with no bet on the table (EPROTO):
+ *             the bank covers the bets placed against it
  *   BET       u.bet: put amount on kind; EINVAL outside min/max or the odds
  *             cap, or if the total on kind is not a whole number of its
  *             unit (below), EPROTO outside its phase or stage, ENOSPC
@@ -428,9 +430,12 @@ struct lfce_snapshot {
  *             proposal's action
  *   BAN       only as a proposal's action (EPERM when submitted)
  *   TRANSFER  only as a proposal's action (EPERM when submitted)
- *   SETTLE    owner, in any stage: the seat's bets come back and its whole
- *             balance leaves the game; for LFCE_SEAT_BANK, the whole bank
- *             leaves (a forced close settles every seat and the bank)
+ *   SETTLE    owner: the seat's bets come back and its whole balance
+ *             leaves the game, with the limits of LEAVE (EPROTO in the
+ *             round or with a contract bet up); for LFCE_SEAT_BANK, the
+ *             whole bank leaves, with the limits of a bank WITHDRAW. A
+ *             forced close (LFCE_IOC_CLOSE) settles every seat and the
+ *             bank in any stage.
  *   PROPOSE   u.propose: open a proposal (see "Proposals"); EBUSY when the
  *             table is full, and the action's own errno if it is not valid
  *             now; the record's op carries the id given
