@@ -74,14 +74,15 @@ static void attach_locked(struct handle *h, struct lfce_game *game)
 
 static int attach(struct handle *h, struct lfce_game *game)
 {
-	int ret = 0;
+	int ret = -EINTR;
 
-	mutex_lock(&h->lock);
-	if (h->game)
-		ret = -EISCONN;
-	else
+	if (mutex_lock_killable(&h->lock))
+		goto out;
+	ret = h->game ? -EISCONN : 0;
+	if (!ret)
 		attach_locked(h, game);
 	mutex_unlock(&h->lock);
+out:
 	if (ret)
 		lfce_game_put(game);
 	return ret;
@@ -156,8 +157,13 @@ static long ioctl_create(struct handle *h, void __user *uarg)
 		return ret;
 	if (arg.flags || arg.game_id)
 		return -EINVAL;
-	/* One CREATE at a time per handle: a second must not make a game. */
-	mutex_lock(&h->lock);
+	/*
+	 * One CREATE at a time per handle: a second must not make a game. The
+	 * handle's lock is held across user copies, which may fault on memory
+	 * another process of the file controls: every wait for it is killable.
+	 */
+	if (mutex_lock_killable(&h->lock))
+		return -EINTR;
 	ret = -EISCONN;
 	if (h->game)
 		goto out;
@@ -278,7 +284,8 @@ static long ioctl_join(struct handle *h, struct file *file, void __user *uarg)
 	ret = lfce_abi_probe_out(uarg, usize, &arg, sizeof(arg));
 	if (ret)
 		return ret;
-	mutex_lock(&h->lock);
+	if (mutex_lock_killable(&h->lock))
+		return -EINTR;
 	ret = h->seat == NO_SEAT ? join(h, game, &arg, file->f_flags & O_NONBLOCK) : -EISCONN;
 	mutex_unlock(&h->lock);
 	if (ret)
@@ -403,7 +410,9 @@ static long ioctl_submit(struct handle *h, struct file *file, void __user *uarg)
 	ret = lfce_abi_probe_out(uarg, usize, &arg, sizeof(arg));
 	if (ret)
 		return ret;
-	mutex_lock(&h->lock);	/* a LEAVE must not race a JOIN on this handle */
+	/* A LEAVE must not race a JOIN on this handle. */
+	if (mutex_lock_killable(&h->lock))
+		return -EINTR;
 	ret = submit(h, game, &arg, file->f_flags & O_NONBLOCK);
 	mutex_unlock(&h->lock);
 	if (ret)
@@ -619,7 +628,8 @@ static ssize_t lfce_read(struct file *file, char __user *buf, size_t count, loff
 		 */
 		bool closed = smp_load_acquire(&game->closed);
 
-		mutex_lock(&h->lock);
+		if (mutex_lock_killable(&h->lock))
+			return -EINTR;
 		ret = read_records(h, game, buf, count / sizeof(struct lfce_record));
 		mutex_unlock(&h->lock);
 		if (ret || closed)

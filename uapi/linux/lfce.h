@@ -708,7 +708,8 @@ struct lfce_slot {
  *             game's owner (nodes_per_uid; none for CAP_SYS_ADMIN's), is
  *             taken and none of it will come back to this game: waiting
  *             would not help
- *   EINTR     a fatal signal ended a wait for memory (nothing changed)
+ *   EINTR     a fatal signal ended a wait (for memory, or for another call
+ *             on the same handle); nothing changed
  * and the errors of the operations themselves (see "Operations").
  *
  * A game counts against both games limits from LFCE_IOC_CREATE until its
