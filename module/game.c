@@ -272,11 +272,16 @@ static struct lfce_budget *budget_of(kuid_t owner)
  * Free released games. Not in lfce_game_put() itself: the last reference
  * may be a mapping's, dropped under the mm's lock, where waiting for a
  * grace period or for debugfs does not belong. Module exit flushes this.
+ * A game stops counting against the limits only once its memory is gone:
+ * creating games faster than they can be freed meets the limits, not an
+ * ever longer list of dead games.
  */
 static void reap(struct work_struct *work)
 {
 	struct llist_node *list = llist_del_all(&dead);
 	struct lfce_game *game, *next;
+	kuid_t owner;
+	bool charged;
 
 	llist_for_each_entry_safe(game, next, list, dead) {
 		cancel_delayed_work_sync(&game->sweep);
@@ -285,19 +290,21 @@ static void reap(struct work_struct *work)
 		lfce_engine_uninit(&game->engine);
 		lfce_seed_key_wipe(&game->seeds);
 		mutex_destroy(&game->close_lock);
+		owner = game->owner;
+		charged = game->charged;
 		kfree(game);
+		if (charged)
+			quota_uncharge(owner);
+		atomic_dec(&nr_games);
 	}
 }
 static DECLARE_WORK(reaper, reap);
 
-/* The last reference: the game stops counting now, its memory goes soon. */
+/* The last reference: the game's memory goes soon, and then its count. */
 static void release(struct kref *ref)
 {
 	struct lfce_game *game = container_of(ref, struct lfce_game, ref);
 
-	if (game->charged)
-		quota_uncharge(game->owner);
-	atomic_dec(&nr_games);
 	if (llist_add(&game->dead, &dead))
 		schedule_work(&reaper);
 }
@@ -349,13 +356,7 @@ static int alloc_id(u32 *id)
 	return ret;
 }
 
-/*
- * A new game owned by @owner, listed and with a reference for the caller.
- * ERR_PTR: -EDQUOT at the owner's quota (unless the caller has
- * CAP_SYS_ADMIN), -EMFILE at the games limit, -EINVAL for a bad @cfg,
- * -ENOMEM (also when the nodes of all games are taken), -EINTR.
- */
-struct lfce_game *lfce_game_create(const struct lfce_config *config, kuid_t owner)
+static struct lfce_game *create(const struct lfce_config *config, kuid_t owner)
 {
 	struct lfce_params p = lfce_game_limits.params;
 	struct lfce_config cfg = *config;
@@ -423,6 +424,25 @@ err_count:
 	if (charged)
 		quota_uncharge(owner);
 	return ERR_PTR(ret);
+}
+
+/*
+ * A new game owned by @owner, listed and with a reference for the caller.
+ * ERR_PTR: -EDQUOT at the owner's quota (unless the caller has
+ * CAP_SYS_ADMIN), -EMFILE at the games limit, -EINVAL for a bad @cfg,
+ * -ENOMEM (also when the nodes of all games are taken), -EINTR. Games
+ * released but not freed yet still count (see reap()): at a limit, wait
+ * for them once and try again.
+ */
+struct lfce_game *lfce_game_create(const struct lfce_config *config, kuid_t owner)
+{
+	struct lfce_game *game = create(config, owner);
+
+	if (game == ERR_PTR(-EDQUOT) || game == ERR_PTR(-EMFILE)) {
+		flush_work(&reaper);
+		game = create(config, owner);
+	}
+	return game;
 }
 
 /*

@@ -713,7 +713,8 @@ struct lfce_slot {
  * and the errors of the operations themselves (see "Operations").
  *
  * A game counts against both games limits from LFCE_IOC_CREATE until its
- * last handle and its last mapping are gone, closed or not. A closed game
+ * last handle and its last mapping are gone, closed or not, and its memory
+ * is freed (a CREATE at a limit waits for games being freed). A closed game
  * keeps only its region and its last snapshot for those.
  *
  * Writes that need snapshot memory wait for it, killably, only while this
