@@ -6,6 +6,7 @@
 #include <linux/bitops.h>
 #include <linux/bits.h>
 #include <linux/errno.h>
+#include <linux/limits.h>
 #include <linux/overflow.h>
 
 #include "rules.h"

@@ -18,6 +18,7 @@
 #include <linux/bitops.h>
 #include <linux/bits.h>
 #include <linux/errno.h>
+#include <linux/limits.h>
 #include <linux/minmax.h>
 #include <linux/overflow.h>
 #include <linux/string.h>
