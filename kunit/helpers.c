@@ -5,7 +5,7 @@
 
 #include "helpers.h"
 
-/* Host roll @roll with @seed, as rules.c makes it (uapi, "Dice"). */
+/* Host roll @roll with @seed, as round.c makes it (uapi, "Dice"). */
 static void host_dice(u64 roll, const u8 seed[32], u8 dice[2])
 {
 	u8 buf[8 + 32];

@@ -9,7 +9,7 @@
 #include <kunit/test.h>
 #include <linux/lfce.h>
 
-#include "../module/commit.h"
+#include "../module/engine.h"
 #include "../module/rules.h"
 #include "../module/seed.h"
 

@@ -16,9 +16,9 @@
 /* Run with the global cap @headroom nodes above what all games hold now. */
 static unsigned long cap_headroom(long headroom)
 {
-	unsigned long old = lfce_snapshot_global_cap;
+	unsigned long old = lfce_pool_global_cap;
 
-	lfce_snapshot_global_cap = lfce_snapshot_nodes() + headroom;
+	lfce_pool_global_cap = lfce_pool_nodes() + headroom;
 	return old;
 }
 
@@ -39,7 +39,7 @@ static void pool_fails_at_global_cap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pool->stashes, 0);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&pool->backpressure), 2);
 
-	lfce_snapshot_global_cap = old;
+	lfce_pool_global_cap = old;
 	KUNIT_EXPECT_EQ(test, lfce_pool_fill(pool, stash, false), 0);
 	KUNIT_EXPECT_GE(test, stash->nr_free, LFCE_NODES);
 	lfce_pool_drain(pool, stash);
@@ -48,7 +48,7 @@ static void pool_fails_at_global_cap(struct kunit *test)
 }
 
 /*
- * One uid's games share a budget (lfce_snapshot_uid_cap): once its pools
+ * One uid's games share a budget (lfce_pool_uid_cap): once its pools
  * hold that many nodes they get no more (ENOMEM, nothing kept), while a
  * pool of another uid, or of nobody's budget, still fills; what a pool
  * frees goes back to its owner's budget.
@@ -58,7 +58,7 @@ static void pool_uid_budget(struct kunit *test)
 	struct lfce_stash *st = kunit_kcalloc(test, 3, sizeof(*st), GFP_KERNEL);
 	struct lfce_pool *pool = kunit_kcalloc(test, 3, sizeof(*pool), GFP_KERNEL);
 	struct lfce_budget mine = {}, theirs = {};
-	unsigned long old = lfce_snapshot_uid_cap;
+	unsigned long old = lfce_pool_uid_cap;
 	unsigned int i;
 
 	KUNIT_ASSERT_TRUE(test, st && pool);
@@ -67,7 +67,7 @@ static void pool_uid_budget(struct kunit *test)
 	pool[0].budget = &mine;
 	pool[1].budget = &mine;
 	pool[2].budget = &theirs;
-	lfce_snapshot_uid_cap = 2 * LFCE_NODES - 1;	/* one stash and a bit */
+	lfce_pool_uid_cap = 2 * LFCE_NODES - 1;	/* one stash and a bit */
 	KUNIT_EXPECT_EQ(test, lfce_pool_fill(&pool[0], &st[0], false), 0);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&mine.nodes), pool[0].nodes);
 	KUNIT_EXPECT_EQ(test, lfce_pool_fill(&pool[1], &st[1], false), -ENOMEM);
@@ -81,7 +81,7 @@ static void pool_uid_budget(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&mine.nodes), 0);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&theirs.nodes), 0);
-	lfce_snapshot_uid_cap = old;
+	lfce_pool_uid_cap = old;
 }
 
 /* Another writer's stash is nodes coming back: nonblocking, EAGAIN. */
@@ -102,7 +102,7 @@ static void pool_nonblocking_writer_never_waits(struct kunit *test)
 	/* a's nodes are back: b gets them. */
 	KUNIT_EXPECT_EQ(test, lfce_pool_fill(pool, b, true), 0);
 	lfce_pool_drain(pool, b);
-	lfce_snapshot_global_cap = old;
+	lfce_pool_global_cap = old;
 	lfce_pool_uninit(pool);
 }
 
@@ -127,7 +127,7 @@ static void pool_gives_surplus_back(struct kunit *test)
 	lfce_pool_drain(pool, &st[5]);
 	KUNIT_EXPECT_EQ(test, pool->nr_free, 4 * LFCE_NODES);
 	KUNIT_EXPECT_EQ(test, pool->nodes, 4 * LFCE_NODES);
-	lfce_snapshot_global_cap = old;
+	lfce_pool_global_cap = old;
 	lfce_pool_uninit(pool);
 }
 
@@ -152,8 +152,8 @@ static void pool_waits_for_own_retired(struct kunit *test)
 	for (i = 0; i < 200 && !ret; i++)
 		ret = lt_bet(g, 0, LFCE_BET_FIELD, 1);
 	KUNIT_EXPECT_EQ(test, ret, 0);
-	KUNIT_EXPECT_LE(test, lfce_snapshot_nodes(), lfce_snapshot_global_cap);
-	lfce_snapshot_global_cap = old;
+	KUNIT_EXPECT_LE(test, lfce_pool_nodes(), lfce_pool_global_cap);
+	lfce_pool_global_cap = old;
 	lt_game_free(g);
 }
 

@@ -142,7 +142,7 @@ static void sweep(struct work_struct *work)
 	 * Store-buffering: we store sweep_at, then load engine.cur (below and
 	 * in sweep_arm()); a committer stores engine.cur, then loads sweep_at
 	 * in its sweep_arm(). Pairs with that committer's fully ordered
-	 * cmpxchg() on engine.cur in attempt() (commit.c): either we see its
+	 * cmpxchg() on engine.cur in attempt() (engine.c): either we see its
 	 * deadline, or it sees U64_MAX and arms the sweep itself.
 	 */
 	smp_mb();
@@ -245,7 +245,7 @@ static void quota_uncharge(kuid_t owner)
 }
 
 /*
- * The node budget of @owner's games (lfce_snapshot_uid_cap), made with its
+ * The node budget of @owner's games (lfce_pool_uid_cap), made with its
  * first game. It outlives the games, whose nodes may still be on their way
  * back to it: it stays until module exit, one word per uid that ever owned
  * a game. NULL: out of memory.

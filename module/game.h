@@ -14,7 +14,7 @@
 #include <linux/workqueue.h>
 #include <linux/lfce.h>
 
-#include "commit.h"
+#include "engine.h"
 #include "seed.h"
 
 struct lfce_game {

@@ -10,7 +10,7 @@
 
 #include "device.h"
 #include "game.h"
-#include "snapshot.h"
+#include "pool.h"
 
 static unsigned int max_games = 256;
 module_param(max_games, uint, 0444);
@@ -105,8 +105,8 @@ static int check_params(void)
 			.batch_max = batch_max,
 		},
 	};
-	lfce_snapshot_global_cap = nodes_cap;
-	lfce_snapshot_uid_cap = nodes_per_uid ?: nodes_cap / 4;
+	lfce_pool_global_cap = nodes_cap;
+	lfce_pool_uid_cap = nodes_per_uid ?: nodes_cap / 4;
 	return 0;
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * snapshot: the immutable state of one game, its copy-on-write
- * transactions, and the pool that recycles its memory after a grace period.
+ * snapshot: the immutable state of one game and its copy-on-write
+ * transactions. The pool that recycles its memory after a grace period is
+ * in pool.h.
  *
  * A snapshot is a small root node holding the table and pointers to one
  * node per seat, one for the round and one for the proposals. A transaction copies the root, then
@@ -13,7 +14,7 @@
 #ifndef _LFCE_SNAPSHOT_H
 #define _LFCE_SNAPSHOT_H
 
-#include <linux/spinlock.h>
+#include <linux/compiler.h>
 #include <linux/types.h>
 #include <linux/lfce.h>
 
@@ -25,7 +26,9 @@
 #define LFCE_NODES		(LFCE_NODE_PROPS + 1)
 
 struct lfce_node;
+struct lfce_pool;
 struct lfce_seeds;
+struct lfce_stash;
 
 struct lfce_root {
 	struct lfce_table t;
@@ -44,62 +47,6 @@ struct lfce_node {
 	};
 };
 
-/*
- * A writer's private supply of nodes, filled from the pool before the RCU
- * section so that nothing in it allocates, and the nodes it replaced, which
- * go back to the pool with a grace-period cookie. A commit needs at most
- * LFCE_NODES; the stash holds twice that, so that it visits the pool's lock
- * only every few commits.
- */
-struct lfce_stash {
-	unsigned int nr_free;
-	unsigned int nr_retired;
-	bool out;			/* counted in lfce_pool.stashes */
-	struct lfce_node *free[2 * LFCE_NODES];
-	struct lfce_node *retired[2 * LFCE_NODES];
-};
-
-/* A node waiting for the grace period named by its cookie. */
-struct lfce_retired {
-	struct lfce_node *node;
-	unsigned long cookie;
-};
-
-/*
- * The per-game pool. @nodes counts every node the game owns: live, in a
- * stash, free or retired. It never exceeds @cap, which is the hard bound on
- * memory that RCU has not yet let us reuse. @stashes counts the writers'
- * stashes that hold nodes of the pool: what a writer short of nodes may
- * wait for, besides its retired nodes. A closed pool (@free NULL) keeps
- * only the nodes of the game's last snapshot.
- *
- * The free list and the retired FIFO are arrays of pointers, not lists
- * threaded through the nodes: recycling touches no node memory, which by
- * then has usually left the cache.
- */
-/*
- * The nodes of all the games one uid owns, against lfce_snapshot_uid_cap:
- * one uid cannot take the whole of lfce_snapshot_global_cap from others.
- */
-struct lfce_budget {
-	atomic_long_t nodes;
-};
-
-struct lfce_pool {
-	spinlock_t lock;
-	struct lfce_budget *budget;	/* the owner's; NULL: not counted */
-	struct lfce_node **free;	/* a stack of nr_free */
-	struct lfce_retired *retired;	/* a ring; [head, tail) in use */
-	unsigned int ring_mask;
-	unsigned int head, tail;	/* free-running */
-	unsigned int nodes;
-	unsigned int nr_free;
-	unsigned int cap;
-	unsigned int stashes;
-	unsigned long started;		/* last cookie we started a GP for */
-	atomic_long_t backpressure;	/* times a writer waited or got EAGAIN */
-};
-
 /* A copy-on-write transaction from @old. See lfce_txn_begin(). */
 struct lfce_txn {
 	const struct lfce_node *old;
@@ -113,17 +60,6 @@ struct lfce_txn {
 	bool rolled;			/* nothing may follow a roll */
 	u64 realtime_ns;		/* the records' wall-clock stamp */
 };
-
-extern unsigned long lfce_snapshot_global_cap;
-extern unsigned long lfce_snapshot_uid_cap;
-unsigned long lfce_snapshot_nodes(void);
-
-int lfce_pool_init(struct lfce_pool *pool, unsigned int cap);
-void lfce_pool_uninit(struct lfce_pool *pool);
-int lfce_pool_fill(struct lfce_pool *pool, struct lfce_stash *stash, bool nonblock);
-int lfce_pool_reserve(struct lfce_pool *pool, struct lfce_stash *stash);
-void lfce_pool_drain(struct lfce_pool *pool, struct lfce_stash *stash);
-void lfce_pool_close(struct lfce_pool *pool);
 
 struct lfce_node *lfce_snapshot_create(struct lfce_pool *pool,
 					const struct lfce_config *cfg);

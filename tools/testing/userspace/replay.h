@@ -4,8 +4,9 @@
  * userspace build (the in-VM tests, the fuzzer, the suites).
  *
  * A game's journal, run through the userspace build of the engine (the
- * module's own rules.c, snapshot.c, commit.c and publish.c), must give back
- * the kernel's snapshots bit for bit and the kernel's records one by one.
+ * module's own rules.c and its parts, snapshot.c, pool.c, engine.c and
+ * publish.c), must give back the kernel's snapshots bit for bit and the
+ * kernel's records one by one.
  * The replay starts at a new game's first snapshot, or at any snapshot read
  * on the way (lfce_engine_restore()), and goes on with the records after it.
  *
@@ -30,7 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commit.h"
+#include "engine.h"
 #include "rules.h"
 #include "seed.h"
 #include "../../lib/liblfce.h"

@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../../../module/commit.h"
+#include "../../../../module/engine.h"
 #include "../../../../module/rules.h"
 #include "shim.h"
 

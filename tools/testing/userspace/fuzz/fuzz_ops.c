@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../../../module/commit.h"
+#include "../../../../module/engine.h"
 #include "../../../../module/rules.h"
 #include "../../../lib/liblfce.h"
 #include "../replay.h"

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * commit: one game's engine. Writers commit operations with a CAS on the
+ * engine: one game's engine. Writers commit operations with a CAS on the
  * RCU-protected current snapshot; readers copy it wait-free.
  */
-#ifndef _LFCE_COMMIT_H
-#define _LFCE_COMMIT_H
+#ifndef _LFCE_ENGINE_H
+#define _LFCE_ENGINE_H
 
 #include <linux/atomic.h>
 #include <linux/cache.h>
@@ -12,6 +12,7 @@
 #include <linux/types.h>
 #include <linux/lfce.h>
 
+#include "pool.h"
 #include "publish.h"
 #include "snapshot.h"
 
@@ -97,4 +98,4 @@ void lfce_engine_read(struct lfce_engine *e, struct lfce_snapshot *out,
 		      struct lfce_read_cache *cache);
 u64 lfce_engine_commits(struct lfce_engine *e);
 
-#endif /* _LFCE_COMMIT_H */
+#endif /* _LFCE_ENGINE_H */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * commit: the CAS loop.
+ * engine: the CAS loop of lfce_commit().
  *
  *	fill the stash                  may sleep: before the RCU section
  *	rcu_read_lock
@@ -24,7 +24,7 @@
 #include <linux/stddef.h>
 #include <linux/string.h>
 
-#include "commit.h"
+#include "engine.h"
 #include "rules.h"
 #include "trace.h"
 

@@ -1,3 +1,0 @@
-// SPDX-License-Identifier: GPL-2.0-only
-/* The module's commit.c, built unchanged into lfce_kunit.ko. */
-#include "../module/commit.c"

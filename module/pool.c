@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pool: the per-game pool of snapshot nodes and their grace-period
+ * recycling.
+ *
+ * Reclamation uses polled grace periods rather than kfree_rcu(): every
+ * retired node carries the cookie of get_state_synchronize_rcu() taken after
+ * the cmpxchg that unpublished it, and is reused once
+ * poll_state_synchronize_rcu() says that grace period has ended. That makes
+ * reuse immediate when grace periods are quick, and lets a writer that hits
+ * the cap wait for exactly the grace period it needs (a tick at a time,
+ * killably) instead of for the callback batching of kfree_rcu, which has no
+ * bound. Nothing here waits for what may never come: a writer short of
+ * nodes that this game will not get back fails (see shortfall()).
+ */
+#include <linux/atomic.h>
+#include <linux/bug.h>
+#include <linux/errno.h>
+#include <linux/log2.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+
+#include "pool.h"
+
+/* Nodes owned by all games together; bounded by lfce_pool_global_cap. */
+static atomic_long_t nodes_global = ATOMIC_LONG_INIT(0);
+unsigned long lfce_pool_global_cap = 1UL << 20;
+/* Nodes of one uid's games together (struct lfce_budget). */
+unsigned long lfce_pool_uid_cap = 1UL << 18;
+
+/* Count @n new nodes of @pool against both caps: all of them, or none. */
+static bool charge(struct lfce_pool *pool, unsigned long n)
+{
+	struct lfce_budget *b = pool->budget;
+
+	if (atomic_long_add_return(n, &nodes_global) > lfce_pool_global_cap)
+		goto err_global;
+	if (b && atomic_long_add_return(n, &b->nodes) > lfce_pool_uid_cap)
+		goto err_uid;
+	return true;
+
+err_uid:
+	atomic_long_sub(n, &b->nodes);
+err_global:
+	atomic_long_sub(n, &nodes_global);
+	return false;
+}
+
+static void uncharge(struct lfce_pool *pool, unsigned long n)
+{
+	atomic_long_sub(n, &nodes_global);
+	if (pool->budget)
+		atomic_long_sub(n, &pool->budget->nodes);
+}
+
+/* Nodes of all games now: for statistics and tests. */
+unsigned long lfce_pool_nodes(void)
+{
+	return atomic_long_read(&nodes_global);
+}
+
+int lfce_pool_init(struct lfce_pool *pool, unsigned int cap)
+{
+	unsigned int ring = roundup_pow_of_two(cap);
+
+	/* One commit may need a full stash; leave room for a few writers. */
+	if (cap < 4 * LFCE_NODES || cap > (1U << 24))
+		return -EINVAL;
+	pool->free = kvmalloc_array(cap, sizeof(*pool->free), GFP_KERNEL_ACCOUNT);
+	pool->retired = kvmalloc_array(ring, sizeof(*pool->retired), GFP_KERNEL_ACCOUNT);
+	if (!pool->free || !pool->retired) {
+		kvfree(pool->free);
+		kvfree(pool->retired);
+		return -ENOMEM;
+	}
+	spin_lock_init(&pool->lock);
+	pool->budget = NULL;
+	pool->ring_mask = ring - 1;
+	pool->head = 0;
+	pool->tail = 0;
+	pool->nodes = 0;
+	pool->nr_free = 0;
+	pool->cap = cap;
+	pool->stashes = 0;
+	pool->started = get_state_synchronize_rcu();
+	atomic_long_set(&pool->backpressure, 0);
+	return 0;
+}
+
+/* Under @pool->lock, or when nobody else can see @pool. */
+void lfce_pool_free_node(struct lfce_pool *pool, struct lfce_node *node)
+{
+	kfree(node);
+	pool->nodes--;
+	uncharge(pool, 1);
+}
+
+/*
+ * Free every node the pool holds. The caller guarantees that no reader can
+ * still see a retired node (a grace period has passed since the last commit)
+ * and has drained every stash. A closed pool holds nothing by now.
+ */
+void lfce_pool_uninit(struct lfce_pool *pool)
+{
+	while (pool->head != pool->tail)
+		lfce_pool_free_node(pool, pool->retired[pool->head++ & pool->ring_mask].node);
+	while (pool->nr_free)
+		lfce_pool_free_node(pool, pool->free[--pool->nr_free]);
+	WARN_ON_ONCE(pool->nodes);
+	kvfree(pool->free);
+	kvfree(pool->retired);
+}
+
+/*
+ * The game is closed and nothing will commit again: free every node the
+ * pool holds and its arrays. The last snapshot's nodes stay for readers;
+ * nodes still in a writer's stash are freed when it drains. The caller has
+ * waited for a grace period after the last commit, so no reader can still
+ * see a retired node, whether in the pool or still in a stash.
+ */
+void lfce_pool_close(struct lfce_pool *pool)
+{
+	struct lfce_retired *retired;
+	struct lfce_node **free;
+	unsigned int head, tail, mask, nr_free;
+
+	spin_lock(&pool->lock);
+	free = pool->free;
+	retired = pool->retired;
+	head = pool->head;
+	tail = pool->tail;
+	mask = pool->ring_mask;
+	nr_free = pool->nr_free;
+	pool->free = NULL;		/* closed: see give_back() */
+	pool->retired = NULL;
+	pool->head = 0;
+	pool->tail = 0;
+	pool->nr_free = 0;
+	pool->nodes -= nr_free + (tail - head);
+	spin_unlock(&pool->lock);
+
+	uncharge(pool, nr_free + (tail - head));
+	while (head != tail)
+		kfree(retired[head++ & mask].node);
+	while (nr_free)
+		kfree(free[--nr_free]);
+	kvfree(free);
+	kvfree(retired);
+}
+
+/* Move retired nodes whose grace period has ended to the free stack. */
+static void reclaim(struct lfce_pool *pool)
+{
+	struct lfce_retired *r;
+
+	lockdep_assert_held(&pool->lock);
+	while (pool->head != pool->tail) {
+		r = &pool->retired[pool->head & pool->ring_mask];
+		if (!poll_state_synchronize_rcu(r->cookie))
+			break;
+		pool->free[pool->nr_free++] = r->node;
+		pool->head++;
+	}
+}
+
+/*
+ * Should a grace period be started for everything retired so far? Not for
+ * every commit: once LFCE_GP_BATCH nodes wait, or the free stack runs low.
+ * The batch is a trade: small enough that recycled nodes are still in the
+ * cache when a commit copies into them, large enough that grace periods
+ * (which cost every CPU something) stay rare. Measured with make bench:
+ * 1024 and 16384 were both slower than 8192.
+ */
+#define LFCE_GP_BATCH	8192
+
+static bool need_gp(struct lfce_pool *pool)
+{
+	unsigned long newest;
+
+	lockdep_assert_held(&pool->lock);
+	if (pool->tail - pool->head < LFCE_GP_BATCH && pool->nr_free >= pool->cap / 4)
+		return false;
+	if (pool->head == pool->tail)
+		return false;
+	newest = pool->retired[(pool->tail - 1) & pool->ring_mask].cookie;
+	if (newest == pool->started)
+		return false;
+	pool->started = newest;
+	return true;
+}
+
+/*
+ * Hand the stash's retired nodes to the pool. Their cookie is taken now,
+ * after every cmpxchg that unpublished them, so the grace period it names
+ * starts after the last reader that could have found any of them; one
+ * cookie (and its full barrier) serves several commits.
+ */
+static void flush_retired(struct lfce_pool *pool, struct lfce_stash *stash)
+{
+	unsigned long cookie;
+	unsigned int i;
+
+	lockdep_assert_held(&pool->lock);
+	if (!stash->nr_retired)
+		return;
+	cookie = get_state_synchronize_rcu();
+	for (i = 0; i < stash->nr_retired; i++)
+		pool->retired[pool->tail++ & pool->ring_mask] =
+			(struct lfce_retired){ stash->retired[i], cookie };
+	stash->nr_retired = 0;
+}
+
+/*
+ * Everything the stash holds goes back to the pool, which stops counting
+ * it as a writer's. A closed pool frees the nodes instead: the grace period
+ * lfce_pool_close()'s caller waited for came after the cmpxchg that retired
+ * any of them, since nothing commits after the close.
+ */
+static void give_back(struct lfce_pool *pool, struct lfce_stash *stash)
+{
+	lockdep_assert_held(&pool->lock);
+	if (stash->out) {
+		stash->out = false;
+		pool->stashes--;
+	}
+	if (!pool->free) {
+		while (stash->nr_retired)
+			lfce_pool_free_node(pool, stash->retired[--stash->nr_retired]);
+		while (stash->nr_free)
+			lfce_pool_free_node(pool, stash->free[--stash->nr_free]);
+		return;
+	}
+	flush_retired(pool, stash);
+	while (stash->nr_free)
+		pool->free[pool->nr_free++] = stash->free[--stash->nr_free];
+}
+
+/*
+ * Surplus goes back while the nodes of all games run short (above half the
+ * global cap): a pool then keeps a few commits' worth of free nodes, and
+ * what it frees is budget the other games may take. Otherwise free nodes
+ * stay, warm for the next commits. A few at a time: this is a spinlock.
+ */
+#define LFCE_POOL_KEEP	(4 * LFCE_NODES)
+#define LFCE_TRIM_BATCH	64
+
+static void trim(struct lfce_pool *pool)
+{
+	unsigned int n = 0;
+
+	lockdep_assert_held(&pool->lock);
+	if (atomic_long_read(&nodes_global) <= lfce_pool_global_cap / 2)
+		return;
+	while (pool->nr_free > LFCE_POOL_KEEP && n++ < LFCE_TRIM_BATCH)
+		lfce_pool_free_node(pool, pool->free[--pool->nr_free]);
+}
+
+/* Reserve up to @want new nodes under the pool's, the owner's and the global cap. */
+static unsigned int reserve(struct lfce_pool *pool, unsigned int want)
+{
+	unsigned int n = min(want, pool->cap - pool->nodes);
+
+	lockdep_assert_held(&pool->lock);
+	if (!charge(pool, n))
+		return 0;
+	pool->nodes += n;
+	return n;
+}
+
+/* A nonblocking writer must not sleep here, not even for reclaim. */
+static int alloc_nodes(struct lfce_pool *pool, struct lfce_stash *stash,
+		       unsigned int n, bool nonblock)
+{
+	gfp_t gfp = nonblock ? GFP_NOWAIT | __GFP_ACCOUNT : GFP_KERNEL_ACCOUNT;
+	struct lfce_node *node;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		node = kmalloc(sizeof(*node), gfp | __GFP_NOWARN);
+		if (!node)
+			break;
+		stash->free[stash->nr_free++] = node;
+	}
+	if (i == n)
+		return 0;
+	spin_lock(&pool->lock);
+	pool->nodes -= n - i;
+	spin_unlock(&pool->lock);
+	uncharge(pool, n - i);
+	return -ENOMEM;
+}
+
+/*
+ * Take what the pool has for @stash: its free nodes, after reclaiming, and
+ * new ones up to the caps (returned: the caller allocates them outside the
+ * lock). Returns -ENODEV for a closed pool.
+ */
+static int take(struct lfce_pool *pool, struct lfce_stash *stash, unsigned int *n)
+{
+	bool gp;
+
+	spin_lock(&pool->lock);
+	if (!pool->free) {
+		spin_unlock(&pool->lock);
+		return -ENODEV;
+	}
+	if (!stash->out) {
+		stash->out = true;
+		pool->stashes++;
+	}
+	flush_retired(pool, stash);
+	reclaim(pool);
+	while (stash->nr_free < ARRAY_SIZE(stash->free) && pool->nr_free)
+		stash->free[stash->nr_free++] = pool->free[--pool->nr_free];
+	*n = stash->nr_free < LFCE_NODES ? reserve(pool, LFCE_NODES - stash->nr_free) : 0;
+	gp = need_gp(pool);
+	spin_unlock(&pool->lock);
+
+	if (gp)
+		start_poll_synchronize_rcu();
+	return 0;
+}
+
+/*
+ * Not enough nodes: give back what the stash holds, so that no writer
+ * waits while it sits on nodes others need. A nonblocking writer gets
+ * -EAGAIN. A blocking one waits a tick, killably (-EINTR), if nodes of this
+ * pool will come back: retired ones after their grace period, or those in
+ * other writers' stashes when they finish. Otherwise (the nodes are live,
+ * or the global cap is taken by other games), or if the allocator itself
+ * failed (@ret), -ENOMEM: waiting would be waiting for someone else.
+ */
+static int shortfall(struct lfce_pool *pool, struct lfce_stash *stash, bool nonblock, int ret)
+{
+	bool retired, lent;
+
+	spin_lock(&pool->lock);
+	give_back(pool, stash);
+	retired = pool->head != pool->tail;
+	lent = pool->stashes;
+	spin_unlock(&pool->lock);
+
+	atomic_long_inc(&pool->backpressure);
+	if (nonblock)
+		return -EAGAIN;
+	if (ret || (!retired && !lent))
+		return -ENOMEM;
+	if (retired)
+		start_poll_synchronize_rcu();	/* the one we wait for may not have started */
+	schedule_timeout_killable(1);
+	return fatal_signal_pending(current) ? -EINTR : 0;
+}
+
+/*
+ * Take a full stash from the pool, allocating up to the caps. Short of
+ * nodes, see shortfall(). Either way this happens before the commit's RCU
+ * section, so a refused commit has changed nothing.
+ */
+int lfce_pool_fill(struct lfce_pool *pool, struct lfce_stash *stash, bool nonblock)
+{
+	unsigned int n;
+	int ret;
+
+	might_sleep_if(!nonblock);
+	/* Enough for any commit, and room for what it will retire. */
+	if (stash->nr_free >= LFCE_NODES && stash->nr_retired <= LFCE_NODES)
+		return 0;
+	for (;;) {
+		ret = take(pool, stash, &n);
+		if (ret)
+			return ret;
+		ret = alloc_nodes(pool, stash, n, nonblock);
+		if (!ret && stash->nr_free >= LFCE_NODES)
+			return 0;
+		ret = shortfall(pool, stash, nonblock, ret);
+		if (ret)
+			return ret;
+	}
+}
+
+/*
+ * Fill @stash for one commit and set it aside: it no longer counts as a
+ * writer's, so nobody waits for it. A game keeps one for its closing
+ * commit, which then needs no new node even at the caps.
+ */
+int lfce_pool_reserve(struct lfce_pool *pool, struct lfce_stash *stash)
+{
+	int ret = lfce_pool_fill(pool, stash, false);
+
+	spin_lock(&pool->lock);
+	if (stash->out) {
+		stash->out = false;
+		pool->stashes--;
+	}
+	while (stash->nr_free > LFCE_NODES)	/* one commit's worth is enough */
+		pool->free[pool->nr_free++] = stash->free[--stash->nr_free];
+	spin_unlock(&pool->lock);
+	return ret;
+}
+
+/* Give a stash back: free nodes to the free stack, retired ones to retired. */
+void lfce_pool_drain(struct lfce_pool *pool, struct lfce_stash *stash)
+{
+	spin_lock(&pool->lock);
+	give_back(pool, stash);
+	if (pool->free)
+		trim(pool);
+	spin_unlock(&pool->lock);
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * pool: the per-game pool of snapshot nodes, the writers' stashes filled
+ * from it, and the caps on the nodes of all games and of one uid's games.
+ * Nodes come back after a grace period (pool.c).
+ */
+#ifndef _LFCE_POOL_H
+#define _LFCE_POOL_H
+
+#include <linux/atomic.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "snapshot.h"
+
+/*
+ * A writer's private supply of nodes, filled from the pool before the RCU
+ * section so that nothing in it allocates, and the nodes it replaced, which
+ * go back to the pool with a grace-period cookie. A commit needs at most
+ * LFCE_NODES; the stash holds twice that, so that it visits the pool's lock
+ * only every few commits.
+ */
+struct lfce_stash {
+	unsigned int nr_free;
+	unsigned int nr_retired;
+	bool out;			/* counted in lfce_pool.stashes */
+	struct lfce_node *free[2 * LFCE_NODES];
+	struct lfce_node *retired[2 * LFCE_NODES];
+};
+
+/* A node waiting for the grace period named by its cookie. */
+struct lfce_retired {
+	struct lfce_node *node;
+	unsigned long cookie;
+};
+
+/*
+ * The per-game pool. @nodes counts every node the game owns: live, in a
+ * stash, free or retired. It never exceeds @cap, which is the hard bound on
+ * memory that RCU has not yet let us reuse. @stashes counts the writers'
+ * stashes that hold nodes of the pool: what a writer short of nodes may
+ * wait for, besides its retired nodes. A closed pool (@free NULL) keeps
+ * only the nodes of the game's last snapshot.
+ *
+ * The free list and the retired FIFO are arrays of pointers, not lists
+ * threaded through the nodes: recycling touches no node memory, which by
+ * then has usually left the cache.
+ */
+/*
+ * The nodes of all the games one uid owns, against lfce_pool_uid_cap:
+ * one uid cannot take the whole of lfce_pool_global_cap from others.
+ */
+struct lfce_budget {
+	atomic_long_t nodes;
+};
+
+struct lfce_pool {
+	spinlock_t lock;
+	struct lfce_budget *budget;	/* the owner's; NULL: not counted */
+	struct lfce_node **free;	/* a stack of nr_free */
+	struct lfce_retired *retired;	/* a ring; [head, tail) in use */
+	unsigned int ring_mask;
+	unsigned int head, tail;	/* free-running */
+	unsigned int nodes;
+	unsigned int nr_free;
+	unsigned int cap;
+	unsigned int stashes;
+	unsigned long started;		/* last cookie we started a GP for */
+	atomic_long_t backpressure;	/* times a writer waited or got EAGAIN */
+};
+
+extern unsigned long lfce_pool_global_cap;
+extern unsigned long lfce_pool_uid_cap;
+unsigned long lfce_pool_nodes(void);
+
+int lfce_pool_init(struct lfce_pool *pool, unsigned int cap);
+void lfce_pool_uninit(struct lfce_pool *pool);
+int lfce_pool_fill(struct lfce_pool *pool, struct lfce_stash *stash, bool nonblock);
+int lfce_pool_reserve(struct lfce_pool *pool, struct lfce_stash *stash);
+void lfce_pool_drain(struct lfce_pool *pool, struct lfce_stash *stash);
+void lfce_pool_close(struct lfce_pool *pool);
+
+void lfce_pool_free_node(struct lfce_pool *pool, struct lfce_node *node);
+
+#endif /* _LFCE_POOL_H */
