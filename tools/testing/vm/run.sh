@@ -65,10 +65,9 @@ make -s -C "$kdir" M="$out/src" modules >"$out/build.log" 2>&1 || {
 	exit 1
 }
 
-# 2. Init and the test programs, and the ones that carry the engine itself
-#    (built by the userspace Makefile's static "vm" flavour).
+# 2. Init and every test program, in build/selftests/tests/ (those that
+#    carry the engine itself are linked by the userspace "vm" flavour).
 make -s -C "$top/tools/testing/selftests" O="$top/build/selftests" >&2
-make -s -C "$top/tools/testing/userspace" vm >&2
 
 # 3. The initramfs: init, busybox for demo and debugging, modules, tests.
 root=$out/root
@@ -82,9 +81,6 @@ cp "$out/src/module/lfce.ko" "$root/modules/"
 [ ! -f "$out/src/kunit/lfce_kunit.ko" ] || cp "$out/src/kunit/lfce_kunit.ko" "$root/modules/"
 if [ "$mode" = all ]; then
 	cp "$top/build/selftests/tests/"* "$root/tests/"
-	for t in "$top"/tools/testing/userspace/vmtests/*.c; do
-		cp "$top/build/userspace/vm/$(basename "$t" .c)" "$root/tests/"
-	done
 	if [ -n "${VM_TESTS:-}" ]; then
 		for t in "$root/tests/"*; do
 			case " $VM_TESTS " in

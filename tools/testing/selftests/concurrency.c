@@ -19,7 +19,7 @@
 #include "helpers.h"
 #include "liblfce.h"
 #include "owner.h"
-#include "../replay.h"
+#include "../userspace/replay.h"
 #include "shim.h"
 
 #define WRITERS		3
