@@ -5,7 +5,7 @@
  * never older than its last, and carry the digest of the journal record
  * that ended its version (a torn copy would not). Afterwards the journal,
  * read back with read(2), must chain, and replayed through the userspace
- * build of the engine (the module's own rules.c, snapshot.c, commit.c and
+ * build of the engine (the module's own rules.c, snapshot.c, engine.c and
  * publish.c) it must reproduce the kernel's final snapshot byte for byte.
  */
 #include <fcntl.h>
