@@ -658,6 +658,7 @@ struct stage_case {
 #define CR		LFCE_DICE_COMMIT_REVEAL
 #define PLAYER(t, s)	.type = (t), .seat = (s), .nonce = 100
 #define BANK(t)		.type = (t), .seat = LFCE_SEAT_BANK
+#define OWNER(t)	BANK(t), .nonce = 100
 #define FIELD_5		.u.bet = { .kind = LFCE_BET_FIELD, .amount = 5 }
 
 /*
@@ -668,7 +669,7 @@ static const struct stage_case stage_cases[] = {
 	{ "commit while betting", CR, LFCE_STAGE_BETTING, { PLAYER(LFCE_OP_COMMIT, 0) } },
 	{ "reveal while betting", CR, LFCE_STAGE_BETTING, { PLAYER(LFCE_OP_REVEAL, 0) } },
 	{ "expire while betting", CR, LFCE_STAGE_BETTING, { BANK(LFCE_OP_EXPIRE) } },
-	{ "host roll, commit-reveal game", CR, LFCE_STAGE_BETTING, { BANK(LFCE_OP_ROLL) } },
+	{ "host roll, commit-reveal game", CR, LFCE_STAGE_BETTING, { OWNER(LFCE_OP_ROLL) } },
 	{ "agreed roll, commit-reveal game", CR, LFCE_STAGE_BETTING,
 	  { PLAYER(LFCE_OP_PROPOSE, 0), .u.propose.action = LFCE_OP_ROLL } },
 	{ "bet while committing", CR, LFCE_STAGE_COMMIT, { PLAYER(LFCE_OP_BET, 1), FIELD_5 } },
@@ -700,7 +701,7 @@ static const struct stage_case stage_cases[] = {
 	{ "close, agreement game", LFCE_DICE_AGREEMENT, LFCE_STAGE_BETTING,
 	  { PLAYER(LFCE_OP_CLOSE, 0) } },
 	{ "host roll, agreement game", LFCE_DICE_AGREEMENT, LFCE_STAGE_BETTING,
-	  { BANK(LFCE_OP_ROLL) } },
+	  { OWNER(LFCE_OP_ROLL) } },
 };
 
 /* Three seats, seat 1 with a field bet, brought to @stage. */
@@ -997,7 +998,7 @@ static void consensus_agreed_roll(struct kunit *test)
 	/* No other way to roll in this mode. */
 	bad = lt_player_op(g, LFCE_OP_CLOSE, after->table.shooter);
 	KUNIT_EXPECT_EQ(test, lt_op(g, &bad), -EPROTO);
-	bad = (struct lfce_op){ .type = LFCE_OP_ROLL, .seat = LFCE_SEAT_BANK };
+	bad = lt_owner_op(g, LFCE_OP_ROLL, LFCE_SEAT_BANK);
 	KUNIT_EXPECT_EQ(test, lt_op(g, &bad), -EPROTO);
 	lt_read(g, before);
 	KUNIT_EXPECT_EQ(test, memcmp(before, after, sizeof(*after)), 0);

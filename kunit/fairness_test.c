@@ -238,7 +238,7 @@ static void fairness_host_roll(struct kunit *test)
 
 	ft_start(&f, test, LFCE_DICE_HOST, 1);
 	KUNIT_ASSERT_EQ(test, lt_bet(f.g, 0, LFCE_BET_FIELD, 10), 0);
-	f.roll = (struct lfce_op){ .type = LFCE_OP_ROLL, .seat = LFCE_SEAT_BANK };
+	f.roll = lt_owner_op(f.g, LFCE_OP_ROLL, LFCE_SEAT_BANK);
 	f.seat = 0;
 	ft_guard(&f);
 	ft_resubmit(&f);
@@ -288,7 +288,7 @@ static void fairness_lying_journal(struct kunit *test)
 	ft_start(&f, test, LFCE_DICE_HOST, 1);
 	KUNIT_ASSERT_EQ(test, lt_bet(f.g, 0, LFCE_BET_FIELD, 10), 0);
 	lt_read(f.g, f.before);
-	f.roll = (struct lfce_op){ .type = LFCE_OP_ROLL, .seat = LFCE_SEAT_BANK };
+	f.roll = lt_owner_op(f.g, LFCE_OP_ROLL, LFCE_SEAT_BANK);
 	KUNIT_ASSERT_EQ(test, lt_op(f.g, &f.roll), 0);
 	ft_last(&f, f.g, &r[0]);
 
@@ -312,7 +312,7 @@ static void fairness_lying_journal(struct kunit *test)
 static void ft_owner_refused(struct ft *f, u16 type, u32 seat, const char *what)
 {
 	struct lfce_op ops[2] = { lt_owner_op(f->g, type, seat),
-				  { .type = LFCE_OP_ROLL, .seat = LFCE_SEAT_BANK } };
+				  lt_owner_op(f->g, LFCE_OP_ROLL, LFCE_SEAT_BANK) };
 
 	if (type == LFCE_OP_WITHDRAW)
 		ops[0].u.amount.value = 1;
@@ -343,7 +343,7 @@ static void fairness_house_cannot_run(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, lt_unbet(f.g, 0, LFCE_BET_FIELD, 10), 0);
 	KUNIT_ASSERT_EQ(test, lt_bet(f.g, 0, LFCE_BET_PASS, 10), 0);
 	do {	/* until a point is set: the seed decides, not the test */
-		op = (struct lfce_op){ .type = LFCE_OP_ROLL, .seat = LFCE_SEAT_BANK };
+		op = lt_owner_op(f.g, LFCE_OP_ROLL, LFCE_SEAT_BANK);
 		KUNIT_ASSERT_EQ(test, lt_op(f.g, &op), 0);
 		lt_read(f.g, f.after);
 		if (!f.after->seat[0].bets[LFCE_BET_PASS])

@@ -203,7 +203,7 @@ void lt_plan(struct lt_game *g, u64 roll, u8 d1, u8 d2)
  */
 int lt_roll(struct lt_game *g, u8 d1, u8 d2)
 {
-	struct lfce_op op = { .type = LFCE_OP_ROLL, .seat = LFCE_SEAT_BANK };
+	struct lfce_op op = lt_owner_op(g, LFCE_OP_ROLL, LFCE_SEAT_BANK);
 	u64 roll;
 
 	rcu_read_lock();

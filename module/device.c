@@ -333,6 +333,7 @@ static int authorise(struct handle *h, struct lfce_game *game, struct lfce_op *o
 	case LFCE_OP_DEPOSIT:
 	case LFCE_OP_WITHDRAW:
 	case LFCE_OP_SETTLE:
+	case LFCE_OP_ROLL:		/* host dice: only the owner rolls */
 		if (!is_owner(game))
 			return -EPERM;
 		/* Nonce 0 is the kernel's own: a forced close's SETTLEs. */
@@ -341,8 +342,6 @@ static int authorise(struct handle *h, struct lfce_game *game, struct lfce_op *o
 	case LFCE_OP_TRANSFER:
 	case LFCE_OP_CONFIG:
 		return -EPERM;		/* only as a proposal's action */
-	case LFCE_OP_ROLL:
-		return is_owner(game) ? 0 : -EPERM;
 	case LFCE_OP_LAPSE:
 	case LFCE_OP_EXPIRE:
 		return 0;

@@ -579,7 +579,7 @@ static const struct op_rule op_rules[LFCE_OP_NR] = {
 static bool owner_op(const struct lfce_op *op)
 {
 	return op->type == LFCE_OP_DEPOSIT || op->type == LFCE_OP_WITHDRAW ||
-	       op->type == LFCE_OP_SETTLE;
+	       op->type == LFCE_OP_SETTLE || op->type == LFCE_OP_ROLL;
 }
 
 static bool kernel_settle(const struct lfce_op *op)

@@ -388,8 +388,8 @@ struct lfce_snapshot {
  * seat of the fd that submits them, carry a nonce strictly greater than the
  * seat's last one (EALREADY otherwise, with nothing changed), and so can be
  * resubmitted safely after EAGAIN. Owner operations (DEPOSIT, WITHDRAW,
- * SETTLE) carry a nonce strictly greater than table.owner_nonce, the last
- * one any owner operation of the game used, so that they too are applied
+ * SETTLE, ROLL) carry a nonce strictly greater than table.owner_nonce, the
+ * last one any owner operation of the game used, so that they too are applied
  * exactly once however often they are resubmitted (after EAGAIN, or after
  * EFAULT on writing the result back); nonce 0 is the kernel's own (a
  * forced close's SETTLEs) and is refused when submitted (EINVAL). A nonce

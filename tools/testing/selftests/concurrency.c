@@ -108,9 +108,7 @@ static int roller(uint64_t game)
 	for (i = 0; i < ITERS / 4; i++) {
 		int ret;
 
-		do	/* EAGAIN changed nothing: submit again */
-			ret = lfce_submit(fd, &op, 1, NULL);
-		while (ret == -EAGAIN);
+		ret = t_owner_submit(fd, &op, 1, NULL);	/* EAGAIN: again */
 		if (ret)
 			return 21;
 	}

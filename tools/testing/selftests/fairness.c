@@ -346,7 +346,8 @@ static void agreed_attack(void)
 /* The owner of a host-dice game grinds ROLL. */
 static void host_attack(void)
 {
-	struct lfce_op roll = { .type = LFCE_OP_ROLL, .seat = LFCE_SEAT_BANK };
+	/* Above the deposits' owner nonces (game_new()). */
+	struct lfce_op roll = { .type = LFCE_OP_ROLL, .seat = LFCE_SEAT_BANK, .nonce = 100 };
 	struct lfce_snapshot before;
 	uint8_t mix[8 + 32];
 	struct game g;

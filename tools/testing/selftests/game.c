@@ -120,7 +120,7 @@ int main(void)
 	t_ok(!lfce_get(owner, &snap) && !memcmp(&snap, &before, sizeof(snap)),
 	     "the refused submit changed nothing");
 
-	ops[0] = (struct lfce_op){ .type = LFCE_OP_ROLL, .seat = LFCE_SEAT_BANK };
+	ops[0] = (struct lfce_op){ .type = LFCE_OP_ROLL, .seat = LFCE_SEAT_BANK, .nonce = 3 };
 	t_ok(!lfce_submit(owner, ops, 1, &v), "owner rolls host dice");
 	mapped_at_least(base, v, "after roll");
 	t_ok(snap.table.rolls == 1 && snap.table.dice[0] >= 1 && snap.table.dice[0] <= 6,

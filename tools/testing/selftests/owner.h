@@ -14,7 +14,7 @@
 static inline int t_owner_op(const struct lfce_op *op)
 {
 	return op->type == LFCE_OP_DEPOSIT || op->type == LFCE_OP_WITHDRAW ||
-	       op->type == LFCE_OP_SETTLE;
+	       op->type == LFCE_OP_SETTLE || op->type == LFCE_OP_ROLL;
 }
 
 /* Submit @ops, owner operations numbered from the game's next owner nonce. */

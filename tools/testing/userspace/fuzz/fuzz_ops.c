@@ -47,7 +47,7 @@ struct fuzz {
 	struct lfce_snapshot before, after;
 	struct lfce_seed_key seeds;	/* a fixed key: runs replay */
 	u64 nonce[SEATS];
-	u64 owner_nonce;		/* DEPOSIT, WITHDRAW, SETTLE */
+	u64 owner_nonce;		/* DEPOSIT, WITHDRAW, SETTLE, ROLL */
 	u64 now;
 };
 
@@ -131,7 +131,7 @@ static void decode(struct fuzz *f, const u8 *b, struct lfce_op *op)
 		op->nonce = (b[2] & 7) ? ++f->nonce[op->seat] : f->nonce[op->seat];
 	/* Owner operations: the game's own sequence; a SETTLE at 0 is the kernel's. */
 	if (op->type == LFCE_OP_DEPOSIT || op->type == LFCE_OP_WITHDRAW ||
-	    op->type == LFCE_OP_SETTLE)
+	    op->type == LFCE_OP_SETTLE || op->type == LFCE_OP_ROLL)
 		op->nonce = (b[2] & 7) ? ++f->owner_nonce : (b[2] & 8) ? 0 : f->owner_nonce;
 	op->flags = b[3] == 0xff;
 	if (b[4] == 0xfe)

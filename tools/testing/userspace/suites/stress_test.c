@@ -128,6 +128,7 @@ static int st_roller(void *data)
 
 	lfce_writer_init(&w, rec, ARRAY_SIZE(rec), false);
 	for (i = 0; i < ST_ROLLS; i++) {
+		op.nonce = 1000000 + i;	/* the owner's, above every deposit's */
 		do
 			ret = lfce_commit(&st->g->e, &w, &op, 1, 5000 + i, &v);
 		while (ret == -EAGAIN);
