@@ -511,6 +511,13 @@ int lfce_game_close(struct lfce_game *game, bool force)
 	cancel_delayed_work_sync(&game->sweep);
 	wake_up_all(&game->wq);
 	lfce_engine_close(&game->engine);
+	/*
+	 * Its debugfs directory goes now, not when the reaper frees the game:
+	 * a closed game's name is not listed anywhere (ids are not reused, so
+	 * no new game wants it either). The reaper removes NULL: nothing.
+	 */
+	debugfs_remove_recursive(game->debugfs);
+	game->debugfs = NULL;
 	lfce_game_put(game);		/* the xarray's reference */
 	return 0;
 }
