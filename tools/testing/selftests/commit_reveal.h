@@ -231,4 +231,23 @@ static inline int round_move(struct agent *a)
 	}
 	return AGENT_OK;
 }
+
+/* Play round moves until @done says this agent is done, or the cap. */
+static inline int play_until(struct agent *a, int (*done)(const struct agent *a))
+{
+	uint64_t cap = cap_ns();
+	int ret;
+
+	while (!past(cap)) {
+		if (agent_read(a))
+			return AGENT_REFUSED;
+		if (done(a))
+			return AGENT_OK;
+		ret = round_move(a);
+		if (ret)
+			return ret;
+		agent_wait(a);
+	}
+	return AGENT_CAP;
+}
 #endif /* LFCE_TEST_COMMIT_REVEAL_H */

@@ -17,24 +17,15 @@
 #define ROUNDS		8		/* commit-reveal rounds */
 
 /* ROUNDS rounds, then stop at the next betting stage. */
-static int play_rounds(struct agent *a)
+static int rounds_done(const struct agent *a)
 {
-	uint64_t cap = cap_ns();
-	int ret;
-
-	while (!past(cap)) {
-		if (agent_read(a))
-			return AGENT_REFUSED;
-		if (a->s.table.stage == LFCE_STAGE_BETTING && a->s.table.rolls >= ROUNDS)
-			return AGENT_OK;
-		ret = round_move(a);
-		if (ret)
-			return ret;
-		agent_wait(a);
-	}
-	return AGENT_CAP;
+	return a->s.table.stage == LFCE_STAGE_BETTING && a->s.table.rolls >= ROUNDS;
 }
 
+static int play_rounds(struct agent *a)
+{
+	return play_until(a, rounds_done);
+}
 
 static const struct lfce_config rounds_cfg = {
 	.min_bet = 1, .max_bet = 1000, .odds_max = 3, .field12_pays = 2,

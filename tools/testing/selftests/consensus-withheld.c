@@ -15,27 +15,19 @@
 #define WITHHOLDER	2		/* commits, never reveals */
 
 /* One round; the withholder leaves once committed, others once revealed. */
-static int play_withheld(struct agent *a)
+static int withheld_done(const struct agent *a)
 {
 	uint32_t bit = BIT(a->seat);
-	uint64_t cap = cap_ns();
-	int ret;
 
-	while (!past(cap)) {
-		if (agent_read(a))
-			return AGENT_REFUSED;
-		if (a->s.table.rolls ||
-		    (a->s.table.stage != LFCE_STAGE_BETTING &&
-		     (a->withhold ? a->s.round.committed : a->s.round.revealed) & bit))
-			return AGENT_OK;
-		ret = round_move(a);
-		if (ret)
-			return ret;
-		agent_wait(a);
-	}
-	return AGENT_CAP;
+	return a->s.table.rolls ||
+	       (a->s.table.stage != LFCE_STAGE_BETTING &&
+		(a->withhold ? a->s.round.committed : a->s.round.revealed) & bit);
 }
 
+static int play_withheld(struct agent *a)
+{
+	return play_until(a, withheld_done);
+}
 
 static const struct lfce_config withheld_cfg = {
 	.min_bet = 1, .max_bet = 1000, .odds_max = 3, .field12_pays = 2,
