@@ -11,6 +11,7 @@
 #   make check-userspace  the engine built in userspace: KUnit suites under
 #                      ASan+UBSan and TSan, a stress, a bounded libFuzzer run
 #   make bench         native benchmark of the engine (BENCH_JSON=path)
+#   make vm-bench      the device's figures in the stock VM (ratios count)
 #   make check-vm      the in-VM tests on the stock and the debug kernel
 #   make check-matrix  the in-VM tests on Debian's 6.1, 6.12 and 6.12 PREEMPT_RT
 #                      (installs those kernels: deps.sh --matrix)
@@ -78,6 +79,11 @@ bench: deps
 	@$(MAKE) -s -C $(TESTING)/userspace $(BENCH_FLAVOUR)
 	@$(TOP)/build/userspace/$(BENCH_FLAVOUR)/bench -t $(BENCH_SECONDS) -o $(BENCH_JSON)
 
+# The device's figures in the stock VM (tools/testing/selftests/bench/).
+vm-bench: deps
+	@$(VM)/run.sh stock bench
+	@sed -n 's/^# vm-bench: figure //p' $(TOP)/build/vm/stock/results.log | tee $(RESULTS)/vm-bench.txt
+
 check-vm: deps
 	@rm -f $(RESULTS)/vm-stock.tap $(RESULTS)/vm-debug.tap
 	-@$(VM)/run.sh stock
@@ -119,5 +125,5 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	rm -rf $(TOP)/build
 
-.PHONY: all module debug lib deps check check-host check-userspace bench check-vm check-matrix kunit \
+.PHONY: all module debug lib deps check check-host check-userspace bench vm-bench check-vm check-matrix kunit \
 	demo style install dkms-install clean

@@ -3,7 +3,7 @@
 #
 # Boot one kernel in qemu with lfce and its tests, and judge the run.
 #
-#   run.sh stock|6.12|rt|debug [all|kunit|demo]
+#   run.sh stock|6.12|rt|debug [all|kunit|demo|bench]
 #
 # stock  Debian's kernel from linux-image-amd64, module built against the
 #        matching linux-headers-amd64;
@@ -17,6 +17,9 @@
 # the built-in 8250 serial port, the root the initramfs, and lfce.ko
 # depends on nothing modular (modinfo -F depends is empty).
 #
+# Mode bench runs make vm-bench's program instead of the tests: its
+# figures are the "# vm-bench: figure ..." lines of build/vm/<kernel>/results.log.
+#
 # VM_TESTS="name ..." runs only those test programs (by file name), for a
 # quick loop while working on one feature; make check runs them all.
 #
@@ -26,7 +29,7 @@
 # if nothing failed. The console log stays in build/vm/<kernel>/console.log.
 set -eu
 
-kernel=${1:?usage: run.sh stock|6.12|rt|debug [all|kunit|demo]}
+kernel=${1:?usage: run.sh stock|6.12|rt|debug [all|kunit|demo|bench]}
 mode=${2:-all}
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 vm=$top/tools/testing/vm
@@ -89,6 +92,8 @@ if [ "$mode" = all ]; then
 			esac
 		done
 	fi
+elif [ "$mode" = bench ]; then
+	cp "$top/build/selftests/bench/"* "$root/tests/"
 fi
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$out/initramfs.cpio"
 
