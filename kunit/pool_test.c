@@ -106,6 +106,70 @@ static void pool_nonblocking_writer_never_waits(struct kunit *test)
 	lfce_pool_uninit(pool);
 }
 
+/*
+ * A parked stash keeps its nodes across park and resume, at no cost to the
+ * pool's bookkeeping; but a writer short of nodes takes them back at once
+ * (no wait, no backpressure counted), and the parked writer, resumed,
+ * finds its stash empty and fills it again.
+ */
+static void pool_parked_stash_taken_back(struct kunit *test)
+{
+	struct lfce_stash *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	struct lfce_stash *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct lfce_pool *pool = kunit_kzalloc(test, sizeof(*pool), GFP_KERNEL);
+	unsigned int had;
+	unsigned long old;
+
+	KUNIT_ASSERT_TRUE(test, a && b && pool);
+	KUNIT_ASSERT_EQ(test, lfce_pool_init(pool, 4 * LFCE_NODES), 0);
+	old = cap_headroom(LFCE_NODES + 3);	/* a's stash, and not one more */
+	KUNIT_ASSERT_EQ(test, lfce_pool_fill(pool, a, true), 0);
+	had = a->nr_free;
+	lfce_pool_park(pool, a);
+	lfce_pool_unpark(pool, a);
+	KUNIT_EXPECT_EQ(test, a->nr_free, had);
+	KUNIT_EXPECT_EQ(test, pool->stashes, 1);
+	lfce_pool_park(pool, a);
+
+	KUNIT_EXPECT_EQ(test, lfce_pool_fill(pool, b, true), 0);
+	KUNIT_EXPECT_GE(test, b->nr_free, LFCE_NODES);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&pool->backpressure), 0);
+	KUNIT_EXPECT_EQ(test, a->nr_free, 0);
+	KUNIT_EXPECT_FALSE(test, a->listed);
+	KUNIT_EXPECT_EQ(test, pool->stashes, 1);	/* b's alone */
+
+	lfce_pool_unpark(pool, a);
+	KUNIT_EXPECT_EQ(test, lfce_pool_fill(pool, a, true), -EAGAIN);	/* b has them */
+	lfce_pool_park(pool, b);
+	KUNIT_EXPECT_EQ(test, lfce_pool_fill(pool, a, true), 0);
+	lfce_pool_unpark(pool, b);
+	lfce_pool_drain(pool, a);
+	lfce_pool_drain(pool, b);
+	KUNIT_EXPECT_EQ(test, pool->stashes, 0);
+	KUNIT_EXPECT_TRUE(test, list_empty(&pool->parked));
+	lfce_pool_global_cap = old;
+	lfce_pool_uninit(pool);
+}
+
+/* Closing a pool frees what parked stashes hold; a resumed writer gets ENODEV. */
+static void pool_close_frees_parked(struct kunit *test)
+{
+	struct lfce_stash *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	struct lfce_pool *pool = kunit_kzalloc(test, sizeof(*pool), GFP_KERNEL);
+
+	KUNIT_ASSERT_TRUE(test, a && pool);
+	KUNIT_ASSERT_EQ(test, lfce_pool_init(pool, 4 * LFCE_NODES), 0);
+	KUNIT_ASSERT_EQ(test, lfce_pool_fill(pool, a, false), 0);
+	lfce_pool_park(pool, a);
+	lfce_pool_close(pool);
+	KUNIT_EXPECT_EQ(test, pool->nodes, 0);
+	KUNIT_EXPECT_EQ(test, a->nr_free, 0);
+	lfce_pool_unpark(pool, a);
+	KUNIT_EXPECT_EQ(test, lfce_pool_fill(pool, a, false), -ENODEV);
+	lfce_pool_drain(pool, a);
+	lfce_pool_uninit(pool);
+}
+
 /* Under pressure a drained pool keeps a few commits' worth, no more. */
 static void pool_gives_surplus_back(struct kunit *test)
 {
@@ -212,6 +276,8 @@ static struct kunit_case pool_cases[] = {
 	KUNIT_CASE(pool_uid_budget),
 	KUNIT_CASE(pool_fails_at_global_cap),
 	KUNIT_CASE(pool_nonblocking_writer_never_waits),
+	KUNIT_CASE(pool_parked_stash_taken_back),
+	KUNIT_CASE(pool_close_frees_parked),
 	KUNIT_CASE(pool_gives_surplus_back),
 	KUNIT_CASE(pool_waits_for_own_retired),
 	KUNIT_CASE(pool_close_keeps_last_snapshot),

@@ -38,6 +38,7 @@ struct handle {
 	u32 seat_uid;			/* the uid @seat is bound to */
 	bool writable;
 	u64 cursor;			/* next journal record for read(2), under lock */
+	struct lfce_game_writer *writer;	/* made by its first commit, under lock */
 };
 
 static struct handle *to_handle(struct file *file)
@@ -230,6 +231,22 @@ static u32 pick_seat(struct lfce_game *game, u32 want, const struct lfce_snapsho
 }
 
 /*
+ * Commit through the handle's own writer, which its first commit makes.
+ * Under h->lock, which serialises the writer's uses.
+ */
+static int handle_commit(struct handle *h, struct lfce_game *game, const struct lfce_op *ops,
+			 u32 n, bool nonblock, u64 *version)
+{
+	lockdep_assert_held(&h->lock);
+	if (!h->writer) {
+		h->writer = lfce_game_writer_new(game, nonblock);
+		if (!h->writer)
+			return nonblock ? -EAGAIN : -ENOMEM;
+	}
+	return lfce_game_commit(game, h->writer, ops, n, nonblock, version);
+}
+
+/*
  * Claim the seat for this handle, then commit the JOIN. The claim comes
  * first so that two handles cannot both commit a join of one seat; a
  * refused commit gives the claim back.
@@ -253,7 +270,7 @@ static int join(struct handle *h, struct lfce_game *game, struct lfce_join *arg,
 		return -EBUSY;
 	memcpy(op.u.join.id, arg->id, sizeof(arg->id));
 	op.u.join.uid = caller_uid();
-	ret = lfce_game_commit(game, &op, 1, nonblock, &arg->version);
+	ret = handle_commit(h, game, &op, 1, nonblock, &arg->version);
 	if (ret) {
 		lfce_game_unclaim(game, op.seat, h);
 		return ret;
@@ -378,7 +395,7 @@ static int submit(struct handle *h, struct lfce_game *game, struct lfce_submit *
 		if (ret)
 			goto out;
 	}
-	ret = lfce_game_commit(game, ops, arg->count, nonblock, &arg->version);
+	ret = handle_commit(h, game, ops, arg->count, nonblock, &arg->version);
 	if (!ret)
 		after_commit(h, game, ops, arg->count);
 out:
@@ -727,6 +744,7 @@ static int lfce_release(struct inode *inode, struct file *file)
 	if (h->game) {
 		if (h->seat != NO_SEAT)
 			lfce_game_unclaim(h->game, h->seat, h);
+		lfce_game_writer_free(h->game, h->writer);
 		lfce_game_put(h->game);
 	}
 	mutex_destroy(&h->lock);

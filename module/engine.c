@@ -145,6 +145,21 @@ void lfce_writer_release(struct lfce_engine *e, struct lfce_writer *w)
 }
 
 /*
+ * A writer kept between calls, such as a handle's between ioctls, parks
+ * after its commits and resumes before the next: its nodes stay with it,
+ * unless writers short of nodes take them meanwhile (lfce_pool_park()).
+ */
+void lfce_writer_park(struct lfce_engine *e, struct lfce_writer *w)
+{
+	lfce_pool_park(&e->pool, &w->stash);
+}
+
+void lfce_writer_resume(struct lfce_engine *e, struct lfce_writer *w)
+{
+	lfce_pool_unpark(&e->pool, &w->stash);
+}
+
+/*
  * Exponential backoff with jitter, so two writers that collided do not
  * collide again in lockstep; past a few rounds, give the CPU away.
  */

@@ -91,6 +91,8 @@ void lfce_engine_uninit(struct lfce_engine *e);
 void lfce_writer_init(struct lfce_writer *w, struct lfce_record *rec,
 		      unsigned int max_rec, bool nonblock);
 void lfce_writer_release(struct lfce_engine *e, struct lfce_writer *w);
+void lfce_writer_park(struct lfce_engine *e, struct lfce_writer *w);
+void lfce_writer_resume(struct lfce_engine *e, struct lfce_writer *w);
 int lfce_commit(struct lfce_engine *e, struct lfce_writer *w,
 		const struct lfce_op *ops, unsigned int n, u64 now, u64 *version);
 void lfce_read_cache_init(struct lfce_read_cache *cache);

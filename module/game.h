@@ -57,8 +57,11 @@ struct lfce_game *lfce_game_get(u64 id);
 struct lfce_game *lfce_game_grab(struct lfce_game *game);
 void lfce_game_put(struct lfce_game *game);
 
-int lfce_game_commit(struct lfce_game *game, const struct lfce_op *ops, unsigned int n,
-		     bool nonblock, u64 *version);
+struct lfce_game_writer;
+struct lfce_game_writer *lfce_game_writer_new(struct lfce_game *game, bool nonblock);
+void lfce_game_writer_free(struct lfce_game *game, struct lfce_game_writer *gw);
+int lfce_game_commit(struct lfce_game *game, struct lfce_game_writer *gw,
+		     const struct lfce_op *ops, unsigned int n, bool nonblock, u64 *version);
 int lfce_game_close(struct lfce_game *game, bool force);
 int lfce_game_list(u64 start, u64 *ids, u32 *count, u64 *total);
 bool lfce_game_claim(struct lfce_game *game, u32 seat, void *holder);

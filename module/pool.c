@@ -87,6 +87,7 @@ int lfce_pool_init(struct lfce_pool *pool, unsigned int cap)
 	pool->cap = cap;
 	pool->stashes = 0;
 	pool->started = get_state_synchronize_rcu();
+	INIT_LIST_HEAD(&pool->parked);
 	atomic_long_set(&pool->backpressure, 0);
 	return 0;
 }
@@ -110,46 +111,9 @@ void lfce_pool_uninit(struct lfce_pool *pool)
 		lfce_pool_free_node(pool, pool->retired[pool->head++ & pool->ring_mask].node);
 	while (pool->nr_free)
 		lfce_pool_free_node(pool, pool->free[--pool->nr_free]);
-	WARN_ON_ONCE(pool->nodes);
+	WARN_ON_ONCE(pool->nodes || !list_empty(&pool->parked));
 	kvfree(pool->free);
 	kvfree(pool->retired);
-}
-
-/*
- * The game is closed and nothing will commit again: free every node the
- * pool holds and its arrays. The last snapshot's nodes stay for readers;
- * nodes still in a writer's stash are freed when it drains. The caller has
- * waited for a grace period after the last commit, so no reader can still
- * see a retired node, whether in the pool or still in a stash.
- */
-void lfce_pool_close(struct lfce_pool *pool)
-{
-	struct lfce_retired *retired;
-	struct lfce_node **free;
-	unsigned int head, tail, mask, nr_free;
-
-	spin_lock(&pool->lock);
-	free = pool->free;
-	retired = pool->retired;
-	head = pool->head;
-	tail = pool->tail;
-	mask = pool->ring_mask;
-	nr_free = pool->nr_free;
-	pool->free = NULL;		/* closed: see give_back() */
-	pool->retired = NULL;
-	pool->head = 0;
-	pool->tail = 0;
-	pool->nr_free = 0;
-	pool->nodes -= nr_free + (tail - head);
-	spin_unlock(&pool->lock);
-
-	uncharge(pool, nr_free + (tail - head));
-	while (head != tail)
-		kfree(retired[head++ & mask].node);
-	while (nr_free)
-		kfree(free[--nr_free]);
-	kvfree(free);
-	kvfree(retired);
 }
 
 /* Move retired nodes whose grace period has ended to the free stack. */
@@ -239,6 +203,75 @@ static void give_back(struct lfce_pool *pool, struct lfce_stash *stash)
 		pool->free[pool->nr_free++] = stash->free[--stash->nr_free];
 }
 
+/* lfce_stash.park: see lfce_pool_park(). */
+enum { LFCE_STASH_ACTIVE, LFCE_STASH_PARKED, LFCE_STASH_TAKEN };
+
+/*
+ * Take everything parked stashes hold back into the pool (or free it, once
+ * the pool is closed): writers that are not committing must not sit on
+ * nodes that others wait for. A taken stash leaves the list; its writer
+ * takes the pool's lock before it uses the stash again (lfce_pool_unpark()),
+ * which orders our emptying before its use. Returns how many stashes it
+ * took. The list holds only stashes that hold nodes or are in use, so it
+ * is no longer than the pool has nodes.
+ */
+static unsigned int take_parked(struct lfce_pool *pool)
+{
+	struct lfce_stash *s, *tmp;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&pool->lock);
+	list_for_each_entry_safe(s, tmp, &pool->parked, link) {
+		/* Pairs with atomic_set_release() in lfce_pool_park(). */
+		if (atomic_cmpxchg(&s->park, LFCE_STASH_PARKED,
+				   LFCE_STASH_TAKEN) != LFCE_STASH_PARKED)
+			continue;
+		give_back(pool, s);
+		list_del(&s->link);
+		s->listed = false;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * The game is closed and nothing will commit again: free every node the
+ * pool holds and its arrays. The last snapshot's nodes stay for readers;
+ * nodes still in a writer's stash are freed when it drains. The caller has
+ * waited for a grace period after the last commit, so no reader can still
+ * see a retired node, whether in the pool or still in a stash.
+ */
+void lfce_pool_close(struct lfce_pool *pool)
+{
+	struct lfce_retired *retired;
+	struct lfce_node **free;
+	unsigned int head, tail, mask, nr_free;
+
+	spin_lock(&pool->lock);
+	free = pool->free;
+	retired = pool->retired;
+	head = pool->head;
+	tail = pool->tail;
+	mask = pool->ring_mask;
+	nr_free = pool->nr_free;
+	pool->free = NULL;		/* closed: see give_back() */
+	pool->retired = NULL;
+	pool->head = 0;
+	pool->tail = 0;
+	pool->nr_free = 0;
+	pool->nodes -= nr_free + (tail - head);
+	take_parked(pool);		/* frees what idle writers hold */
+	spin_unlock(&pool->lock);
+
+	uncharge(pool, nr_free + (tail - head));
+	while (head != tail)
+		kfree(retired[head++ & mask].node);
+	while (nr_free)
+		kfree(free[--nr_free]);
+	kvfree(free);
+	kvfree(retired);
+}
+
 /*
  * Surplus goes back while the nodes of all games run short (above half the
  * global cap): a pool then keeps a few commits' worth of free nodes, and
@@ -305,6 +338,7 @@ static int take(struct lfce_pool *pool, struct lfce_stash *stash, unsigned int *
 
 	spin_lock(&pool->lock);
 	if (!pool->free) {
+		give_back(pool, stash);	/* a closed pool frees them */
 		spin_unlock(&pool->lock);
 		return -ENODEV;
 	}
@@ -327,7 +361,8 @@ static int take(struct lfce_pool *pool, struct lfce_stash *stash, unsigned int *
 
 /*
  * Not enough nodes: give back what the stash holds, so that no writer
- * waits while it sits on nodes others need. A nonblocking writer gets
+ * waits while it sits on nodes others need, and take back what parked
+ * stashes hold; if there were any, try again. A nonblocking writer gets
  * -EAGAIN. A blocking one waits a tick, killably (-EINTR), if nodes of this
  * pool will come back: retired ones after their grace period, or those in
  * other writers' stashes when they finish. Otherwise (the nodes are live,
@@ -336,14 +371,17 @@ static int take(struct lfce_pool *pool, struct lfce_stash *stash, unsigned int *
  */
 static int shortfall(struct lfce_pool *pool, struct lfce_stash *stash, bool nonblock, int ret)
 {
-	bool retired, lent;
+	bool retired, lent, took;
 
 	spin_lock(&pool->lock);
 	give_back(pool, stash);
+	took = take_parked(pool);
 	retired = pool->head != pool->tail;
 	lent = pool->stashes;
 	spin_unlock(&pool->lock);
 
+	if (took)
+		return 0;	/* idle writers' nodes: try again at once */
 	atomic_long_inc(&pool->backpressure);
 	if (nonblock)
 		return -EAGAIN;
@@ -402,12 +440,58 @@ int lfce_pool_reserve(struct lfce_pool *pool, struct lfce_stash *stash)
 	return ret;
 }
 
-/* Give a stash back: free nodes to the free stack, retired ones to retired. */
+/*
+ * Give a stash back: free nodes to the free stack, retired ones to
+ * retired. A parked one may go as it is, but not while it is in a commit.
+ */
 void lfce_pool_drain(struct lfce_pool *pool, struct lfce_stash *stash)
 {
 	spin_lock(&pool->lock);
+	if (stash->listed) {
+		list_del(&stash->link);
+		stash->listed = false;
+	}
+	atomic_set(&stash->park, LFCE_STASH_ACTIVE);
 	give_back(pool, stash);
 	if (pool->free)
 		trim(pool);
+	spin_unlock(&pool->lock);
+}
+
+/*
+ * Park @stash between two calls of its writer, which keeps it (a handle's,
+ * between ioctls): it keeps its nodes, still warm for the next commit.
+ * Only the first park visits the pool's lock, to put it on the list where
+ * a writer short of nodes finds it (take_parked()). Call
+ * lfce_pool_unpark() before using it again, and lfce_pool_drain() once
+ * its writer goes.
+ */
+void lfce_pool_park(struct lfce_pool *pool, struct lfce_stash *stash)
+{
+	if (!stash->listed) {
+		spin_lock(&pool->lock);
+		list_add(&stash->link, &pool->parked);
+		stash->listed = true;
+		spin_unlock(&pool->lock);
+	}
+	/* Pairs with the cmpxchg in take_parked(): it sees the stash as it is now. */
+	atomic_set_release(&stash->park, LFCE_STASH_PARKED);
+}
+
+/* Take a parked stash back for a commit; it may have been emptied. */
+void lfce_pool_unpark(struct lfce_pool *pool, struct lfce_stash *stash)
+{
+	if (atomic_read(&stash->park) == LFCE_STASH_ACTIVE)
+		return;		/* never parked: only its writer makes it so */
+	/* Fully ordered: what take_parked() may do comes before or after. */
+	if (atomic_cmpxchg(&stash->park, LFCE_STASH_PARKED,
+			   LFCE_STASH_ACTIVE) == LFCE_STASH_PARKED)
+		return;
+	/*
+	 * Taken. take_parked() empties it under the lock, and may not be done:
+	 * the lock orders its stores before our use of the stash.
+	 */
+	spin_lock(&pool->lock);
+	atomic_set(&stash->park, LFCE_STASH_ACTIVE);
 	spin_unlock(&pool->lock);
 }

@@ -8,6 +8,7 @@
 #define _LFCE_POOL_H
 
 #include <linux/atomic.h>
+#include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -19,11 +20,19 @@
  * go back to the pool with a grace-period cookie. A commit needs at most
  * LFCE_NODES; the stash holds twice that, so that it visits the pool's lock
  * only every few commits.
+ *
+ * A stash that outlives its writer's call (a handle's, between ioctls) is
+ * parked in between: it keeps its nodes, warm, with no visit to the pool's
+ * lock, and a writer short of nodes may take them back (see
+ * lfce_pool_park()).
  */
 struct lfce_stash {
 	unsigned int nr_free;
 	unsigned int nr_retired;
 	bool out;			/* counted in lfce_pool.stashes */
+	bool listed;			/* on lfce_pool.parked */
+	atomic_t park;			/* LFCE_STASH_*, see lfce_pool_park() */
+	struct list_head link;		/* in lfce_pool.parked, under its lock */
 	struct lfce_node *free[2 * LFCE_NODES];
 	struct lfce_node *retired[2 * LFCE_NODES];
 };
@@ -66,6 +75,7 @@ struct lfce_pool {
 	unsigned int cap;
 	unsigned int stashes;
 	unsigned long started;		/* last cookie we started a GP for */
+	struct list_head parked;	/* stashes that may be parked */
 	atomic_long_t backpressure;	/* times a writer waited or got EAGAIN */
 };
 
@@ -78,6 +88,8 @@ void lfce_pool_uninit(struct lfce_pool *pool);
 int lfce_pool_fill(struct lfce_pool *pool, struct lfce_stash *stash, bool nonblock);
 int lfce_pool_reserve(struct lfce_pool *pool, struct lfce_stash *stash);
 void lfce_pool_drain(struct lfce_pool *pool, struct lfce_stash *stash);
+void lfce_pool_park(struct lfce_pool *pool, struct lfce_stash *stash);
+void lfce_pool_unpark(struct lfce_pool *pool, struct lfce_stash *stash);
 void lfce_pool_close(struct lfce_pool *pool);
 
 void lfce_pool_free_node(struct lfce_pool *pool, struct lfce_node *node);
