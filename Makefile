@@ -82,7 +82,8 @@ bench: deps
 # The device's figures in the stock VM (tools/testing/selftests/bench/).
 vm-bench: deps
 	@$(VM)/run.sh stock bench
-	@sed -n 's/^# vm-bench: figure //p' $(TOP)/build/vm/stock/results.log | tee $(RESULTS)/vm-bench.txt
+	@sed -n 's/^# vm-bench: figure //p' $(TOP)/build/vm/stock/results.log | \
+		tee $(RESULTS)/vm-bench.txt
 
 check-vm: deps
 	@rm -f $(RESULTS)/vm-stock.tap $(RESULTS)/vm-debug.tap
