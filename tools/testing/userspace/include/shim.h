@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Controls and counters of the userspace shim (shim.c), for tests.
+ * Controls and counters of the userspace shim, for tests: slab.c,
+ * printk.c, random.c and rcu.c hold them.
  *
  *  - shim_nr_allocated counts live allocations made through the slab,
  *    vmalloc and kmem_cache shims; a clean run ends with it at zero.
