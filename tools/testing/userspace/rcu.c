@@ -7,11 +7,12 @@
  *    sections and a wait for the ones under way: liburcu, or with
  *    -DSHIM_RCU_RWLOCK a rwlock that ThreadSanitizer understands;
  *  - readers: nesting, and the check that each reader thread registered;
- *  - grace periods, numbered in gp_seq, and the polled API on top of them,
- *    with an optional minimum duration (the latency knob);
+ *  - grace periods, numbered in gp_seq, and the polled API on top of them;
+ *  - the latency knob: an optional minimum duration of a grace period;
  *  - the grace-period thread, which runs the grace periods that
  *    start_poll_synchronize_rcu() asks for and the call_rcu() callbacks.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -22,6 +23,7 @@
 #include <asm/barrier.h>
 #include <linux/bug.h>
 #include <linux/kernel.h>
+#include <linux/ktime.h>
 #include <linux/rcupdate.h>
 #include <shim.h>
 
@@ -174,6 +176,66 @@ void rcu_read_unlock(void)
 		backend_read_unlock();
 }
 
+/*
+ * RCU: the grace-period latency knob. A kernel grace period lasts
+ * milliseconds (a median of 8 ms measured at HZ=250), a userspace one a
+ * few microseconds, so a benchmark of reuse-after-grace-period schemes
+ * here would flatter them. With the knob at N ns, every grace period
+ * (synchronize_rcu() and the ones the grace-period thread runs for the
+ * polled API and call_rcu()) lasts at least N ns from its start. 0, the
+ * default, adds nothing. Set by LFCE_SHIM_GP_NS, read once at start, and
+ * by shim_rcu_set_gp_latency(); a grace period uses the value it started
+ * with.
+ */
+static unsigned long long gp_latency_ns;
+
+/* SHIM_RCU_GP_LATENCY_MAX_NS: longer than any grace period, so a typo. */
+#define GP_LATENCY_MAX_NS	SHIM_RCU_GP_LATENCY_MAX_NS
+
+unsigned long long shim_rcu_set_gp_latency(unsigned long long ns)
+{
+	if (WARN_ONCE(ns > GP_LATENCY_MAX_NS, "grace-period latency %llu ns\n", ns))
+		ns = GP_LATENCY_MAX_NS;
+	return __atomic_exchange_n(&gp_latency_ns, ns, __ATOMIC_RELAXED);
+}
+
+/* Before main(), so before any grace period: no thread can race with it. */
+static void __attribute__((constructor)) gp_latency_from_env(void)
+{
+	const char *s = getenv("LFCE_SHIM_GP_NS");
+	unsigned long long ns;
+	char *end;
+
+	if (!s)
+		return;
+	errno = 0;
+	ns = strtoull(s, &end, 10);
+	/* strtoull() would take leading blanks and a sign: digits only. */
+	if (!isdigit((unsigned char)*s) || *end || errno || ns > GP_LATENCY_MAX_NS) {
+		fprintf(stderr, "LFCE_SHIM_GP_NS=%s: want nanoseconds, at most %llu\n",
+			s, GP_LATENCY_MAX_NS);
+		exit(2);
+	}
+	gp_latency_ns = ns;
+}
+
+/* Sleep until CLOCK_MONOTONIC reads at least start_ns + min_ns. */
+static void gp_stretch(u64 start_ns, unsigned long long min_ns)
+{
+	u64 end_ns = start_ns + min_ns;
+	struct timespec end = {
+		.tv_sec = end_ns / NSEC_PER_SEC,
+		.tv_nsec = end_ns % NSEC_PER_SEC,
+	};
+	int ret;
+
+	/* An absolute deadline: a signal cannot make the sleep shorter. */
+	do
+		ret = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &end, NULL);
+	while (ret == EINTR);
+	BUG_ON(ret);
+}
+
 /* RCU: grace periods and the polled API */
 
 /*
@@ -191,7 +253,9 @@ static pthread_mutex_t gp_mutex = PTHREAD_MUTEX_INITIALIZER;
 
 void synchronize_rcu(void)
 {
+	unsigned long long min_ns;
 	unsigned long seq;
+	u64 start_ns = 0;
 
 	/* This would wait for ourselves: a deadlock. */
 	WARN_ON_ONCE(rcu_self.nesting);
@@ -204,7 +268,16 @@ void synchronize_rcu(void)
 	 * covers every reader that could still see what it unpublished.
 	 */
 	smp_mb();
+	/*
+	 * The grace period starts here, after gp_seq went odd: any cookie it
+	 * completes was taken before this clock reading.
+	 */
+	min_ns = __atomic_load_n(&gp_latency_ns, __ATOMIC_RELAXED);
+	if (min_ns)
+		start_ns = ktime_get_ns();
 	backend_synchronize();
+	if (min_ns)
+		gp_stretch(start_ns, min_ns);
 	/* Pairs with the acquire in poll_state_synchronize_rcu(). */
 	__atomic_store_n(&gp_seq, seq + 2, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&gp_mutex);

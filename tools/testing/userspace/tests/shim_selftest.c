@@ -4,14 +4,20 @@
  * built: allocation counting and failure injection, the libraries behind
  * xxh64() and sha256(), atomics, llist, WARN counting, lock ownership,
  * and RCU: the polled grace-period API against a reader that holds
- * rcu_read_lock(), call_rcu() and rcu_barrier(), and a short stress of
- * cmpxchg() commits with both kinds of reclamation. Runs in about a second
+ * rcu_read_lock(), call_rcu() and rcu_barrier(), the grace-period latency
+ * knob, and a short stress of cmpxchg() commits with both kinds of
+ * reclamation. Runs in about a second
  * (ten under TSan). Output is TAP; exit 0 if every test passed, else 1.
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include <asm/processor.h>
@@ -507,6 +513,113 @@ static void test_call_rcu(void)
 }
 
 /*
+ * The grace-period latency knob. Only order is asserted, never that
+ * something happens within a time: every grace period that completes what
+ * a test asks for starts after the test's first clock reading, and lasts
+ * at least GP_LATENCY_NS, so the clock read after it completed is at least
+ * that much later, however loaded the machine. (Without the knob, these
+ * grace periods take microseconds.)
+ */
+#define GP_LATENCY_NS		(50 * NSEC_PER_MSEC)
+
+static u64 gp_cb_ns;
+
+static void gp_latency_cb(struct rcu_head *head)
+{
+	__atomic_store_n(&gp_cb_ns, ktime_get_ns(), __ATOMIC_RELAXED);
+}
+
+static void test_gp_latency(void)
+{
+	unsigned long long old = shim_rcu_set_gp_latency(GP_LATENCY_NS);
+	unsigned long base = READ_ONCE(shim_warnings);
+	struct rcu_head head;
+	unsigned long cookie;
+	u64 start;
+
+	start = ktime_get_ns();
+	synchronize_rcu();
+	t_ok(ktime_get_ns() - start >= GP_LATENCY_NS, "synchronize_rcu lasts at least the latency set");
+
+	start = ktime_get_ns();
+	cookie = start_poll_synchronize_rcu();
+	/* No bound on the wait: the runner's timeout is the only clock here. */
+	while (!poll_state_synchronize_rcu(cookie))
+		sleep_ms(1);
+	t_ok(ktime_get_ns() - start >= GP_LATENCY_NS,
+	     "a polled cookie completes only once the latency has passed");
+
+	start = ktime_get_ns();
+	call_rcu(&head, gp_latency_cb);
+	rcu_barrier();
+	t_ok(__atomic_load_n(&gp_cb_ns, __ATOMIC_RELAXED) - start >= GP_LATENCY_NS,
+	     "a call_rcu callback runs only once the latency has passed");
+
+	WRITE_ONCE(shim_quiet, true);
+	shim_rcu_set_gp_latency(ULLONG_MAX);
+	t_ok(shim_rcu_set_gp_latency(old) == SHIM_RCU_GP_LATENCY_MAX_NS &&
+	     READ_ONCE(shim_warnings) == base + 1, "an absurd latency warns and is capped");
+	WRITE_ONCE(shim_quiet, false);
+	WRITE_ONCE(shim_warnings, base);
+}
+
+/*
+ * LFCE_SHIM_GP_NS, read at start: run this program again with the variable
+ * set to value (or unset if NULL), as "gp-env <expected>", where it checks
+ * that the knob reads expected. Its stderr, where rejected values are
+ * reported, goes to /dev/null. Returns the exit status, or -1.
+ */
+static char **environ_at_start;	/* main()'s envp */
+
+static int run_gp_env(const char *value, const char *expected)
+{
+	char **env = environ_at_start;
+	char *argv[] = { "shim_selftest", "gp-env", (char *)expected, NULL };
+	posix_spawn_file_actions_t fa;
+	char **envp, var[64];
+	int n = 0, i, status = -1;
+	pid_t pid;
+
+	for (i = 0; env[i]; i++)
+		;
+	envp = calloc(i + 2, sizeof(*envp));
+	if (!envp)
+		return -1;
+	for (i = 0; env[i]; i++)
+		if (strncmp(env[i], "LFCE_SHIM_GP_NS=", 16))
+			envp[n++] = env[i];
+	if (value) {
+		snprintf(var, sizeof(var), "LFCE_SHIM_GP_NS=%s", value);
+		envp[n++] = var;
+	}
+	if (posix_spawn_file_actions_init(&fa))
+		goto out;
+	if (!posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0) &&
+	    !posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv, envp) &&
+	    waitpid(pid, &status, 0) == pid)
+		status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	posix_spawn_file_actions_destroy(&fa);
+out:
+	free(envp);
+	return status;
+}
+
+/* The other half of run_gp_env(): 0 if the knob reads expected, else 1. */
+static int gp_env_child(const char *expected)
+{
+	return shim_rcu_set_gp_latency(0) == strtoull(expected, NULL, 10) ? 0 : 1;
+}
+
+static void test_gp_latency_env(void)
+{
+	t_ok(run_gp_env(NULL, "0") == 0, "without LFCE_SHIM_GP_NS the latency is 0");
+	t_ok(run_gp_env("50000000", "50000000") == 0, "LFCE_SHIM_GP_NS sets the latency");
+	t_ok(run_gp_env("5ms", "0") == 2 && run_gp_env("-1", "0") == 2 &&
+	     run_gp_env(" 5", "0") == 2 && run_gp_env("60000000001", "0") == 2,
+	     "LFCE_SHIM_GP_NS that is not nanoseconds (or over 60 s) exits 2");
+}
+
+/*
  * Stress: writers commit new snapshots by cmpxchg() inside an RCU read-side
  * critical section (as lfce's commit does) and retire the old one either by
  * call_rcu() or with a polled cookie; readers check every snapshot they see.
@@ -649,8 +762,12 @@ static void test_rcu_stress(void)
 	     (ktime_get_ns() - start_ns) / NSEC_PER_MSEC);
 }
 
-int main(void)
+int main(int argc, char **argv, char **envp)
 {
+	if (argc == 3 && !strcmp(argv[1], "gp-env"))
+		return gp_env_child(argv[2]);
+	environ_at_start = envp;
+	test_gp_latency_env();
 	shim_rcu_register_thread();
 	test_alloc_counting();
 	test_fail_nth();
@@ -665,6 +782,7 @@ int main(void)
 	test_locks();
 	test_polled_gp();
 	test_call_rcu();
+	test_gp_latency();
 	test_rcu_stress();
 	shim_rcu_unregister_thread();
 	shim_rcu_exit();
