@@ -72,7 +72,7 @@ check-userspace: deps
 
 BENCH_JSON ?= $(TOP)/tools/testing/userspace/bench.json
 BENCH_SECONDS ?= 2
-# bench: liburcu's urcu-memb flavour; benchmb: urcu-mb (see rcu_backend.c)
+# bench: liburcu's urcu-memb flavour; benchmb: urcu-mb (see tools/testing/userspace/rcu.c)
 BENCH_FLAVOUR ?= bench
 
 bench: deps

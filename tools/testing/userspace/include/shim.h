@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Controls and counters of the userspace shim (shim.c), for tests.
+ * Controls and counters of the userspace shim, for tests: slab.c,
+ * printk.c, random.c and rcu.c hold them.
  *
  *  - shim_nr_allocated counts live allocations made through the slab,
  *    vmalloc and kmem_cache shims; a clean run ends with it at zero.
@@ -18,6 +19,13 @@
  * shim_rcu_exit() runs outstanding RCU callbacks and stops the grace-period
  * thread; call it at the end, when no other thread uses RCU.
  *
+ * shim_rcu_set_gp_latency() makes every grace period that starts from now
+ * last at least ns nanoseconds, as a kernel's does (milliseconds), and
+ * returns the previous value; 0 (the default) adds no delay. More than
+ * SHIM_RCU_GP_LATENCY_MAX_NS (60 s) warns and is capped. The environment
+ * variable LFCE_SHIM_GP_NS sets it at start; a value that is not a number
+ * of nanoseconds, or is over the cap, exits with status 2.
+ *
  * shim_random_seed() makes get_random_*() a reproducible sequence.
  */
 #ifndef _SHIM_H
@@ -33,6 +41,8 @@ extern bool shim_quiet;
 void shim_rcu_register_thread(void);
 void shim_rcu_unregister_thread(void);
 void shim_rcu_exit(void);
+unsigned long long shim_rcu_set_gp_latency(unsigned long long ns);
+#define SHIM_RCU_GP_LATENCY_MAX_NS	60000000000ULL
 
 void shim_random_seed(unsigned long long seed);
 /* The run's seed: kunit.c takes it from -s or the clock and prints it. */

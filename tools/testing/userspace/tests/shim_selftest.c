@@ -2,16 +2,22 @@
 /*
  * Description: checks the userspace shim itself, in whichever flavour it is
  * built: allocation counting and failure injection, the libraries behind
- * xxh64() and sha256(), atomics, llist and list, WARN counting, lock
- * ownership, and RCU: the polled grace-period API against a reader that
- * holds rcu_read_lock(), call_rcu() and rcu_barrier(), and a short stress of
- * cmpxchg() commits with both kinds of reclamation. Runs in about a second
+ * xxh64() and sha256(), atomics, llist, WARN counting, lock ownership,
+ * and RCU: the polled grace-period API against a reader that holds
+ * rcu_read_lock(), call_rcu() and rcu_barrier(), the grace-period latency
+ * knob, and a short stress of cmpxchg() commits with both kinds of
+ * reclamation. Runs in about a second
  * (ten under TSan). Output is TAP; exit 0 if every test passed, else 1.
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include <asm/processor.h>
@@ -23,7 +29,6 @@
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/limits.h>
-#include <linux/list.h>
 #include <linux/llist.h>
 #include <linux/log2.h>
 #include <linux/math64.h>
@@ -32,7 +37,6 @@
 #include <linux/overflow.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
-#include <linux/refcount.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -222,7 +226,6 @@ static void test_cmpxchg(void)
 struct item {
 	int value;
 	struct llist_node lnode;
-	struct list_head node;
 };
 
 static void test_llist(void)
@@ -290,33 +293,6 @@ static void test_llist_concurrent(void)
 	t_ok(count == PUSHERS * PUSHES && sum == (long)PUSHERS * PUSHES * (PUSHES - 1) / 2,
 	     "concurrent llist_add loses nothing (%ld entries)", count);
 	kfree(items);
-}
-
-static void test_list(void)
-{
-	struct item it[4] = { { .value = 1 }, { .value = 2 }, { .value = 3 }, { .value = 4 } };
-	struct item *pos, *n;
-	LIST_HEAD(head);
-	LIST_HEAD(other);
-	int order = 0;
-
-	list_add_tail(&it[1].node, &head);
-	list_add(&it[0].node, &head);
-	list_add_tail(&it[2].node, &other);
-	list_add_tail(&it[3].node, &other);
-	list_splice_tail_init(&other, &head);
-	list_for_each_entry(pos, &head, node)
-		order = order * 10 + pos->value;
-	t_ok(order == 1234 && list_empty(&other), "list_add, list_add_tail, list_splice_tail_init");
-	list_move_tail(&it[0].node, &head);
-	t_ok(list_first_entry(&head, struct item, node)->value == 2 &&
-	     list_last_entry(&head, struct item, node)->value == 1, "list_move_tail");
-	order = 0;
-	list_for_each_entry_safe(pos, n, &head, node) {
-		list_del_init(&pos->node);
-		order = order * 10 + pos->value;
-	}
-	t_ok(order == 2341 && list_empty(&head), "list_for_each_entry_safe with list_del_init");
 }
 
 struct flex {
@@ -399,7 +375,6 @@ static void test_locks(void)
 {
 	unsigned long base = READ_ONCE(shim_warnings);
 	unsigned long flags;
-	refcount_t ref = REFCOUNT_INIT(1);
 
 	spin_lock_irqsave(&test_lock, flags);
 	lockdep_assert_held(&test_lock);
@@ -412,12 +387,7 @@ static void test_locks(void)
 	WRITE_ONCE(shim_quiet, true);
 	lockdep_assert_held(&test_lock);
 	lockdep_assert_held(&test_mutex);
-	refcount_inc(&ref);
-	t_ok(refcount_read(&ref) == 2 && !refcount_dec_and_test(&ref) &&
-	     refcount_dec_and_test(&ref) && READ_ONCE(shim_warnings) == base + 2,
-	     "lockdep_assert_held warns when not held; refcount_t");
-	refcount_inc(&ref);
-	t_ok(READ_ONCE(shim_warnings) == base + 3, "refcount_inc from 0 warns");
+	t_ok(READ_ONCE(shim_warnings) == base + 2, "lockdep_assert_held warns when not held");
 	WRITE_ONCE(shim_quiet, false);
 	WRITE_ONCE(shim_warnings, base);
 }
@@ -543,6 +513,113 @@ static void test_call_rcu(void)
 }
 
 /*
+ * The grace-period latency knob. Only order is asserted, never that
+ * something happens within a time: every grace period that completes what
+ * a test asks for starts after the test's first clock reading, and lasts
+ * at least GP_LATENCY_NS, so the clock read after it completed is at least
+ * that much later, however loaded the machine. (Without the knob, these
+ * grace periods take microseconds.)
+ */
+#define GP_LATENCY_NS		(50 * NSEC_PER_MSEC)
+
+static u64 gp_cb_ns;
+
+static void gp_latency_cb(struct rcu_head *head)
+{
+	__atomic_store_n(&gp_cb_ns, ktime_get_ns(), __ATOMIC_RELAXED);
+}
+
+static void test_gp_latency(void)
+{
+	unsigned long long old = shim_rcu_set_gp_latency(GP_LATENCY_NS);
+	unsigned long base = READ_ONCE(shim_warnings);
+	struct rcu_head head;
+	unsigned long cookie;
+	u64 start;
+
+	start = ktime_get_ns();
+	synchronize_rcu();
+	t_ok(ktime_get_ns() - start >= GP_LATENCY_NS, "synchronize_rcu lasts at least the latency set");
+
+	start = ktime_get_ns();
+	cookie = start_poll_synchronize_rcu();
+	/* No bound on the wait: the runner's timeout is the only clock here. */
+	while (!poll_state_synchronize_rcu(cookie))
+		sleep_ms(1);
+	t_ok(ktime_get_ns() - start >= GP_LATENCY_NS,
+	     "a polled cookie completes only once the latency has passed");
+
+	start = ktime_get_ns();
+	call_rcu(&head, gp_latency_cb);
+	rcu_barrier();
+	t_ok(__atomic_load_n(&gp_cb_ns, __ATOMIC_RELAXED) - start >= GP_LATENCY_NS,
+	     "a call_rcu callback runs only once the latency has passed");
+
+	WRITE_ONCE(shim_quiet, true);
+	shim_rcu_set_gp_latency(ULLONG_MAX);
+	t_ok(shim_rcu_set_gp_latency(old) == SHIM_RCU_GP_LATENCY_MAX_NS &&
+	     READ_ONCE(shim_warnings) == base + 1, "an absurd latency warns and is capped");
+	WRITE_ONCE(shim_quiet, false);
+	WRITE_ONCE(shim_warnings, base);
+}
+
+/*
+ * LFCE_SHIM_GP_NS, read at start: run this program again with the variable
+ * set to value (or unset if NULL), as "gp-env <expected>", where it checks
+ * that the knob reads expected. Its stderr, where rejected values are
+ * reported, goes to /dev/null. Returns the exit status, or -1.
+ */
+static char **environ_at_start;	/* main()'s envp */
+
+static int run_gp_env(const char *value, const char *expected)
+{
+	char **env = environ_at_start;
+	char *argv[] = { "shim_selftest", "gp-env", (char *)expected, NULL };
+	posix_spawn_file_actions_t fa;
+	char **envp, var[64];
+	int n = 0, i, status = -1;
+	pid_t pid;
+
+	for (i = 0; env[i]; i++)
+		;
+	envp = calloc(i + 2, sizeof(*envp));
+	if (!envp)
+		return -1;
+	for (i = 0; env[i]; i++)
+		if (strncmp(env[i], "LFCE_SHIM_GP_NS=", 16))
+			envp[n++] = env[i];
+	if (value) {
+		snprintf(var, sizeof(var), "LFCE_SHIM_GP_NS=%s", value);
+		envp[n++] = var;
+	}
+	if (posix_spawn_file_actions_init(&fa))
+		goto out;
+	if (!posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0) &&
+	    !posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv, envp) &&
+	    waitpid(pid, &status, 0) == pid)
+		status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	posix_spawn_file_actions_destroy(&fa);
+out:
+	free(envp);
+	return status;
+}
+
+/* The other half of run_gp_env(): 0 if the knob reads expected, else 1. */
+static int gp_env_child(const char *expected)
+{
+	return shim_rcu_set_gp_latency(0) == strtoull(expected, NULL, 10) ? 0 : 1;
+}
+
+static void test_gp_latency_env(void)
+{
+	t_ok(run_gp_env(NULL, "0") == 0, "without LFCE_SHIM_GP_NS the latency is 0");
+	t_ok(run_gp_env("50000000", "50000000") == 0, "LFCE_SHIM_GP_NS sets the latency");
+	t_ok(run_gp_env("5ms", "0") == 2 && run_gp_env("-1", "0") == 2 &&
+	     run_gp_env(" 5", "0") == 2 && run_gp_env("60000000001", "0") == 2,
+	     "LFCE_SHIM_GP_NS that is not nanoseconds (or over 60 s) exits 2");
+}
+
+/*
  * Stress: writers commit new snapshots by cmpxchg() inside an RCU read-side
  * critical section (as lfce's commit does) and retire the old one either by
  * call_rcu() or with a polled cookie; readers check every snapshot they see.
@@ -557,7 +634,13 @@ struct snap {
 	u64 version;
 	u64 check;		/* ~version */
 	unsigned long cookie;
-	struct list_head retired;
+	struct snap *next;	/* in a writer's retired FIFO */
+};
+
+/* A writer's retired snapshots, oldest (smallest cookie) first. */
+struct retired {
+	struct snap *head;
+	struct snap **tail;
 };
 
 static struct snap __rcu *cur;
@@ -569,18 +652,20 @@ static void snap_free_cb(struct rcu_head *head)
 	kfree(container_of(head, struct snap, rcu));
 }
 
-static void reclaim(struct list_head *retired, bool wait)
+static void reclaim(struct retired *r, bool wait)
 {
-	struct snap *s, *n;
+	struct snap *s;
 
-	list_for_each_entry_safe(s, n, retired, retired) {
+	while ((s = r->head)) {
 		if (wait)
 			cond_synchronize_rcu(s->cookie);
 		else if (!poll_state_synchronize_rcu(s->cookie))
 			break;
-		list_del(&s->retired);
+		r->head = s->next;
 		kfree(s);
 	}
+	if (!r->head)
+		r->tail = &r->head;
 }
 
 static struct snap *commit_one(struct snap *new)
@@ -603,7 +688,7 @@ static struct snap *commit_one(struct snap *new)
 
 static void *writer(void *arg)
 {
-	LIST_HEAD(retired);
+	struct retired retired = { .tail = &retired.head };
 	int i;
 
 	shim_rcu_register_thread();
@@ -614,7 +699,9 @@ static void *writer(void *arg)
 			call_rcu(&old->rcu, snap_free_cb);
 		} else {
 			old->cookie = start_poll_synchronize_rcu();
-			list_add_tail(&old->retired, &retired);
+			old->next = NULL;
+			*retired.tail = old;
+			retired.tail = &old->next;
 		}
 		reclaim(&retired, false);
 	}
@@ -675,8 +762,12 @@ static void test_rcu_stress(void)
 	     (ktime_get_ns() - start_ns) / NSEC_PER_MSEC);
 }
 
-int main(void)
+int main(int argc, char **argv, char **envp)
 {
+	if (argc == 3 && !strcmp(argv[1], "gp-env"))
+		return gp_env_child(argv[2]);
+	environ_at_start = envp;
+	test_gp_latency_env();
 	shim_rcu_register_thread();
 	test_alloc_counting();
 	test_fail_nth();
@@ -685,13 +776,13 @@ int main(void)
 	test_cmpxchg();
 	test_llist();
 	test_llist_concurrent();
-	test_list();
 	test_helpers();
 	test_random();
 	test_warn();
 	test_locks();
 	test_polled_gp();
 	test_call_rcu();
+	test_gp_latency();
 	test_rcu_stress();
 	shim_rcu_unregister_thread();
 	shim_rcu_exit();

@@ -3,8 +3,8 @@
 #define _SHIM_LINUX_RCUPDATE_H
 
 /*
- * RCU for userspace (shim.c and rcu_backend.c), with one of two backends
- * chosen at build time:
+ * RCU for userspace (rcu.c), with one of two backends chosen at build
+ * time:
  *
  *  - liburcu's urcu-memb flavour (the default);
  *  - with -DSHIM_RCU_RWLOCK, a global pthread rwlock that ThreadSanitizer

@@ -19,7 +19,7 @@
 #define ZERO_OR_NULL_PTR(x)	((unsigned long)(x) <= (unsigned long)ZERO_SIZE_PTR)
 
 /*
- * In shim.c. align 0 means kmalloc's alignment: like the kernel's kmalloc
+ * In slab.c. align 0 means kmalloc's alignment: like the kernel's kmalloc
  * caches, a power-of-two size up to a page is aligned to itself, any other
  * size to the next power of two (at most a page).
  */

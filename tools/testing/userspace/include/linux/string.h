@@ -6,7 +6,7 @@
 #include <linux/errno.h>
 #include <linux/types.h>
 
-/* In shim.c, with the slab shim's accounting. */
+/* In slab.c, with the slab shim's accounting. */
 void *kmemdup(const void *src, size_t len, gfp_t gfp);
 char *kstrdup(const char *s, gfp_t gfp);
 

@@ -1,247 +1,141 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The out-of-line half of the userspace shim: allocation accounting and
- * failure injection, warnings and printk, random bytes, and RCU's
- * registration, grace-period numbering and callbacks. The backend-specific
- * part of RCU is in rcu_backend.c.
+ * The RCU shim, all of it: the kernel's RCU API (<linux/rcupdate.h>) and the
+ * shim's own controls (<shim.h>). From the bottom up:
+ *
+ *  - a backend, chosen at build time, that provides read-side critical
+ *    sections and a wait for the ones under way: liburcu, or with
+ *    -DSHIM_RCU_RWLOCK a rwlock that ThreadSanitizer understands;
+ *  - readers: nesting, and the check that each reader thread registered;
+ *  - grace periods, numbered in gp_seq, and the polled API on top of them;
+ *  - the latency knob: an optional minimum duration of a grace period;
+ *  - the grace-period thread, which runs the grace periods that
+ *    start_poll_synchronize_rcu() asks for and the call_rcu() callbacks.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
-#include <stdarg.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/random.h>
+#include <time.h>
 
+#include <asm/barrier.h>
 #include <linux/bug.h>
-#include <linux/cache.h>
 #include <linux/kernel.h>
-#include <linux/printk.h>
-#include <linux/random.h>
+#include <linux/ktime.h>
 #include <linux/rcupdate.h>
-#include <linux/slab.h>
-#include <linux/string.h>
-#include <linux/vmalloc.h>
 #include <shim.h>
 
-#include "rcu_backend.h"
+/*
+ * RCU: the backend. Each one provides the outermost read lock and unlock of
+ * the calling thread, a wait until every read-side critical section that
+ * started before ends, and registration of reader threads.
+ */
 
-long shim_nr_allocated;
-int shim_fail_nth;
-unsigned long shim_warnings;
-bool shim_quiet;
-unsigned long shim_tsan_fence;
-__thread char shim_thread_tag;
-
-/* Allocations */
-
-/* Consume one step of shim_fail_nth; true if this allocation must fail. */
-static bool should_fail(gfp_t gfp)
-{
-	int n = __atomic_load_n(&shim_fail_nth, __ATOMIC_RELAXED);
-
-	if (gfp & __GFP_NOFAIL)
-		return false;
-	while (n > 0) {
-		if (__atomic_compare_exchange_n(&shim_fail_nth, &n, n - 1, false,
-						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
-			return n == 1;
-	}
-	return false;
-}
-
-/* kmalloc's alignment for size: see <linux/slab.h>. */
-static size_t kmalloc_align(size_t size)
-{
-	if (size >= PAGE_SIZE)
-		return PAGE_SIZE;
-	return max_t(size_t, roundup_pow_of_two(size), sizeof(void *) * 2);
-}
-
-void *shim_alloc(size_t size, size_t align, gfp_t gfp)
-{
-	void *p;
-
-	if (should_fail(gfp))
-		return NULL;
-	if (!align)
-		align = kmalloc_align(size);
-	if (posix_memalign(&p, align, size))
-		return NULL;
-	if (gfp & __GFP_ZERO)
-		memset(p, 0, size);
-	__atomic_add_fetch(&shim_nr_allocated, 1, __ATOMIC_RELAXED);
-	return p;
-}
-
-void shim_free(const void *p)
-{
-	__atomic_sub_fetch(&shim_nr_allocated, 1, __ATOMIC_RELAXED);
-	free((void *)p);
-}
-
-void *kmemdup(const void *src, size_t len, gfp_t gfp)
-{
-	void *p = kmalloc(len, gfp);
-
-	if (p && len)
-		memcpy(p, src, len);
-	return p;
-}
-
-char *kstrdup(const char *s, gfp_t gfp)
-{
-	return s ? kmemdup(s, strlen(s) + 1, gfp) : NULL;
-}
-
-struct kmem_cache {
-	const char *name;
-	size_t size;
-	size_t align;
-	void (*ctor)(void *obj);
-	long nr_objects;
-};
-
-struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
-				     unsigned int align, slab_flags_t flags,
-				     void (*ctor)(void *))
-{
-	struct kmem_cache *s = kzalloc(sizeof(*s), GFP_KERNEL);
-
-	if (!s) {
-		BUG_ON(flags & SLAB_PANIC);
-		return NULL;
-	}
-	if (flags & SLAB_HWCACHE_ALIGN)
-		align = max_t(unsigned int, align, SMP_CACHE_BYTES);
-	s->name = name;
-	s->size = size;
-	s->align = max_t(size_t, roundup_pow_of_two(align ?: 1), sizeof(void *) * 2);
-	s->ctor = ctor;
-	return s;
-}
-
-void kmem_cache_destroy(struct kmem_cache *s)
-{
-	long n;
-
-	if (!s)
-		return;
-	n = __atomic_load_n(&s->nr_objects, __ATOMIC_RELAXED);
-	WARN(n, "kmem_cache %s destroyed with %ld objects in use\n", s->name, n);
-	kfree(s);
-}
-
-void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
-{
-	void *obj = shim_alloc(s->size, s->align, gfp);
-
-	if (!obj)
-		return NULL;
-	if (s->ctor)
-		s->ctor(obj);
-	__atomic_add_fetch(&s->nr_objects, 1, __ATOMIC_RELAXED);
-	return obj;
-}
-
-void kmem_cache_free(struct kmem_cache *s, void *obj)
-{
-	if (!obj)
-		return;
-	__atomic_sub_fetch(&s->nr_objects, 1, __ATOMIC_RELAXED);
-	shim_free(obj);
-}
-
-/* Warnings and printk */
-
-void shim_warn(bool *once, const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	__atomic_add_fetch(&shim_warnings, 1, __ATOMIC_RELAXED);
-	if (once && __atomic_exchange_n(once, true, __ATOMIC_RELAXED))
-		return;
-	if (READ_ONCE(shim_quiet))
-		return;
-	va_start(ap, fmt);
-	fprintf(stderr, "WARNING: %s:%d: ", file, line);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-}
-
-void shim_bug(const char *file, int line, const char *what)
-{
-	fprintf(stderr, "BUG: %s:%d: %s\n", file, line, what);
-	abort();
-}
-
-int shim_printk(const char *fmt, ...)
-{
-	va_list ap;
-	int ret;
-
-	if (READ_ONCE(shim_quiet))
-		return 0;
-	/* Drop the log level: KERN_SOH and one character. */
-	if (fmt[0] == KERN_SOH[0] && fmt[1])
-		fmt += 2;
-	va_start(ap, fmt);
-	ret = vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	return ret;
-}
-
-/* Random bytes */
+#ifdef SHIM_RCU_RWLOCK
 
 /*
- * Once seeded, get_random_bytes() draws from SplitMix64: each draw claims
- * the next counter value atomically, so any number of threads may draw, and
- * a single-threaded run is reproducible from its seed.
+ * A TSan-visible RCU. Readers hold rcu_rwlock shared and a grace period
+ * takes it exclusive once, so ThreadSanitizer sees an edge from the end of
+ * each earlier read-side critical section to the end of the grace period.
+ *
+ * glibc's default rwlock prefers readers, so a waiting grace period never
+ * holds back a new reader: readers never wait for each other, as with real
+ * RCU. (A grace period may wait while readers keep overlapping.)
+ *
+ * Readers take the lock with trylock. TSan's deadlock detector records no
+ * lock-order edge into a lock taken by trylock, so rcu_read_lock() inside
+ * a spinlock in one place and the reverse order elsewhere, which is legal,
+ * is not reported as a lock-order inversion. synchronize_rcu() inside a read
+ * section, a real deadlock, still is.
  */
-static bool random_seeded;
-static u64 random_state;
+static pthread_rwlock_t rcu_rwlock = PTHREAD_RWLOCK_INITIALIZER;
 
-void shim_random_seed(unsigned long long seed)
+static void backend_read_lock(void)
 {
-	__atomic_store_n(&random_state, seed, __ATOMIC_RELAXED);
-	__atomic_store_n(&random_seeded, true, __ATOMIC_RELAXED);
+	/* Fails only while a grace period holds the lock, which is brief. */
+	while (pthread_rwlock_tryrdlock(&rcu_rwlock))
+		sched_yield();
 }
 
-static u64 splitmix64_next(void)
+static void backend_read_unlock(void)
 {
-	u64 z = __atomic_add_fetch(&random_state, 0x9e3779b97f4a7c15ULL,
-				   __ATOMIC_RELAXED);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	pthread_rwlock_unlock(&rcu_rwlock);
 }
 
-void get_random_bytes(void *buf, size_t len)
+static void backend_synchronize(void)
 {
-	u8 *p = buf;
-
-	if (__atomic_load_n(&random_seeded, __ATOMIC_RELAXED)) {
-		while (len) {
-			u64 r = splitmix64_next();
-			size_t n = min(len, sizeof(r));
-
-			memcpy(p, &r, n);
-			p += n;
-			len -= n;
-		}
-		return;
-	}
-	while (len) {
-		ssize_t n = getrandom(p, len, 0);
-
-		BUG_ON(n < 0 && errno != EINTR);
-		if (n > 0) {
-			p += n;
-			len -= n;
-		}
-	}
+	pthread_rwlock_wrlock(&rcu_rwlock);
+	pthread_rwlock_unlock(&rcu_rwlock);
 }
+
+static void backend_register(void)
+{
+}
+
+static void backend_unregister(void)
+{
+}
+
+#else /* liburcu */
+
+/*
+ * The flavour: urcu-memb by default (read side without fences; grace
+ * periods use membarrier(), which IPIs every CPU running the process), or
+ * urcu-mb with -DSHIM_URCU_MB (a fence on each read-side lock and unlock;
+ * grace periods only poll). In a VM, IPIs are expensive: bench reports
+ * both.
+ */
+/*
+ * <urcu/urcu-memb.h> cannot be included here: it defines struct rcu_head,
+ * rcu_dereference() and more under the kernel's names, as the shim headers
+ * do. So this file takes the inline read side from the flavour's static
+ * header (what that header includes under _LGPL_SOURCE) and declares the
+ * library's out-of-line functions itself.
+ */
+#ifdef SHIM_URCU_MB
+#include <urcu/static/urcu-mb.h>
+#define URCU(fn)	urcu_mb_##fn
+#define _URCU(fn)	_urcu_mb_##fn
+void urcu_mb_synchronize_rcu(void);
+void urcu_mb_register_thread(void);
+void urcu_mb_unregister_thread(void);
+#else
+#include <urcu/static/urcu-memb.h>
+#define URCU(fn)	urcu_memb_##fn
+#define _URCU(fn)	_urcu_memb_##fn
+void urcu_memb_synchronize_rcu(void);
+void urcu_memb_register_thread(void);
+void urcu_memb_unregister_thread(void);
+#endif
+
+static void backend_read_lock(void)
+{
+	_URCU(read_lock)();
+}
+
+static void backend_read_unlock(void)
+{
+	_URCU(read_unlock)();
+}
+
+static void backend_synchronize(void)
+{
+	URCU(synchronize_rcu)();
+}
+
+static void backend_register(void)
+{
+	URCU(register_thread)();
+}
+
+static void backend_unregister(void)
+{
+	URCU(unregister_thread)();
+}
+
+#endif /* liburcu */
 
 /* RCU: readers */
 
@@ -254,7 +148,7 @@ void shim_rcu_register_thread(void)
 {
 	if (WARN_ON_ONCE(rcu_self.registered))
 		return;
-	rcu_backend_register();
+	backend_register();
 	rcu_self.registered = true;
 }
 
@@ -262,7 +156,7 @@ void shim_rcu_unregister_thread(void)
 {
 	if (WARN_ON_ONCE(!rcu_self.registered || rcu_self.nesting))
 		return;
-	rcu_backend_unregister();
+	backend_unregister();
 	rcu_self.registered = false;
 }
 
@@ -271,7 +165,7 @@ void rcu_read_lock(void)
 	/* liburcu would silently not wait for an unregistered reader. */
 	WARN_ON_ONCE(!rcu_self.registered);
 	if (rcu_self.nesting++ == 0)
-		rcu_backend_read_lock();
+		backend_read_lock();
 }
 
 void rcu_read_unlock(void)
@@ -279,7 +173,67 @@ void rcu_read_unlock(void)
 	if (WARN_ON_ONCE(rcu_self.nesting <= 0))
 		return;
 	if (--rcu_self.nesting == 0)
-		rcu_backend_read_unlock();
+		backend_read_unlock();
+}
+
+/*
+ * RCU: the grace-period latency knob. A kernel grace period lasts
+ * milliseconds (a median of 8 ms measured at HZ=250), a userspace one a
+ * few microseconds, so a benchmark of reuse-after-grace-period schemes
+ * here would flatter them. With the knob at N ns, every grace period
+ * (synchronize_rcu() and the ones the grace-period thread runs for the
+ * polled API and call_rcu()) lasts at least N ns from its start. 0, the
+ * default, adds nothing. Set by LFCE_SHIM_GP_NS, read once at start, and
+ * by shim_rcu_set_gp_latency(); a grace period uses the value it started
+ * with.
+ */
+static unsigned long long gp_latency_ns;
+
+/* SHIM_RCU_GP_LATENCY_MAX_NS: longer than any grace period, so a typo. */
+#define GP_LATENCY_MAX_NS	SHIM_RCU_GP_LATENCY_MAX_NS
+
+unsigned long long shim_rcu_set_gp_latency(unsigned long long ns)
+{
+	if (WARN_ONCE(ns > GP_LATENCY_MAX_NS, "grace-period latency %llu ns\n", ns))
+		ns = GP_LATENCY_MAX_NS;
+	return __atomic_exchange_n(&gp_latency_ns, ns, __ATOMIC_RELAXED);
+}
+
+/* Before main(), so before any grace period: no thread can race with it. */
+static void __attribute__((constructor)) gp_latency_from_env(void)
+{
+	const char *s = getenv("LFCE_SHIM_GP_NS");
+	unsigned long long ns;
+	char *end;
+
+	if (!s)
+		return;
+	errno = 0;
+	ns = strtoull(s, &end, 10);
+	/* strtoull() would take leading blanks and a sign: digits only. */
+	if (!isdigit((unsigned char)*s) || *end || errno || ns > GP_LATENCY_MAX_NS) {
+		fprintf(stderr, "LFCE_SHIM_GP_NS=%s: want nanoseconds, at most %llu\n",
+			s, GP_LATENCY_MAX_NS);
+		exit(2);
+	}
+	gp_latency_ns = ns;
+}
+
+/* Sleep until CLOCK_MONOTONIC reads at least start_ns + min_ns. */
+static void gp_stretch(u64 start_ns, unsigned long long min_ns)
+{
+	u64 end_ns = start_ns + min_ns;
+	struct timespec end = {
+		.tv_sec = end_ns / NSEC_PER_SEC,
+		.tv_nsec = end_ns % NSEC_PER_SEC,
+	};
+	int ret;
+
+	/* An absolute deadline: a signal cannot make the sleep shorter. */
+	do
+		ret = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &end, NULL);
+	while (ret == EINTR);
+	BUG_ON(ret);
 }
 
 /* RCU: grace periods and the polled API */
@@ -299,7 +253,9 @@ static pthread_mutex_t gp_mutex = PTHREAD_MUTEX_INITIALIZER;
 
 void synchronize_rcu(void)
 {
+	unsigned long long min_ns;
 	unsigned long seq;
+	u64 start_ns = 0;
 
 	/* This would wait for ourselves: a deadlock. */
 	WARN_ON_ONCE(rcu_self.nesting);
@@ -312,7 +268,16 @@ void synchronize_rcu(void)
 	 * covers every reader that could still see what it unpublished.
 	 */
 	smp_mb();
-	rcu_backend_synchronize();
+	/*
+	 * The grace period starts here, after gp_seq went odd: any cookie it
+	 * completes was taken before this clock reading.
+	 */
+	min_ns = __atomic_load_n(&gp_latency_ns, __ATOMIC_RELAXED);
+	if (min_ns)
+		start_ns = ktime_get_ns();
+	backend_synchronize();
+	if (min_ns)
+		gp_stretch(start_ns, min_ns);
 	/* Pairs with the acquire in poll_state_synchronize_rcu(). */
 	__atomic_store_n(&gp_seq, seq + 2, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&gp_mutex);
