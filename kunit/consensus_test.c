@@ -397,7 +397,7 @@ static void consensus_concurrent_votes(struct kunit *test)
 	}
 
 	lt_read(st->g, s);
-	KUNIT_EXPECT_TRUE(test, lt_conserved(s));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(s));
 	KUNIT_EXPECT_EQ(test, s->table.total, CV_SEATS * CT_BALANCE + CT_BANK);
 	KUNIT_EXPECT_EQ(test, lt_journal_check(st->g, s), s->table.records);
 	cv_check_journal(test, st->g, s, ids);
@@ -514,7 +514,7 @@ static void deadline_of_round(struct kunit *test, struct lt_game *g, struct lfce
 	KUNIT_EXPECT_EQ(test, s->seat[1].balance, CT_BALANCE - 10);
 	KUNIT_EXPECT_EQ(test, find_prop(s, id)->state, LFCE_PROP_EXPIRED);
 	KUNIT_EXPECT_EQ(test, metric(g, LFCE_PROP_EXPIRED), 2);
-	KUNIT_EXPECT_TRUE(test, lt_conserved(s));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(s));
 }
 
 static void consensus_deadlines(struct kunit *test)
@@ -584,7 +584,7 @@ static void consensus_revalidation(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s->table.stage, LFCE_STAGE_COMMIT);
 	KUNIT_EXPECT_EQ(test, metric(g, LFCE_PROP_FAILED), 2);
 	KUNIT_EXPECT_EQ(test, metric(g, LFCE_PROP_PASSED), 0);
-	KUNIT_EXPECT_TRUE(test, lt_conserved(s));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(s));
 	KUNIT_EXPECT_TRUE(test, lt_replay_matches(test, g, &lt_params));
 	lt_game_free(g);
 }
@@ -792,7 +792,7 @@ static void consensus_ban(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, after->seat[3].balance, CT_BALANCE);
 	KUNIT_EXPECT_EQ(test, after->table.shooter, 0);
 	KUNIT_EXPECT_EQ(test, after->table.total, before->table.total);
-	KUNIT_EXPECT_TRUE(test, lt_conserved(after));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(after));
 	pa = find_prop(after, a);
 	KUNIT_EXPECT_EQ(test, pa->state, LFCE_PROP_PENDING);
 	KUNIT_EXPECT_EQ(test, pa->gone, BIT(3));
@@ -881,7 +881,7 @@ static void consensus_leave(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, after->seat[3].balance, 0);
 	KUNIT_EXPECT_EQ(test, after->seat[3].bets[LFCE_BET_PLACE_6], 0);
 	KUNIT_EXPECT_EQ(test, find_prop(after, id)->gone, BIT(3));
-	KUNIT_EXPECT_TRUE(test, lt_conserved(after));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(after));
 
 	/* Neither the leaver's seat under a new uid nor a newcomer has a vote on it. */
 	KUNIT_ASSERT_EQ(test, lt_join(g, 3, 2003), 0);
@@ -918,7 +918,7 @@ static void consensus_leave(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, find_prop(after, id2)->electorate, GENMASK(5, 2));
 	KUNIT_EXPECT_EQ(test, find_prop(after, id2)->state, LFCE_PROP_PASSED);
 	KUNIT_EXPECT_EQ(test, after->table.config.odds_max, 6);
-	KUNIT_EXPECT_TRUE(test, lt_conserved(after));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(after));
 	KUNIT_EXPECT_TRUE(test, lt_replay_matches(test, g, &lt_params));
 	lt_game_free(g);
 }
@@ -992,7 +992,7 @@ static void consensus_agreed_roll(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, after->table.dice[1], d2[1]);
 	KUNIT_EXPECT_EQ(test, memcmp(after->table.seed_commitment, next, sizeof(next)), 0);
 	KUNIT_EXPECT_EQ(test, after->seat[1].bets[LFCE_BET_FIELD], 0);	/* one roll, settled */
-	KUNIT_EXPECT_TRUE(test, lt_conserved(after));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(after));
 	KUNIT_EXPECT_EQ(test, vote(g, 0, id, LFCE_VOTE_FOR), -EPROTO);
 
 	/* No other way to roll in this mode. */
@@ -1118,7 +1118,7 @@ static void consensus_target_is_the_player(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, find_prop(s, xfer)->state, LFCE_PROP_FAILED);
 	KUNIT_EXPECT_EQ(test, find_prop(s, xfer)->error, ENOENT);
 	KUNIT_EXPECT_EQ(test, s->seat[2].balance, 800);
-	KUNIT_EXPECT_TRUE(test, lt_conserved(s));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(s));
 	KUNIT_EXPECT_TRUE(test, lt_replay_matches(test, g, &lt_params));
 	lt_game_free(g);
 }
@@ -1177,7 +1177,7 @@ static void consensus_late_join(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, lt_op(g, &op), 0);
 	lt_read(g, s);
 	KUNIT_EXPECT_TRUE(test, s->round.participants & BIT(2));
-	KUNIT_EXPECT_TRUE(test, lt_conserved(s));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(s));
 	KUNIT_EXPECT_EQ(test, lfce_rules_check_snapshot(s), 0);
 	KUNIT_EXPECT_TRUE(test, lt_replay_matches(test, g, &lt_params));
 	lt_game_free(g);
@@ -1236,7 +1236,7 @@ static void consensus_transfer_needs_consent(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, find_prop(after, id)->state, LFCE_PROP_PASSED);
 	KUNIT_EXPECT_EQ(test, after->seat[0].balance, CT_BALANCE - 600);
 	KUNIT_EXPECT_EQ(test, after->seat[2].balance, CT_BALANCE + 100);
-	KUNIT_EXPECT_TRUE(test, lt_conserved(after));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(after));
 	KUNIT_EXPECT_EQ(test, lfce_rules_check_snapshot(after), 0);
 	KUNIT_EXPECT_TRUE(test, lt_replay_matches(test, g, &lt_params));
 	lt_game_free(g);

@@ -269,7 +269,7 @@ static void engine_commit_reveal_round(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, n, 2);
 	KUNIT_EXPECT_EQ(test, s->table.dice[0], dice[0]);
 	KUNIT_EXPECT_EQ(test, s->table.dice[1], dice[1]);
-	KUNIT_EXPECT_TRUE(test, lt_conserved(s));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(s));
 	KUNIT_EXPECT_TRUE(test, lt_replay_matches(test, g, &lt_params));
 	lt_game_free(g);
 }
@@ -297,7 +297,7 @@ static void engine_expiry_forfeits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s->seat[1].balance, 988);
 	KUNIT_EXPECT_EQ(test, s->table.rolls, 1);
 	KUNIT_EXPECT_EQ(test, s->table.stage, LFCE_STAGE_BETTING);
-	KUNIT_EXPECT_TRUE(test, lt_conserved(s));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(s));
 	lt_game_free(g);
 }
 
@@ -519,7 +519,7 @@ static int cc_reader(void *data)
 	complete(&st->reading);	/* the writers start once every reader has read */
 	while (s && atomic_read(&st->writers_left)) {
 		lfce_engine_read(&st->g->e, s, t->id % 2 ? NULL : &cache);
-		if (!lt_conserved(s) || s->table.total != st->total || s->table.version < last)
+		if (!lfce_rules_conserved(s) || s->table.total != st->total || s->table.version < last)
 			atomic_inc(&st->failures);
 		last = s->table.version;
 		atomic_long_inc(&st->reads);
@@ -580,7 +580,7 @@ static void engine_concurrent_commits(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, s->seat[i].nonce, 1000 + 2 * CC_ITERS);
 		KUNIT_EXPECT_EQ(test, s->seat[i].balance, 100);
 	}
-	KUNIT_EXPECT_TRUE(test, lt_conserved(s));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(s));
 	KUNIT_EXPECT_EQ(test, lt_journal_check(st->g, s), s->table.records);
 	KUNIT_EXPECT_TRUE(test, lt_replay_matches(test, st->g, &p));
 	KUNIT_EXPECT_GT(test, atomic_long_read(&st->reads), 0);
@@ -636,7 +636,7 @@ static void engine_reclaim_is_bounded(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ret, -EAGAIN);
 	KUNIT_EXPECT_LE(test, g->e.pool.nodes, p.pool_cap);
 	KUNIT_EXPECT_GT(test, atomic_long_read(&g->e.pool.backpressure), 0);
-	KUNIT_EXPECT_TRUE(test, lt_conserved(s));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(s));
 
 	kthread_stop(task);
 	g->w.nonblock = false;

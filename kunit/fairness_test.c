@@ -361,7 +361,7 @@ static void fairness_house_cannot_run(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lt_op(f.g, &op), 0);
 	lt_read(f.g, f.after);
 	KUNIT_EXPECT_EQ(test, f.after->table.bank, 0);
-	KUNIT_EXPECT_TRUE(test, lt_conserved(f.after));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(f.after));
 	ft_end(&f);
 }
 

@@ -219,19 +219,6 @@ void lt_read(struct lt_game *g, struct lfce_snapshot *s)
 	lfce_engine_read(&g->e, s, NULL);
 }
 
-bool lt_conserved(const struct lfce_snapshot *s)
-{
-	u64 sum = s->table.bank;
-	unsigned int i, k;
-
-	for (i = 0; i < LFCE_MAX_SEATS; i++) {
-		sum += s->seat[i].balance;
-		for (k = 0; k < LFCE_BET_NR; k++)
-			sum += s->seat[i].bets[k];
-	}
-	return sum == s->table.total;
-}
-
 /* Record @n from the game's journal ring; false if it was overwritten. */
 bool lt_journal(struct lt_game *g, u64 n, struct lfce_record *out)
 {

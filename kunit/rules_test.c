@@ -1145,7 +1145,7 @@ static void rt_run_case(struct rt_run *r)
 			rt_expect(r, s);
 		else
 			rt_operate(r, s);
-		if (!lt_conserved(r->after))
+		if (!lfce_rules_conserved(r->after))
 			rt_fail(r, "tokens not conserved");
 	}
 out:
@@ -1480,7 +1480,7 @@ static void rules_dont_bets_leave(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, b->seat[0].flags, 0);
 	KUNIT_EXPECT_EQ(test, b->table.total, a->table.total - RT_BAL);
 	KUNIT_EXPECT_EQ(test, b->table.bank, RT_BANK);
-	KUNIT_EXPECT_TRUE(test, lt_conserved(b));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(b));
 	lt_game_free(g);
 }
 

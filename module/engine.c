@@ -30,7 +30,9 @@
 
 /*
  * Start an engine at the snapshot @from, or at a new game's first snapshot
- * with config @cfg when @from is NULL.
+ * with config @cfg when @from is NULL. A @from has passed
+ * lfce_rules_check_snapshot(), conservation included; a first snapshot
+ * holds no tokens.
  */
 static int engine_init(struct lfce_engine *e, const struct lfce_config *cfg,
 		       const struct lfce_snapshot *from, const struct lfce_params *p)
@@ -58,11 +60,6 @@ static int engine_init(struct lfce_engine *e, const struct lfce_config *cfg,
 	root = from ? lfce_snapshot_restore(&e->pool, from) : lfce_snapshot_create(&e->pool, cfg);
 	if (!root) {
 		ret = -ENOMEM;
-		goto err_publish;
-	}
-	if (!lfce_snapshot_conserved(root)) {
-		lfce_snapshot_release(&e->pool, root);
-		ret = -EINVAL;
 		goto err_publish;
 	}
 	RCU_INIT_POINTER(e->cur, root);

@@ -7,7 +7,7 @@
  * so a refused operation leaves nothing behind once the caller aborts. Every
  * amount moves between a balance, a bet and the bank, or in and out of the
  * total by deposit, withdrawal or leave: conservation holds by construction
- * and lfce_snapshot_conserved() checks it in the tests.
+ * and lfce_rules_conserved() checks it in the tests.
  *
  * This file has the operation dispatch and lfce_rules_apply(), the only
  * entry point, seats and money, bets placed and removed, and the record and

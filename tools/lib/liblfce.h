@@ -99,12 +99,22 @@ static inline int lfce_snapshot_read(const void *base, struct lfce_snapshot *out
 	return -EAGAIN;
 }
 
+/* Add @v to *@sum; true if that wrapped around. */
+static inline int lfce__add_wraps(uint64_t *sum, uint64_t v)
+{
+	*sum += v;
+	return *sum < v;
+}
+
 /*
  * lfce_tokens_conserved - does a copied snapshot keep token conservation?
  * @s: a private copy (lfce_snapshot_read(), lfce_get())
  *
  * True if the balances, the bets and the bank sum to table.total, which
- * every committed snapshot does.
+ * every committed snapshot does. A sum that wraps around is not conserved,
+ * whatever it wraps to. This is the rule the kernel states as
+ * lfce_rules_conserved() (module/invariants.c), written again here because
+ * the library cannot take the module's code; the two must agree.
  */
 static inline int lfce_tokens_conserved(const struct lfce_snapshot *s)
 {
@@ -112,9 +122,11 @@ static inline int lfce_tokens_conserved(const struct lfce_snapshot *s)
 	int i, k;
 
 	for (i = 0; i < LFCE_MAX_SEATS; i++) {
-		sum += s->seat[i].balance;
+		if (lfce__add_wraps(&sum, s->seat[i].balance))
+			return 0;
 		for (k = 0; k < LFCE_BET_NR; k++)
-			sum += s->seat[i].bets[k];
+			if (lfce__add_wraps(&sum, s->seat[i].bets[k]))
+				return 0;
 	}
 	return sum == s->table.total;
 }
