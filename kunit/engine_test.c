@@ -112,6 +112,9 @@ static const struct bad_op bad_ops[] = {
 	  .u.raw = { LFCE_OP_BAN | (1ULL << 32), 0, 0, 0, 1 } }, -EINVAL },
 	{ "join, reserved", { PLAYER(LFCE_OP_JOIN, 2, 9), .u.join = { .uid = 1002, .reserved = 1 } },
 	  -EINVAL },
+	/* The device resolves LFCE_SEAT_ANY (lfce_rules_join_seat()): the rules never do. */
+	{ "join no seat in particular",
+	  { PLAYER(LFCE_OP_JOIN, LFCE_SEAT_BANK, 9), .u.join.uid = 1002 }, -EINVAL },
 	{ "shutdown, union", { .type = LFCE_OP_SHUTDOWN, .seat = LFCE_SEAT_BANK, .u.raw[0] = 1 },
 	  -EINVAL },
 	{ "transfer without a quorum",
@@ -170,6 +173,45 @@ static void engine_refused_ops_change_nothing(struct kunit *test)
 				    "%s changed the snapshot", bad_ops[i].what);
 	}
 	lt_game_free(g);
+}
+
+/*
+ * LFCE_SEAT_ANY's choice, on a game of 6 seats: seat 0 is uid 1000's, 1 is
+ * banned, 2 is uid 1002's, 6 and 7 are past max_seats; busy is what other
+ * handles claim.
+ */
+static const struct {
+	const char *what;
+	u32 uid, busy;
+	int seat;
+} join_seats[] = {
+	{ "a new uid: the first free seat", 1005, 0, 3 },
+	{ "a new uid: not a claimed seat", 1005, BIT(3), 4 },
+	{ "its own seat", 1002, 0, 2 },
+	{ "its own seat, even when claimed", 1000, BIT(0), 0 },
+	{ "every free seat claimed", 1005, BIT(3) | BIT(4) | BIT(5), -EUSERS },
+	{ "a claim on a bound seat changes nothing", 1005, BIT(0) | BIT(2), 3 },
+};
+
+static void engine_join_seat_choice(struct kunit *test)
+{
+	struct lfce_snapshot *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	size_t i;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->table.config.max_seats = 6;
+	s->seat[0] = (struct lfce_seat){ .uid = 1000, .flags = LFCE_SEAT_BOUND };
+	s->seat[1].flags = LFCE_SEAT_BANNED;
+	s->seat[2] = (struct lfce_seat){ .uid = 1002, .flags = LFCE_SEAT_BOUND };
+	for (i = 0; i < ARRAY_SIZE(join_seats); i++)
+		KUNIT_EXPECT_EQ_MSG(test,
+				    lfce_rules_join_seat(s, join_seats[i].uid, join_seats[i].busy),
+				    join_seats[i].seat, "%s", join_seats[i].what);
+	s->seat[3].flags = LFCE_SEAT_BANNED;
+	s->seat[4] = (struct lfce_seat){ .uid = 1004, .flags = LFCE_SEAT_BOUND };
+	s->seat[5] = (struct lfce_seat){ .uid = 1006, .flags = LFCE_SEAT_BOUND };
+	KUNIT_EXPECT_EQ_MSG(test, lfce_rules_join_seat(s, 1005, 0), -EUSERS,
+			    "seats full, the one past max_seats free");
 }
 
 /* N operations, one version, N records; one bad op refuses them all. */
@@ -697,6 +739,7 @@ static void engine_journal_lead(struct kunit *test)
 
 static struct kunit_case engine_cases[] = {
 	KUNIT_CASE(engine_refused_ops_change_nothing),
+	KUNIT_CASE(engine_join_seat_choice),
 	KUNIT_CASE(engine_batch_is_atomic),
 	KUNIT_CASE(engine_commit_reveal_round),
 	KUNIT_CASE(engine_expiry_forfeits),

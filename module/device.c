@@ -6,6 +6,7 @@
  * checks who may do what, and calls the game and the engine. It holds no
  * game logic.
  */
+#include <linux/bits.h>
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
@@ -23,6 +24,7 @@
 #include "compat.h"
 #include "device.h"
 #include "game.h"
+#include "rules.h"
 
 #define NO_SEAT		U32_MAX
 
@@ -212,21 +214,22 @@ static u32 caller_uid(void)
 	return from_kuid_munged(&init_user_ns, current_euid());
 }
 
-/* The seat a JOIN should claim: @want, or the caller's own, or a free one. */
+/*
+ * The seat a JOIN should claim: @want, or by the rules' choice for
+ * LFCE_SEAT_ANY, passing over the seats other handles have claimed.
+ */
 static u32 pick_seat(struct lfce_game *game, u32 want, const struct lfce_snapshot *s)
 {
-	u32 i, uid = caller_uid(), n = s->table.config.max_seats;
+	u32 i, busy = 0;
+	int seat;
 
 	if (want != LFCE_SEAT_ANY)
 		return want;	/* checked by the caller */
-	for (i = 0; i < n; i++)
-		if ((s->seat[i].flags & LFCE_SEAT_BOUND) && s->seat[i].uid == uid)
-			return i;
-	for (i = 0; i < n; i++)
-		if (!(s->seat[i].flags & (LFCE_SEAT_BOUND | LFCE_SEAT_BANNED)) &&
-		    !READ_ONCE(game->claim[i]))
-			return i;
-	return NO_SEAT;
+	for (i = 0; i < LFCE_MAX_SEATS; i++)
+		if (READ_ONCE(game->claim[i]))
+			busy |= BIT(i);
+	seat = lfce_rules_join_seat(s, caller_uid(), busy);
+	return seat < 0 ? NO_SEAT : seat;
 }
 
 /*
