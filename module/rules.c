@@ -28,7 +28,11 @@
 #include "rules.h"
 #include "rules_internal.h"
 
-/* xxh64 over the record with its ring tag and digest zeroed. */
+/*
+ * The digest chain: xxh64 over the record with its ring tag and digest
+ * zeroed, seeded with the previous record's digest (0 for the first). The
+ * rules chain their records with it and every check of a journal uses it.
+ */
 u64 lfce_rules_record_digest(const struct lfce_record *rec, u64 prev)
 {
 	struct lfce_record r = *rec;
@@ -663,8 +667,7 @@ static void emit(struct apply *a, s64 bank0)
 	rec->number = a->t->records++;
 	rec->seat_delta = seat_balance(a, rec->op.seat) - a->balance0;
 	rec->bank_delta = (s64)a->t->bank - bank0;
-	/* seq and digest are still zero: hash in place, no copy. */
-	rec->digest = xxh64(rec, sizeof(*rec), a->t->digest);
+	rec->digest = lfce_rules_record_digest(rec, a->t->digest);
 	a->t->digest = rec->digest;
 	a->txn->nr_rec++;
 }
