@@ -214,6 +214,36 @@ static void engine_join_seat_choice(struct kunit *test)
 			    "seats full, the one past max_seats free");
 }
 
+/*
+ * LFCE_IOC_STATS and debugfs both take lfce_engine_stats(): it counts
+ * commits and refusals, and says what the mapped counters say.
+ */
+static void engine_stats(struct kunit *test)
+{
+	struct lfce_stats *st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	struct lt_game *g = table_for_two(test, false);
+	struct lfce_op op = lt_player_op(g, LFCE_OP_CLOSE, 1);	/* not the shooter */
+	const struct lfce_counters *c;
+
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	KUNIT_EXPECT_EQ(test, lt_op(g, &op), -EPERM);
+	lfce_engine_stats(&g->e, st);
+	c = &g->e.pub.region->counters;
+	KUNIT_EXPECT_EQ(test, st->size, 0);
+	KUNIT_EXPECT_EQ(test, st->commits, 5);
+	KUNIT_EXPECT_EQ(test, st->refused, 1);
+	KUNIT_EXPECT_EQ(test, st->retries[0], 5);
+	KUNIT_EXPECT_EQ(test, st->exhausted, 0);
+	KUNIT_EXPECT_EQ(test, memcmp(st->retries, c->retries, sizeof(c->retries)), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(&st->cas_failures, &c->cas_failures,
+				     offsetof(struct lfce_counters, latency_ns_log2) -
+				     offsetof(struct lfce_counters, cas_failures)), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(st->latency_ns_log2, c->latency_ns_log2,
+				     sizeof(c->latency_ns_log2)), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(st->proposals, c->proposals, sizeof(c->proposals)), 0);
+	lt_game_free(g);
+}
+
 /* N operations, one version, N records; one bad op refuses them all. */
 static void engine_batch_is_atomic(struct kunit *test)
 {
@@ -740,6 +770,7 @@ static void engine_journal_lead(struct kunit *test)
 static struct kunit_case engine_cases[] = {
 	KUNIT_CASE(engine_refused_ops_change_nothing),
 	KUNIT_CASE(engine_join_seat_choice),
+	KUNIT_CASE(engine_stats),
 	KUNIT_CASE(engine_batch_is_atomic),
 	KUNIT_CASE(engine_commit_reveal_round),
 	KUNIT_CASE(engine_expiry_forfeits),

@@ -452,10 +452,9 @@ static long ioctl_get(struct handle *h, void __user *uarg)
 
 static long ioctl_stats(struct handle *h, void __user *uarg)
 {
-	struct lfce_metrics *m;
 	struct lfce_game *game;
 	struct lfce_stats arg;
-	u32 usize, i;
+	u32 usize;
 	int ret;
 
 	ret = lfce_abi_copy_in(&arg, sizeof(arg), LFCE_STATS_SIZE_VER0, uarg, &usize);
@@ -467,19 +466,7 @@ static long ioctl_stats(struct handle *h, void __user *uarg)
 	game = attached(h);
 	if (!game)
 		return -ENOTCONN;
-	m = game->engine.metrics;
-	memset(&arg, 0, sizeof(arg));
-	arg.commits = lfce_engine_commits(&game->engine);
-	arg.cas_failures = atomic64_read(&m->cas_failure);
-	arg.refused = atomic64_read(&m->refused);
-	arg.exhausted = atomic64_read(&m->exhausted);
-	arg.backpressure = atomic64_read(&m->backpressure);
-	for (i = 0; i < LFCE_RETRY_BUCKETS; i++)
-		arg.retries[i] = atomic64_read(&m->retries[i]);
-	for (i = 0; i < LFCE_LATENCY_BUCKETS; i++)
-		arg.latency_ns_log2[i] = atomic64_read(&m->latency[i]);
-	for (i = 0; i < LFCE_PROP_NR; i++)
-		arg.proposals[i] = atomic64_read(&m->proposals[i]);
+	lfce_engine_stats(&game->engine, &arg);
 	return lfce_abi_copy_out(uarg, usize, &arg, sizeof(arg));
 }
 
