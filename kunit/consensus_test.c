@@ -177,9 +177,11 @@ static void quorum_at(struct kunit *test, struct lfce_snapshot *s, unsigned int 
 	unsigned int q = naive_quorum(n), i;
 	struct lt_game *g = table_of(test, NULL, n);
 	const struct lfce_proposal *p;
+	struct lfce_config cfg;
 	struct lfce_record r;
 	s64 id;
 
+	ct_config(&cfg);
 	id = propose_config(g, n - 1, LFCE_PARAM_MAX_BET, 5000 + n);
 	KUNIT_ASSERT_GT(test, id, 0);
 	lt_read(g, s);
@@ -193,7 +195,7 @@ static void quorum_at(struct kunit *test, struct lfce_snapshot *s, unsigned int 
 		KUNIT_EXPECT_EQ(test, vote(g, i, id, LFCE_VOTE_FOR), 0);
 	lt_read(g, s);
 	KUNIT_EXPECT_EQ_MSG(test, p->state, LFCE_PROP_PENDING, "n %u, %u votes", n, q - 1);
-	KUNIT_EXPECT_EQ(test, s->table.config.max_bet, 1000000);
+	KUNIT_EXPECT_EQ(test, s->table.config.max_bet, cfg.max_bet);
 	KUNIT_EXPECT_EQ(test, vote(g, q - 1, id, LFCE_VOTE_FOR), 0);
 	lt_read(g, s);
 	KUNIT_EXPECT_EQ_MSG(test, p->state, LFCE_PROP_PASSED, "n %u, %u votes", n, q);
@@ -427,7 +429,8 @@ static void deadline_of_proposal(struct kunit *test, struct lt_game *g,
 	s64 id;
 
 	g->now = 5 * NSEC_PER_SEC;
-	deadline = g->now + 60 * NSEC_PER_SEC;
+	lt_read(g, before);
+	deadline = g->now + before->table.config.proposal_timeout_ns;
 	id = propose_config(g, 0, LFCE_PARAM_ODDS_MAX, 5);
 	KUNIT_ASSERT_GT(test, id, 0);
 	lt_read(g, before);
@@ -489,9 +492,9 @@ static void deadline_of_round(struct kunit *test, struct lt_game *g, struct lfce
 	KUNIT_ASSERT_GT(test, id, 0);
 	close = lt_player_op(g, LFCE_OP_CLOSE, 0);
 	KUNIT_ASSERT_EQ(test, lt_op(g, &close), 0);
-	round_deadline = g->now + 30 * NSEC_PER_SEC;
-	prop_deadline = g->now + 60 * NSEC_PER_SEC;
 	lt_read(g, s);
+	round_deadline = g->now + s->table.config.reveal_timeout_ns;
+	prop_deadline = g->now + s->table.config.proposal_timeout_ns;
 	KUNIT_EXPECT_EQ(test, s->round.deadline_ns, round_deadline);
 	KUNIT_EXPECT_EQ(test, s->table.deadline_ns, round_deadline);
 	KUNIT_EXPECT_EQ(test, lfce_rules_due(s, round_deadline, due, ARRAY_SIZE(due)), 0);

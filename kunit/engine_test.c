@@ -360,7 +360,8 @@ static void engine_expiry_forfeits(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, lt_op(g, &op), 0);
 	commit_secret(test, g, 0, 1, secret);
 	KUNIT_EXPECT_EQ(test, lt_op(g, &expire), -EPROTO);	/* not yet */
-	g->now += 31ULL * NSEC_PER_SEC;
+	lt_read(g, s);
+	g->now = s->round.deadline_ns + 1;
 	op = lt_player_op(g, LFCE_OP_COMMIT, 1);
 	KUNIT_EXPECT_EQ(test, lt_op(g, &op), -ETIME);
 	KUNIT_EXPECT_EQ(test, lt_op(g, &expire), 0);
