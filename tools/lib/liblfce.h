@@ -196,7 +196,10 @@ static inline int lfce_journal_record(const void *base, uint64_t n, struct lfce_
  *
  * The oldest record intact at or after @from, by the rule of the uapi ("The
  * mapping"): overwritten records are a prefix of [head - J, head) that ends
- * by head - J/2. Returns @head if none below it is intact.
+ * by head - J/2, so a binary search over [max(@from, head - J), head) finds
+ * its end. Returns @head if none below it is intact. This is the rule the
+ * kernel's read(2) follows with lfce_publish_oldest() (module/publish.c):
+ * same bounds, same search.
  */
 static inline uint64_t lfce_journal_oldest(const void *base, uint64_t from, uint64_t head)
 {
