@@ -728,23 +728,13 @@ static void engine_reclaim_is_bounded(struct kunit *test)
  */
 static void engine_journal_lead(struct kunit *test)
 {
-	struct lfce_params p = lt_params;
-	struct lfce_record *fake, rec;
-	struct lfce_config cfg;
-	struct lfce_pub *pub;
-	struct lt_game *g;
+	struct lt_game *g = lt_journal_game(test);	/* J = 64 */
+	struct lfce_pub *pub = &g->e.pub;
+	struct lfce_record rec;
 	unsigned int i;
 	u64 head;
 
-	lfce_rules_default_config(&cfg);
-	p.records = 64;
-	p.batch_max = 24;		/* LFCE_TXN_RECORDS(24) == 32 == J/2 */
-	g = lt_game_new_params(test, &cfg, &p);
-	pub = &g->e.pub;
-	for (i = 0; i < 100; i++)
-		KUNIT_ASSERT_EQ(test, lt_deposit(g, LFCE_SEAT_BANK, 1), 0);
 	head = lfce_publish_head(pub);
-	KUNIT_ASSERT_EQ(test, head, 100);
 	KUNIT_EXPECT_TRUE(test, lfce_publish_room(pub, head + 32));
 	KUNIT_EXPECT_FALSE(test, lfce_publish_room(pub, head + 33));
 	/* Nothing in flight: all of [head - J, head) is there. */
@@ -752,19 +742,12 @@ static void engine_journal_lead(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lfce_publish_oldest(pub, head - 10, head), head - 10);
 
 	/* A commit in flight wrote 20 records past the head, unpublished. */
-	fake = kunit_kcalloc(test, 20, sizeof(*fake), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, fake);
-	for (i = 0; i < 20; i++)
-		fake[i].number = head + i;
-	preempt_disable();
-	lfce_publish_records(pub, fake, 20);
-	preempt_enable();
+	lt_journal_in_flight(test, g, 20);
 	KUNIT_EXPECT_EQ(test, lfce_publish_oldest(pub, 0, head), head - 64 + 20);
 	KUNIT_EXPECT_EQ(test, lfce_publish_oldest(pub, head - 50, head), head - 44);
 	KUNIT_EXPECT_EQ(test, lfce_publish_read_record(pub, head - 45, &rec), -ENODATA);
 	for (i = 1; i <= 32; i++)
 		KUNIT_EXPECT_EQ(test, lfce_publish_read_record(pub, head - i, &rec), 0);
-	/* The fake records are not the rules' own: the engine ends here. */
 	lt_game_free(g);
 }
 

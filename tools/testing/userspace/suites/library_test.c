@@ -9,7 +9,6 @@
  */
 #include <kunit/test.h>
 #include <linux/limits.h>
-#include <linux/preempt.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -115,36 +114,15 @@ static void expect_same_oldest(struct kunit *test, struct lfce_pub *pub, u64 hea
  */
 static void library_journal_oldest_agrees(struct kunit *test)
 {
-	struct lfce_params p = lt_params;
-	struct lfce_record *fake;
-	struct lfce_config cfg;
-	struct lfce_pub *pub;
-	struct lt_game *g;
-	unsigned int i;
-	u64 head;
+	struct lt_game *g = lt_journal_game(test);
+	struct lfce_pub *pub = &g->e.pub;
+	u64 head = lfce_publish_head(pub);
 
-	lfce_rules_default_config(&cfg);
-	p.records = 64;
-	p.batch_max = 24;
-	g = lt_game_new_params(test, &cfg, &p);
-	pub = &g->e.pub;
-	for (i = 0; i < 100; i++)
-		KUNIT_ASSERT_EQ(test, lt_deposit(g, LFCE_SEAT_BANK, 1), 0);
-	head = lfce_publish_head(pub);
-	KUNIT_ASSERT_EQ(test, head, 100);
 	expect_same_oldest(test, pub, head);
 	expect_same_oldest(test, pub, 10);	/* a head loaded long ago */
-
-	fake = kunit_kcalloc(test, 20, sizeof(*fake), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, fake);
-	for (i = 0; i < 20; i++)
-		fake[i].number = head + i;
-	preempt_disable();
-	lfce_publish_records(pub, fake, 20);
-	preempt_enable();
+	lt_journal_in_flight(test, g, 20);
 	KUNIT_EXPECT_EQ(test, lfce_journal_oldest(pub->region, 0, head), head - 44);
 	expect_same_oldest(test, pub, head);
-	/* The fake records are not the rules' own: the engine ends here. */
 	lt_game_free(g);
 }
 
