@@ -177,9 +177,11 @@ static void quorum_at(struct kunit *test, struct lfce_snapshot *s, unsigned int 
 	unsigned int q = naive_quorum(n), i;
 	struct lt_game *g = table_of(test, NULL, n);
 	const struct lfce_proposal *p;
+	struct lfce_config cfg;
 	struct lfce_record r;
 	s64 id;
 
+	ct_config(&cfg);
 	id = propose_config(g, n - 1, LFCE_PARAM_MAX_BET, 5000 + n);
 	KUNIT_ASSERT_GT(test, id, 0);
 	lt_read(g, s);
@@ -193,7 +195,7 @@ static void quorum_at(struct kunit *test, struct lfce_snapshot *s, unsigned int 
 		KUNIT_EXPECT_EQ(test, vote(g, i, id, LFCE_VOTE_FOR), 0);
 	lt_read(g, s);
 	KUNIT_EXPECT_EQ_MSG(test, p->state, LFCE_PROP_PENDING, "n %u, %u votes", n, q - 1);
-	KUNIT_EXPECT_EQ(test, s->table.config.max_bet, 1000000);
+	KUNIT_EXPECT_EQ(test, s->table.config.max_bet, cfg.max_bet);
 	KUNIT_EXPECT_EQ(test, vote(g, q - 1, id, LFCE_VOTE_FOR), 0);
 	lt_read(g, s);
 	KUNIT_EXPECT_EQ_MSG(test, p->state, LFCE_PROP_PASSED, "n %u, %u votes", n, q);
@@ -397,7 +399,7 @@ static void consensus_concurrent_votes(struct kunit *test)
 	}
 
 	lt_read(st->g, s);
-	KUNIT_EXPECT_TRUE(test, lt_conserved(s));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(s));
 	KUNIT_EXPECT_EQ(test, s->table.total, CV_SEATS * CT_BALANCE + CT_BANK);
 	KUNIT_EXPECT_EQ(test, lt_journal_check(st->g, s), s->table.records);
 	cv_check_journal(test, st->g, s, ids);
@@ -427,7 +429,8 @@ static void deadline_of_proposal(struct kunit *test, struct lt_game *g,
 	s64 id;
 
 	g->now = 5 * NSEC_PER_SEC;
-	deadline = g->now + 60 * NSEC_PER_SEC;
+	lt_read(g, before);
+	deadline = g->now + before->table.config.proposal_timeout_ns;
 	id = propose_config(g, 0, LFCE_PARAM_ODDS_MAX, 5);
 	KUNIT_ASSERT_GT(test, id, 0);
 	lt_read(g, before);
@@ -489,9 +492,9 @@ static void deadline_of_round(struct kunit *test, struct lt_game *g, struct lfce
 	KUNIT_ASSERT_GT(test, id, 0);
 	close = lt_player_op(g, LFCE_OP_CLOSE, 0);
 	KUNIT_ASSERT_EQ(test, lt_op(g, &close), 0);
-	round_deadline = g->now + 30 * NSEC_PER_SEC;
-	prop_deadline = g->now + 60 * NSEC_PER_SEC;
 	lt_read(g, s);
+	round_deadline = g->now + s->table.config.reveal_timeout_ns;
+	prop_deadline = g->now + s->table.config.proposal_timeout_ns;
 	KUNIT_EXPECT_EQ(test, s->round.deadline_ns, round_deadline);
 	KUNIT_EXPECT_EQ(test, s->table.deadline_ns, round_deadline);
 	KUNIT_EXPECT_EQ(test, lfce_rules_due(s, round_deadline, due, ARRAY_SIZE(due)), 0);
@@ -514,7 +517,7 @@ static void deadline_of_round(struct kunit *test, struct lt_game *g, struct lfce
 	KUNIT_EXPECT_EQ(test, s->seat[1].balance, CT_BALANCE - 10);
 	KUNIT_EXPECT_EQ(test, find_prop(s, id)->state, LFCE_PROP_EXPIRED);
 	KUNIT_EXPECT_EQ(test, metric(g, LFCE_PROP_EXPIRED), 2);
-	KUNIT_EXPECT_TRUE(test, lt_conserved(s));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(s));
 }
 
 static void consensus_deadlines(struct kunit *test)
@@ -584,7 +587,7 @@ static void consensus_revalidation(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s->table.stage, LFCE_STAGE_COMMIT);
 	KUNIT_EXPECT_EQ(test, metric(g, LFCE_PROP_FAILED), 2);
 	KUNIT_EXPECT_EQ(test, metric(g, LFCE_PROP_PASSED), 0);
-	KUNIT_EXPECT_TRUE(test, lt_conserved(s));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(s));
 	KUNIT_EXPECT_TRUE(test, lt_replay_matches(test, g, &lt_params));
 	lt_game_free(g);
 }
@@ -792,7 +795,7 @@ static void consensus_ban(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, after->seat[3].balance, CT_BALANCE);
 	KUNIT_EXPECT_EQ(test, after->table.shooter, 0);
 	KUNIT_EXPECT_EQ(test, after->table.total, before->table.total);
-	KUNIT_EXPECT_TRUE(test, lt_conserved(after));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(after));
 	pa = find_prop(after, a);
 	KUNIT_EXPECT_EQ(test, pa->state, LFCE_PROP_PENDING);
 	KUNIT_EXPECT_EQ(test, pa->gone, BIT(3));
@@ -881,7 +884,7 @@ static void consensus_leave(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, after->seat[3].balance, 0);
 	KUNIT_EXPECT_EQ(test, after->seat[3].bets[LFCE_BET_PLACE_6], 0);
 	KUNIT_EXPECT_EQ(test, find_prop(after, id)->gone, BIT(3));
-	KUNIT_EXPECT_TRUE(test, lt_conserved(after));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(after));
 
 	/* Neither the leaver's seat under a new uid nor a newcomer has a vote on it. */
 	KUNIT_ASSERT_EQ(test, lt_join(g, 3, 2003), 0);
@@ -918,7 +921,7 @@ static void consensus_leave(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, find_prop(after, id2)->electorate, GENMASK(5, 2));
 	KUNIT_EXPECT_EQ(test, find_prop(after, id2)->state, LFCE_PROP_PASSED);
 	KUNIT_EXPECT_EQ(test, after->table.config.odds_max, 6);
-	KUNIT_EXPECT_TRUE(test, lt_conserved(after));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(after));
 	KUNIT_EXPECT_TRUE(test, lt_replay_matches(test, g, &lt_params));
 	lt_game_free(g);
 }
@@ -992,7 +995,7 @@ static void consensus_agreed_roll(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, after->table.dice[1], d2[1]);
 	KUNIT_EXPECT_EQ(test, memcmp(after->table.seed_commitment, next, sizeof(next)), 0);
 	KUNIT_EXPECT_EQ(test, after->seat[1].bets[LFCE_BET_FIELD], 0);	/* one roll, settled */
-	KUNIT_EXPECT_TRUE(test, lt_conserved(after));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(after));
 	KUNIT_EXPECT_EQ(test, vote(g, 0, id, LFCE_VOTE_FOR), -EPROTO);
 
 	/* No other way to roll in this mode. */
@@ -1118,7 +1121,7 @@ static void consensus_target_is_the_player(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, find_prop(s, xfer)->state, LFCE_PROP_FAILED);
 	KUNIT_EXPECT_EQ(test, find_prop(s, xfer)->error, ENOENT);
 	KUNIT_EXPECT_EQ(test, s->seat[2].balance, 800);
-	KUNIT_EXPECT_TRUE(test, lt_conserved(s));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(s));
 	KUNIT_EXPECT_TRUE(test, lt_replay_matches(test, g, &lt_params));
 	lt_game_free(g);
 }
@@ -1177,7 +1180,7 @@ static void consensus_late_join(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, lt_op(g, &op), 0);
 	lt_read(g, s);
 	KUNIT_EXPECT_TRUE(test, s->round.participants & BIT(2));
-	KUNIT_EXPECT_TRUE(test, lt_conserved(s));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(s));
 	KUNIT_EXPECT_EQ(test, lfce_rules_check_snapshot(s), 0);
 	KUNIT_EXPECT_TRUE(test, lt_replay_matches(test, g, &lt_params));
 	lt_game_free(g);
@@ -1236,7 +1239,7 @@ static void consensus_transfer_needs_consent(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, find_prop(after, id)->state, LFCE_PROP_PASSED);
 	KUNIT_EXPECT_EQ(test, after->seat[0].balance, CT_BALANCE - 600);
 	KUNIT_EXPECT_EQ(test, after->seat[2].balance, CT_BALANCE + 100);
-	KUNIT_EXPECT_TRUE(test, lt_conserved(after));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(after));
 	KUNIT_EXPECT_EQ(test, lfce_rules_check_snapshot(after), 0);
 	KUNIT_EXPECT_TRUE(test, lt_replay_matches(test, g, &lt_params));
 	lt_game_free(g);

@@ -112,6 +112,9 @@ static const struct bad_op bad_ops[] = {
 	  .u.raw = { LFCE_OP_BAN | (1ULL << 32), 0, 0, 0, 1 } }, -EINVAL },
 	{ "join, reserved", { PLAYER(LFCE_OP_JOIN, 2, 9), .u.join = { .uid = 1002, .reserved = 1 } },
 	  -EINVAL },
+	/* The device resolves LFCE_SEAT_ANY (lfce_rules_join_seat()): the rules never do. */
+	{ "join no seat in particular",
+	  { PLAYER(LFCE_OP_JOIN, LFCE_SEAT_BANK, 9), .u.join.uid = 1002 }, -EINVAL },
 	{ "shutdown, union", { .type = LFCE_OP_SHUTDOWN, .seat = LFCE_SEAT_BANK, .u.raw[0] = 1 },
 	  -EINVAL },
 	{ "transfer without a quorum",
@@ -169,6 +172,75 @@ static void engine_refused_ops_change_nothing(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, memcmp(before, after, sizeof(*after)), 0,
 				    "%s changed the snapshot", bad_ops[i].what);
 	}
+	lt_game_free(g);
+}
+
+/*
+ * LFCE_SEAT_ANY's choice, on a game of 6 seats: seat 0 is uid 1000's, 1 is
+ * banned, 2 is uid 1002's, 6 and 7 are past max_seats; busy is what other
+ * handles claim.
+ */
+static const struct {
+	const char *what;
+	u32 uid, busy;
+	int seat;
+} join_seats[] = {
+	{ "a new uid: the first free seat", 1005, 0, 3 },
+	{ "a new uid: not a claimed seat", 1005, BIT(3), 4 },
+	{ "its own seat", 1002, 0, 2 },
+	{ "its own seat, even when claimed", 1000, BIT(0), 0 },
+	{ "every free seat claimed", 1005, BIT(3) | BIT(4) | BIT(5), -EUSERS },
+	{ "a claim on a bound seat changes nothing", 1005, BIT(0) | BIT(2), 3 },
+};
+
+static void engine_join_seat_choice(struct kunit *test)
+{
+	struct lfce_snapshot *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	size_t i;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->table.config.max_seats = 6;
+	s->seat[0] = (struct lfce_seat){ .uid = 1000, .flags = LFCE_SEAT_BOUND };
+	s->seat[1].flags = LFCE_SEAT_BANNED;
+	s->seat[2] = (struct lfce_seat){ .uid = 1002, .flags = LFCE_SEAT_BOUND };
+	for (i = 0; i < ARRAY_SIZE(join_seats); i++)
+		KUNIT_EXPECT_EQ_MSG(test,
+				    lfce_rules_join_seat(s, join_seats[i].uid, join_seats[i].busy),
+				    join_seats[i].seat, "%s", join_seats[i].what);
+	s->seat[3].flags = LFCE_SEAT_BANNED;
+	s->seat[4] = (struct lfce_seat){ .uid = 1004, .flags = LFCE_SEAT_BOUND };
+	s->seat[5] = (struct lfce_seat){ .uid = 1006, .flags = LFCE_SEAT_BOUND };
+	KUNIT_EXPECT_EQ_MSG(test, lfce_rules_join_seat(s, 1005, 0), -EUSERS,
+			    "seats full, the one past max_seats free");
+}
+
+/*
+ * LFCE_IOC_STATS and debugfs both take lfce_engine_stats(): it counts
+ * commits and refusals, and says what the mapped counters say.
+ */
+static void engine_stats(struct kunit *test)
+{
+	struct lfce_stats *st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	struct lt_game *g = table_for_two(test, false);
+	struct lfce_op op = lt_player_op(g, LFCE_OP_CLOSE, 1);	/* not the shooter */
+	const struct lfce_counters *c;
+
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	KUNIT_EXPECT_EQ(test, lt_op(g, &op), -EPERM);
+	lfce_engine_stats(&g->e, st);
+	c = &g->e.pub.region->counters;
+	KUNIT_EXPECT_EQ(test, st->size, 0);
+	KUNIT_EXPECT_EQ(test, st->commits, 5);
+	KUNIT_EXPECT_EQ(test, st->refused, 1);
+	KUNIT_EXPECT_EQ(test, st->retries[0], 5);
+	KUNIT_EXPECT_EQ(test, st->exhausted, 0);
+	KUNIT_EXPECT_EQ(test, memcmp(st->retries, c->retries, sizeof(c->retries)), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(&st->cas_failures, &c->cas_failures,
+				     offsetof(struct lfce_counters, latency_ns_log2) -
+				     offsetof(struct lfce_counters, cas_failures)), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(st->latency_ns_log2, c->latency_ns_log2,
+				     sizeof(c->latency_ns_log2)), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(st->proposals, c->proposals, sizeof(c->proposals)), 0);
 	lt_game_free(g);
 }
 
@@ -269,7 +341,7 @@ static void engine_commit_reveal_round(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, n, 2);
 	KUNIT_EXPECT_EQ(test, s->table.dice[0], dice[0]);
 	KUNIT_EXPECT_EQ(test, s->table.dice[1], dice[1]);
-	KUNIT_EXPECT_TRUE(test, lt_conserved(s));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(s));
 	KUNIT_EXPECT_TRUE(test, lt_replay_matches(test, g, &lt_params));
 	lt_game_free(g);
 }
@@ -288,7 +360,8 @@ static void engine_expiry_forfeits(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, lt_op(g, &op), 0);
 	commit_secret(test, g, 0, 1, secret);
 	KUNIT_EXPECT_EQ(test, lt_op(g, &expire), -EPROTO);	/* not yet */
-	g->now += 31ULL * NSEC_PER_SEC;
+	lt_read(g, s);
+	g->now = s->round.deadline_ns + 1;
 	op = lt_player_op(g, LFCE_OP_COMMIT, 1);
 	KUNIT_EXPECT_EQ(test, lt_op(g, &op), -ETIME);
 	KUNIT_EXPECT_EQ(test, lt_op(g, &expire), 0);
@@ -297,7 +370,7 @@ static void engine_expiry_forfeits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s->seat[1].balance, 988);
 	KUNIT_EXPECT_EQ(test, s->table.rolls, 1);
 	KUNIT_EXPECT_EQ(test, s->table.stage, LFCE_STAGE_BETTING);
-	KUNIT_EXPECT_TRUE(test, lt_conserved(s));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(s));
 	lt_game_free(g);
 }
 
@@ -519,7 +592,7 @@ static int cc_reader(void *data)
 	complete(&st->reading);	/* the writers start once every reader has read */
 	while (s && atomic_read(&st->writers_left)) {
 		lfce_engine_read(&st->g->e, s, t->id % 2 ? NULL : &cache);
-		if (!lt_conserved(s) || s->table.total != st->total || s->table.version < last)
+		if (!lfce_rules_conserved(s) || s->table.total != st->total || s->table.version < last)
 			atomic_inc(&st->failures);
 		last = s->table.version;
 		atomic_long_inc(&st->reads);
@@ -580,7 +653,7 @@ static void engine_concurrent_commits(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, s->seat[i].nonce, 1000 + 2 * CC_ITERS);
 		KUNIT_EXPECT_EQ(test, s->seat[i].balance, 100);
 	}
-	KUNIT_EXPECT_TRUE(test, lt_conserved(s));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(s));
 	KUNIT_EXPECT_EQ(test, lt_journal_check(st->g, s), s->table.records);
 	KUNIT_EXPECT_TRUE(test, lt_replay_matches(test, st->g, &p));
 	KUNIT_EXPECT_GT(test, atomic_long_read(&st->reads), 0);
@@ -636,7 +709,7 @@ static void engine_reclaim_is_bounded(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ret, -EAGAIN);
 	KUNIT_EXPECT_LE(test, g->e.pool.nodes, p.pool_cap);
 	KUNIT_EXPECT_GT(test, atomic_long_read(&g->e.pool.backpressure), 0);
-	KUNIT_EXPECT_TRUE(test, lt_conserved(s));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(s));
 
 	kthread_stop(task);
 	g->w.nonblock = false;
@@ -655,23 +728,13 @@ static void engine_reclaim_is_bounded(struct kunit *test)
  */
 static void engine_journal_lead(struct kunit *test)
 {
-	struct lfce_params p = lt_params;
-	struct lfce_record *fake, rec;
-	struct lfce_config cfg;
-	struct lfce_pub *pub;
-	struct lt_game *g;
+	struct lt_game *g = lt_journal_game(test);	/* J = 64 */
+	struct lfce_pub *pub = &g->e.pub;
+	struct lfce_record rec;
 	unsigned int i;
 	u64 head;
 
-	lfce_rules_default_config(&cfg);
-	p.records = 64;
-	p.batch_max = 24;		/* LFCE_TXN_RECORDS(24) == 32 == J/2 */
-	g = lt_game_new_params(test, &cfg, &p);
-	pub = &g->e.pub;
-	for (i = 0; i < 100; i++)
-		KUNIT_ASSERT_EQ(test, lt_deposit(g, LFCE_SEAT_BANK, 1), 0);
 	head = lfce_publish_head(pub);
-	KUNIT_ASSERT_EQ(test, head, 100);
 	KUNIT_EXPECT_TRUE(test, lfce_publish_room(pub, head + 32));
 	KUNIT_EXPECT_FALSE(test, lfce_publish_room(pub, head + 33));
 	/* Nothing in flight: all of [head - J, head) is there. */
@@ -679,24 +742,19 @@ static void engine_journal_lead(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lfce_publish_oldest(pub, head - 10, head), head - 10);
 
 	/* A commit in flight wrote 20 records past the head, unpublished. */
-	fake = kunit_kcalloc(test, 20, sizeof(*fake), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, fake);
-	for (i = 0; i < 20; i++)
-		fake[i].number = head + i;
-	preempt_disable();
-	lfce_publish_records(pub, fake, 20);
-	preempt_enable();
+	lt_journal_in_flight(test, g, 20);
 	KUNIT_EXPECT_EQ(test, lfce_publish_oldest(pub, 0, head), head - 64 + 20);
 	KUNIT_EXPECT_EQ(test, lfce_publish_oldest(pub, head - 50, head), head - 44);
 	KUNIT_EXPECT_EQ(test, lfce_publish_read_record(pub, head - 45, &rec), -ENODATA);
 	for (i = 1; i <= 32; i++)
 		KUNIT_EXPECT_EQ(test, lfce_publish_read_record(pub, head - i, &rec), 0);
-	/* The fake records are not the rules' own: the engine ends here. */
 	lt_game_free(g);
 }
 
 static struct kunit_case engine_cases[] = {
 	KUNIT_CASE(engine_refused_ops_change_nothing),
+	KUNIT_CASE(engine_join_seat_choice),
+	KUNIT_CASE(engine_stats),
 	KUNIT_CASE(engine_batch_is_atomic),
 	KUNIT_CASE(engine_commit_reveal_round),
 	KUNIT_CASE(engine_expiry_forfeits),

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <linux/preempt.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <crypto/sha2.h>
@@ -219,17 +220,44 @@ void lt_read(struct lt_game *g, struct lfce_snapshot *s)
 	lfce_engine_read(&g->e, s, NULL);
 }
 
-bool lt_conserved(const struct lfce_snapshot *s)
+/*
+ * A game whose journal has J = 64 entries and 100 records published (bank
+ * deposits), so the ring has gone round once; its largest commit,
+ * LFCE_TXN_RECORDS(24), fills the journal's lead of J/2.
+ */
+struct lt_game *lt_journal_game(struct kunit *test)
 {
-	u64 sum = s->table.bank;
-	unsigned int i, k;
+	struct lfce_params p = lt_params;
+	struct lfce_config cfg;
+	struct lt_game *g;
+	unsigned int i;
 
-	for (i = 0; i < LFCE_MAX_SEATS; i++) {
-		sum += s->seat[i].balance;
-		for (k = 0; k < LFCE_BET_NR; k++)
-			sum += s->seat[i].bets[k];
-	}
-	return sum == s->table.total;
+	lfce_rules_default_config(&cfg);
+	p.records = 64;
+	p.batch_max = 24;
+	g = lt_game_new_params(test, &cfg, &p);
+	for (i = 0; i < 100; i++)
+		KUNIT_ASSERT_EQ(test, lt_deposit(g, LFCE_SEAT_BANK, 1), 0);
+	KUNIT_ASSERT_EQ(test, lfce_publish_head(&g->e.pub), 100);
+	return g;
+}
+
+/*
+ * Write @n records past the journal's head, unpublished, as a commit in
+ * flight does. They are not the rules' own: free the game next.
+ */
+void lt_journal_in_flight(struct kunit *test, struct lt_game *g, unsigned int n)
+{
+	struct lfce_record *fake = kunit_kcalloc(test, n, sizeof(*fake), GFP_KERNEL);
+	u64 head = lfce_publish_head(&g->e.pub);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, fake);
+	for (i = 0; i < n; i++)
+		fake[i].number = head + i;
+	preempt_disable();
+	lfce_publish_records(&g->e.pub, fake, n);
+	preempt_enable();
 }
 
 /* Record @n from the game's journal ring; false if it was overwritten. */

@@ -58,8 +58,9 @@ void lt_read(struct lt_game *g, struct lfce_snapshot *s);
 struct lfce_op lt_player_op(struct lt_game *g, u16 type, u32 seat);
 /* An owner op (DEPOSIT, WITHDRAW, SETTLE) on @seat with the next owner nonce. */
 struct lfce_op lt_owner_op(struct lt_game *g, u16 type, u32 seat);
-bool lt_conserved(const struct lfce_snapshot *s);
 bool lt_journal(struct lt_game *g, u64 n, struct lfce_record *out);
+struct lt_game *lt_journal_game(struct kunit *test);
+void lt_journal_in_flight(struct kunit *test, struct lt_game *g, unsigned int n);
 u64 lt_journal_check(struct lt_game *g, const struct lfce_snapshot *s);
 bool lt_replay_matches(struct kunit *test, struct lt_game *g,
 		       const struct lfce_params *params);

@@ -58,13 +58,13 @@ struct rt_step {
 	u64 v[3];
 };
 
-/* Zero fields take the defaults. */
+/* Zero fields take lfce_rules_default_config()'s values, or those given. */
 struct rt_setup {
 	u8 seats;		/* bit i: seat i joins (0: seat 0 only) */
-	u8 field12;		/* field pays this to 1 on 12 (0: 2) */
-	u8 odds_max;		/* 0: 3 */
+	u8 field12;		/* field pays this to 1 on 12 */
+	u8 odds_max;
 	bool no_bank;		/* leave the bank empty */
-	u64 min_bet, max_bet;	/* 0: 1 and 1000000 */
+	u64 min_bet, max_bet;
 	u64 balance;		/* each seat's deposit (0: RT_BAL) */
 	u64 bank;		/* the bank's deposit (0: RT_BANK) */
 	u32 flags;		/* LFCE_CFG_* added to the defaults */
@@ -1145,7 +1145,7 @@ static void rt_run_case(struct rt_run *r)
 			rt_expect(r, s);
 		else
 			rt_operate(r, s);
-		if (!lt_conserved(r->after))
+		if (!lfce_rules_conserved(r->after))
 			rt_fail(r, "tokens not conserved");
 	}
 out:
@@ -1480,8 +1480,34 @@ static void rules_dont_bets_leave(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, b->seat[0].flags, 0);
 	KUNIT_EXPECT_EQ(test, b->table.total, a->table.total - RT_BAL);
 	KUNIT_EXPECT_EQ(test, b->table.bank, RT_BANK);
-	KUNIT_EXPECT_TRUE(test, lt_conserved(b));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(b));
 	lt_game_free(g);
+}
+
+/*
+ * Reference: the defaults the uapi documents, as literals, so that a change
+ * of them is a change of this test too. Every other test takes them from
+ * lfce_rules_default_config() or the game's own config.
+ */
+static void rules_documented_defaults_reference(struct kunit *test)
+{
+	struct lfce_config cfg = { .min_bet = 1, .max_bet = 1 };
+
+	/* struct lfce_config: "0: the default", "0: 60 s". */
+	lfce_rules_fill_config(&cfg);
+	KUNIT_EXPECT_EQ(test, cfg.max_proposals, LFCE_MAX_PROPOSALS);
+	KUNIT_EXPECT_EQ(test, cfg.proposal_timeout_ns, 60ULL * 1000 * 1000 * 1000);
+	KUNIT_EXPECT_EQ(test, cfg.min_bet, 1);
+	/* Given values stay. */
+	cfg.max_proposals = 1;
+	cfg.proposal_timeout_ns = 7;
+	lfce_rules_fill_config(&cfg);
+	KUNIT_EXPECT_EQ(test, cfg.max_proposals, 1);
+	KUNIT_EXPECT_EQ(test, cfg.proposal_timeout_ns, 7);
+	/* LFCE_CFG_DISTINCT_UIDS: "one seat per uid (default)". */
+	lfce_rules_default_config(&cfg);
+	KUNIT_EXPECT_EQ(test, cfg.flags, LFCE_CFG_DISTINCT_UIDS);
+	KUNIT_EXPECT_EQ(test, lfce_rules_check_config(&cfg), 0);
 }
 
 static struct kunit_case rules_cases[] = {
@@ -1499,6 +1525,7 @@ static struct kunit_case rules_cases[] = {
 	KUNIT_CASE(rules_whole_units),
 	KUNIT_CASE(rules_units_on_the_total),
 	KUNIT_CASE(rules_dont_bets_leave),
+	KUNIT_CASE(rules_documented_defaults_reference),
 	{}
 };
 

@@ -6,6 +6,7 @@
  * checks who may do what, and calls the game and the engine. It holds no
  * game logic.
  */
+#include <linux/bits.h>
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
@@ -23,6 +24,7 @@
 #include "compat.h"
 #include "device.h"
 #include "game.h"
+#include "rules.h"
 
 #define NO_SEAT		U32_MAX
 
@@ -213,21 +215,22 @@ static u32 caller_uid(void)
 	return from_kuid_munged(&init_user_ns, current_euid());
 }
 
-/* The seat a JOIN should claim: @want, or the caller's own, or a free one. */
+/*
+ * The seat a JOIN should claim: @want, or by the rules' choice for
+ * LFCE_SEAT_ANY, passing over the seats other handles have claimed.
+ */
 static u32 pick_seat(struct lfce_game *game, u32 want, const struct lfce_snapshot *s)
 {
-	u32 i, uid = caller_uid(), n = s->table.config.max_seats;
+	u32 i, busy = 0;
+	int seat;
 
 	if (want != LFCE_SEAT_ANY)
 		return want;	/* checked by the caller */
-	for (i = 0; i < n; i++)
-		if ((s->seat[i].flags & LFCE_SEAT_BOUND) && s->seat[i].uid == uid)
-			return i;
-	for (i = 0; i < n; i++)
-		if (!(s->seat[i].flags & (LFCE_SEAT_BOUND | LFCE_SEAT_BANNED)) &&
-		    !READ_ONCE(game->claim[i]))
-			return i;
-	return NO_SEAT;
+	for (i = 0; i < LFCE_MAX_SEATS; i++)
+		if (READ_ONCE(game->claim[i]))
+			busy |= BIT(i);
+	seat = lfce_rules_join_seat(s, caller_uid(), busy);
+	return seat < 0 ? NO_SEAT : seat;
 }
 
 /*
@@ -466,10 +469,9 @@ static long ioctl_get(struct handle *h, void __user *uarg)
 
 static long ioctl_stats(struct handle *h, void __user *uarg)
 {
-	struct lfce_metrics *m;
 	struct lfce_game *game;
 	struct lfce_stats arg;
-	u32 usize, i;
+	u32 usize;
 	int ret;
 
 	ret = lfce_abi_copy_in(&arg, sizeof(arg), LFCE_STATS_SIZE_VER0, uarg, &usize);
@@ -481,19 +483,7 @@ static long ioctl_stats(struct handle *h, void __user *uarg)
 	game = attached(h);
 	if (!game)
 		return -ENOTCONN;
-	m = game->engine.metrics;
-	memset(&arg, 0, sizeof(arg));
-	arg.commits = lfce_engine_commits(&game->engine);
-	arg.cas_failures = atomic64_read(&m->cas_failure);
-	arg.refused = atomic64_read(&m->refused);
-	arg.exhausted = atomic64_read(&m->exhausted);
-	arg.backpressure = atomic64_read(&m->backpressure);
-	for (i = 0; i < LFCE_RETRY_BUCKETS; i++)
-		arg.retries[i] = atomic64_read(&m->retries[i]);
-	for (i = 0; i < LFCE_LATENCY_BUCKETS; i++)
-		arg.latency_ns_log2[i] = atomic64_read(&m->latency[i]);
-	for (i = 0; i < LFCE_PROP_NR; i++)
-		arg.proposals[i] = atomic64_read(&m->proposals[i]);
+	lfce_engine_stats(&game->engine, &arg);
 	return lfce_abi_copy_out(uarg, usize, &arg, sizeof(arg));
 }
 

@@ -15,6 +15,7 @@
  * backs off outside it: spins first, then cond_resched().
  */
 #include <linux/bug.h>
+#include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/minmax.h>
@@ -30,7 +31,9 @@
 
 /*
  * Start an engine at the snapshot @from, or at a new game's first snapshot
- * with config @cfg when @from is NULL.
+ * with config @cfg when @from is NULL. A @from has passed
+ * lfce_rules_check_snapshot(), conservation included; a first snapshot
+ * holds no tokens.
  */
 static int engine_init(struct lfce_engine *e, const struct lfce_config *cfg,
 		       const struct lfce_snapshot *from, const struct lfce_params *p)
@@ -58,11 +61,6 @@ static int engine_init(struct lfce_engine *e, const struct lfce_config *cfg,
 	root = from ? lfce_snapshot_restore(&e->pool, from) : lfce_snapshot_create(&e->pool, cfg);
 	if (!root) {
 		ret = -ENOMEM;
-		goto err_publish;
-	}
-	if (!lfce_snapshot_conserved(root)) {
-		lfce_snapshot_release(&e->pool, root);
-		ret = -EINVAL;
 		goto err_publish;
 	}
 	RCU_INIT_POINTER(e->cur, root);
@@ -366,4 +364,30 @@ u64 lfce_engine_commits(struct lfce_engine *e)
 	for (i = 0; i < LFCE_RETRY_BUCKETS; i++)
 		sum += atomic64_read(&e->metrics->retries[i]);
 	return sum;
+}
+
+/*
+ * The counters as LFCE_IOC_STATS gives them, in @out, zeroed first (size
+ * too): the one reading of the metrics into numbers, which debugfs prints
+ * as well. Each is a relaxed read: statistics, not a consistent snapshot.
+ */
+void lfce_engine_stats(struct lfce_engine *e, struct lfce_stats *out)
+{
+	struct lfce_metrics *m = e->metrics;
+	unsigned int i;
+
+	BUILD_BUG_ON(ARRAY_SIZE(out->retries) != LFCE_RETRY_BUCKETS);
+	BUILD_BUG_ON(ARRAY_SIZE(out->latency_ns_log2) != LFCE_LATENCY_BUCKETS);
+	memset(out, 0, sizeof(*out));
+	out->commits = lfce_engine_commits(e);
+	out->cas_failures = atomic64_read(&m->cas_failure);
+	out->refused = atomic64_read(&m->refused);
+	out->exhausted = atomic64_read(&m->exhausted);
+	out->backpressure = atomic64_read(&m->backpressure);
+	for (i = 0; i < LFCE_RETRY_BUCKETS; i++)
+		out->retries[i] = atomic64_read(&m->retries[i]);
+	for (i = 0; i < LFCE_LATENCY_BUCKETS; i++)
+		out->latency_ns_log2[i] = atomic64_read(&m->latency[i]);
+	for (i = 0; i < LFCE_PROP_NR; i++)
+		out->proposals[i] = atomic64_read(&m->proposals[i]);
 }

@@ -41,31 +41,33 @@ static DEFINE_XARRAY(budgets);
 static LLIST_HEAD(dead);		/* released games, for the reaper */
 static struct dentry *debugfs_root;		/* /sys/kernel/debug/lfce */
 
-/* /sys/kernel/debug/lfce/<id>/stats: the game's counters, one per line. */
+/*
+ * /sys/kernel/debug/lfce/<id>/stats: the game's counters, one per line: what
+ * LFCE_IOC_STATS gives (lfce_engine_stats()), and the snapshot nodes held.
+ */
 static int stats_show(struct seq_file *m, void *unused)
 {
 	struct lfce_game *game = m->private;
-	struct lfce_metrics *mt = game->engine.metrics;
+	struct lfce_stats st;
 	unsigned int i;
 
-	seq_printf(m, "commits %llu\n", lfce_engine_commits(&game->engine));
-	seq_printf(m, "cas_failures %lld\n", atomic64_read(&mt->cas_failure));
-	seq_printf(m, "refused %lld\n", atomic64_read(&mt->refused));
-	seq_printf(m, "exhausted %lld\n", atomic64_read(&mt->exhausted));
-	seq_printf(m, "backpressure %lld\n", atomic64_read(&mt->backpressure));
+	lfce_engine_stats(&game->engine, &st);
+	seq_printf(m, "commits %llu\n", st.commits);
+	seq_printf(m, "cas_failures %llu\n", st.cas_failures);
+	seq_printf(m, "refused %llu\n", st.refused);
+	seq_printf(m, "exhausted %llu\n", st.exhausted);
+	seq_printf(m, "backpressure %llu\n", st.backpressure);
 	seq_printf(m, "nodes %u\n", READ_ONCE(game->engine.pool.nodes));
 	seq_puts(m, "retries");
-	for (i = 0; i < LFCE_RETRY_BUCKETS; i++)
-		seq_printf(m, " %lld", atomic64_read(&mt->retries[i]));
+	for (i = 0; i < ARRAY_SIZE(st.retries); i++)
+		seq_printf(m, " %llu", st.retries[i]);
 	seq_puts(m, "\nlatency_log2_ns");
-	for (i = 0; i < LFCE_LATENCY_BUCKETS; i++)
-		seq_printf(m, " %lld", atomic64_read(&mt->latency[i]));
-	seq_printf(m, "\nproposals opened %lld passed %lld rejected %lld expired %lld failed %lld\n",
-		   atomic64_read(&mt->proposals[LFCE_PROP_PENDING]),
-		   atomic64_read(&mt->proposals[LFCE_PROP_PASSED]),
-		   atomic64_read(&mt->proposals[LFCE_PROP_REJECTED]),
-		   atomic64_read(&mt->proposals[LFCE_PROP_EXPIRED]),
-		   atomic64_read(&mt->proposals[LFCE_PROP_FAILED]));
+	for (i = 0; i < ARRAY_SIZE(st.latency_ns_log2); i++)
+		seq_printf(m, " %llu", st.latency_ns_log2[i]);
+	seq_printf(m, "\nproposals opened %llu passed %llu rejected %llu expired %llu failed %llu\n",
+		   st.proposals[LFCE_PROP_PENDING], st.proposals[LFCE_PROP_PASSED],
+		   st.proposals[LFCE_PROP_REJECTED], st.proposals[LFCE_PROP_EXPIRED],
+		   st.proposals[LFCE_PROP_FAILED]);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);

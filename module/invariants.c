@@ -44,10 +44,31 @@ static bool check_table(const struct lfce_table *t)
 	return t->records >= t->version && t->total <= LFCE_TOTAL_MAX;
 }
 
+/*
+ * Token conservation: the balances, the bets and the bank sum to
+ * table.total, with no overflow on the way (a wrapped sum does not pass).
+ * The one statement of the rule in the module; liblfce's
+ * lfce_tokens_conserved() states it for userspace.
+ */
+bool lfce_rules_conserved(const struct lfce_snapshot *s)
+{
+	u64 sum = s->table.bank;
+	unsigned int i, k;
+
+	for (i = 0; i < LFCE_MAX_SEATS; i++) {
+		if (check_add_overflow(sum, s->seat[i].balance, &sum))
+			return false;
+		for (k = 0; k < LFCE_BET_NR; k++)
+			if (check_add_overflow(sum, s->seat[i].bets[k], &sum))
+				return false;
+	}
+	return sum == s->table.total;
+}
+
+/* Seats past max_seats or unbound are empty; bets are in whole units. */
 static bool check_seats(const struct lfce_snapshot *s)
 {
 	const struct lfce_table *t = &s->table;
-	u64 sum = t->bank;
 	unsigned int i, k;
 
 	for (i = 0; i < LFCE_MAX_SEATS; i++) {
@@ -60,15 +81,14 @@ static bool check_seats(const struct lfce_snapshot *s)
 				return false;
 			continue;
 		}
-		if (st->flags & ~__LFCE_SEAT_ALL || check_add_overflow(sum, st->balance, &sum))
+		if (st->flags & ~__LFCE_SEAT_ALL)
 			return false;
 		/* Whole units on every bet: what makes payout() exact. */
 		for (k = 0; k < LFCE_BET_NR; k++)
-			if (check_add_overflow(sum, st->bets[k], &sum) ||
-			    st->bets[k] % lfce_craps_bet_unit(k, t->point))
+			if (st->bets[k] % lfce_craps_bet_unit(k, t->point))
 				return false;
 	}
-	return sum == t->total;
+	return lfce_rules_conserved(s);
 }
 
 static bool check_round(const struct lfce_table *t, const struct lfce_round *r)

@@ -135,7 +135,10 @@ static bool intact(struct lfce_pub *pub, u64 n)
  * binary search finds its end. Committers racing with the search may make
  * the answer a little off, or overwrite it before it is read: the reader
  * then reports a further gap, and never goes back. Returns @head when
- * nothing below it is intact.
+ * nothing below it is intact. liblfce's lfce_journal_oldest() is the same
+ * rule for readers of the mapping, written again because the library
+ * cannot take the module's code: same bounds, [max(@from, head - J), head),
+ * same search. The userspace suite lfce_library checks that they agree.
  */
 u64 lfce_publish_oldest(struct lfce_pub *pub, u64 from, u64 head)
 {

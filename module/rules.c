@@ -7,7 +7,7 @@
  * so a refused operation leaves nothing behind once the caller aborts. Every
  * amount moves between a balance, a bet and the bank, or in and out of the
  * total by deposit, withdrawal or leave: conservation holds by construction
- * and lfce_snapshot_conserved() checks it in the tests.
+ * and lfce_rules_conserved() checks it in the tests.
  *
  * This file has the operation dispatch and lfce_rules_apply(), the only
  * entry point, seats and money, bets placed and removed, and the record and
@@ -28,7 +28,11 @@
 #include "rules.h"
 #include "rules_internal.h"
 
-/* xxh64 over the record with its ring tag and digest zeroed. */
+/*
+ * The digest chain: xxh64 over the record with its ring tag and digest
+ * zeroed, seeded with the previous record's digest (0 for the first). The
+ * rules chain their records with it and every check of a journal uses it.
+ */
 u64 lfce_rules_record_digest(const struct lfce_record *rec, u64 prev)
 {
 	struct lfce_record r = *rec;
@@ -104,31 +108,25 @@ int lfce_rules_check_amount(u64 v)
 	return v && v <= LFCE_AMOUNT_MAX ? 0 : -EINVAL;
 }
 
-/* Pick the seat for a join: a given one, or the caller's old one, or free. */
-static int join_seat(struct apply *a, u32 uid, unsigned int *seat)
+/*
+ * The seat a JOIN of LFCE_SEAT_ANY takes in @s (uapi, LFCE_IOC_JOIN): the
+ * one bound to @uid if there is one, else the first neither bound, nor
+ * banned, nor in @busy (seats the caller knows are being taken, bit i for
+ * seat i). Returns the seat, or -EUSERS. The device resolves LFCE_SEAT_ANY
+ * with this before it commits, so the operation and its record carry the
+ * seat taken: the rules themselves only ever join a given seat.
+ */
+int lfce_rules_join_seat(const struct lfce_snapshot *s, u32 uid, u32 busy)
 {
-	unsigned int i, n = a->t->config.max_seats, free = n;
-	const struct lfce_seat *s;
+	unsigned int i, n = s->table.config.max_seats;
 
-	if (a->op->seat != LFCE_SEAT_BANK) {
-		if (a->op->seat >= n)
-			return -EINVAL;
-		*seat = a->op->seat;
-		return 0;
-	}
-	for (i = 0; i < n; i++) {
-		s = lfce_txn_seat(a->txn, i);
-		if ((s->flags & LFCE_SEAT_BOUND) && s->uid == uid) {
-			*seat = i;
-			return 0;
-		}
-		if (!(s->flags & (LFCE_SEAT_BOUND | LFCE_SEAT_BANNED)) && free == n)
-			free = i;
-	}
-	if (free == n)
-		return -EUSERS;
-	*seat = free;
-	return 0;
+	for (i = 0; i < n; i++)
+		if ((s->seat[i].flags & LFCE_SEAT_BOUND) && s->seat[i].uid == uid)
+			return i;
+	for (i = 0; i < n; i++)
+		if (!(s->seat[i].flags & (LFCE_SEAT_BOUND | LFCE_SEAT_BANNED)) && !(busy & BIT(i)))
+			return i;
+	return -EUSERS;
 }
 
 /* Distinct uids: nobody else may hold a seat with @uid. */
@@ -158,24 +156,21 @@ static bool table_empty(struct apply *a)
 }
 
 /*
- * Joining binds a free seat to the caller's uid; the same uid re-joining
- * its own seat keeps balance and nonce. A seat joined mid-round is not a
- * participant of that round.
+ * Joining binds the operation's seat, if free, to the caller's uid (the
+ * device picks the seat for LFCE_SEAT_ANY: lfce_rules_join_seat()); the same
+ * uid re-joining its own seat keeps balance and nonce. A seat joined
+ * mid-round is not a participant of that round.
  */
 static int op_join(struct apply *a)
 {
 	u32 uid = a->op->u.join.uid;
 	const struct lfce_seat *old;
 	struct lfce_seat *s;
-	unsigned int seat;
+	unsigned int seat = a->op->seat;
 	bool first;
-	int ret;
 
 	if (a->op->u.join.reserved)
 		return -EINVAL;
-	ret = join_seat(a, uid, &seat);
-	if (ret)
-		return ret;
 	old = lfce_txn_seat(a->txn, seat);
 	if (old->flags & LFCE_SEAT_BANNED)
 		return -EPERM;
@@ -186,7 +181,6 @@ static int op_join(struct apply *a)
 	if (a->op->nonce <= old->nonce)
 		return -EALREADY;
 	first = table_empty(a);
-	a->balance0 = old->balance;
 	s = lfce_txn_seat_mut(a->txn, seat);
 	if (!(s->flags & LFCE_SEAT_BOUND)) {
 		s->flags = LFCE_SEAT_BOUND;
@@ -196,7 +190,6 @@ static int op_join(struct apply *a)
 	s->nonce = a->op->nonce;
 	if (first)
 		a->t->shooter = seat;
-	a->rec->op.seat = seat;
 	return 0;
 }
 
@@ -550,7 +543,7 @@ struct op_rule {
 };
 
 static const struct op_rule op_rules[LFCE_OP_NR] = {
-	[LFCE_OP_JOIN]		= { op_join, false, true },
+	[LFCE_OP_JOIN]		= { op_join, false, false },
 	[LFCE_OP_LEAVE]		= { op_leave, true, false },
 	[LFCE_OP_DEPOSIT]	= { op_deposit, false, true },
 	[LFCE_OP_WITHDRAW]	= { op_withdraw, false, true },
@@ -674,8 +667,7 @@ static void emit(struct apply *a, s64 bank0)
 	rec->number = a->t->records++;
 	rec->seat_delta = seat_balance(a, rec->op.seat) - a->balance0;
 	rec->bank_delta = (s64)a->t->bank - bank0;
-	/* seq and digest are still zero: hash in place, no copy. */
-	rec->digest = xxh64(rec, sizeof(*rec), a->t->digest);
+	rec->digest = lfce_rules_record_digest(rec, a->t->digest);
 	a->t->digest = rec->digest;
 	a->txn->nr_rec++;
 }

@@ -20,7 +20,9 @@ unsigned int lfce_rules_quorum(unsigned int n);
 unsigned int lfce_rules_due(const struct lfce_snapshot *s, u64 now,
 			    struct lfce_op *ops, unsigned int max);
 int lfce_rules_check_config(const struct lfce_config *cfg);
+int lfce_rules_join_seat(const struct lfce_snapshot *s, u32 uid, u32 busy);
 int lfce_rules_check_snapshot(const struct lfce_snapshot *s);
+bool lfce_rules_conserved(const struct lfce_snapshot *s);
 int lfce_rules_apply(struct lfce_txn *txn, const struct lfce_op *op, u64 now);
 void lfce_rules_dice_from(const u8 *data, unsigned int len, u8 dice[2]);
 void lfce_rules_commitment(const u8 secret[32], u64 round, u8 out[32]);

@@ -4,7 +4,6 @@
  * come from and go back to the game's pool (pool.c).
  */
 #include <linux/bits.h>
-#include <linux/overflow.h>
 #include <linux/spinlock.h>
 #include <linux/stddef.h>
 #include <linux/string.h>
@@ -154,25 +153,6 @@ void lfce_snapshot_flatten(const struct lfce_node *root, struct lfce_snapshot *o
 		if (ids)
 			ids[slot] = node ? node->id : 0;
 	}
-}
-
-/* sum(balance) + sum(bets) + bank == total, with no overflow on the way. */
-bool lfce_snapshot_conserved(const struct lfce_node *root)
-{
-	const struct lfce_root *r = &root->root;
-	u64 sum = r->t.bank;
-	unsigned int i, k;
-
-	for (i = 0; i < LFCE_MAX_SEATS; i++) {
-		const struct lfce_seat *s = r->seat[i] ? &r->seat[i]->seat : &zero_seat;
-
-		if (check_add_overflow(sum, s->balance, &sum))
-			return false;
-		for (k = 0; k < LFCE_BET_NR; k++)
-			if (check_add_overflow(sum, s->bets[k], &sum))
-				return false;
-	}
-	return sum == r->t.total;
 }
 
 /*

@@ -68,7 +68,6 @@ struct lfce_node *lfce_snapshot_restore(struct lfce_pool *pool,
 void lfce_snapshot_release(struct lfce_pool *pool, const struct lfce_node *root);
 void lfce_snapshot_flatten(const struct lfce_node *root, struct lfce_snapshot *out,
 			   u64 *ids, bool shared);
-bool lfce_snapshot_conserved(const struct lfce_node *root);
 
 void lfce_txn_begin(struct lfce_txn *txn, const struct lfce_node *old,
 		    struct lfce_stash *stash, struct lfce_record *rec,

@@ -99,12 +99,22 @@ static inline int lfce_snapshot_read(const void *base, struct lfce_snapshot *out
 	return -EAGAIN;
 }
 
+/* Add @v to *@sum; true if that wrapped around. */
+static inline int lfce__add_wraps(uint64_t *sum, uint64_t v)
+{
+	*sum += v;
+	return *sum < v;
+}
+
 /*
  * lfce_tokens_conserved - does a copied snapshot keep token conservation?
  * @s: a private copy (lfce_snapshot_read(), lfce_get())
  *
  * True if the balances, the bets and the bank sum to table.total, which
- * every committed snapshot does.
+ * every committed snapshot does. A sum that wraps around is not conserved,
+ * whatever it wraps to. This is the rule the kernel states as
+ * lfce_rules_conserved() (module/invariants.c), written again here because
+ * the library cannot take the module's code; the two must agree.
  */
 static inline int lfce_tokens_conserved(const struct lfce_snapshot *s)
 {
@@ -112,9 +122,11 @@ static inline int lfce_tokens_conserved(const struct lfce_snapshot *s)
 	int i, k;
 
 	for (i = 0; i < LFCE_MAX_SEATS; i++) {
-		sum += s->seat[i].balance;
+		if (lfce__add_wraps(&sum, s->seat[i].balance))
+			return 0;
 		for (k = 0; k < LFCE_BET_NR; k++)
-			sum += s->seat[i].bets[k];
+			if (lfce__add_wraps(&sum, s->seat[i].bets[k]))
+				return 0;
 	}
 	return sum == s->table.total;
 }
@@ -184,7 +196,10 @@ static inline int lfce_journal_record(const void *base, uint64_t n, struct lfce_
  *
  * The oldest record intact at or after @from, by the rule of the uapi ("The
  * mapping"): overwritten records are a prefix of [head - J, head) that ends
- * by head - J/2. Returns @head if none below it is intact.
+ * by head - J/2, so a binary search over [max(@from, head - J), head) finds
+ * its end. Returns @head if none below it is intact. This is the rule the
+ * kernel's read(2) follows with lfce_publish_oldest() (module/publish.c):
+ * same bounds, same search.
  */
 static inline uint64_t lfce_journal_oldest(const void *base, uint64_t from, uint64_t head)
 {

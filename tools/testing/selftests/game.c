@@ -18,18 +18,12 @@
 
 static struct lfce_snapshot snap, before;
 
-static void default_config(struct lfce_config *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->min_bet = 1;
-	c->max_bet = 1000000;
-	c->odds_max = 3;
-	c->field12_pays = 2;
-	c->dice_mode = LFCE_DICE_HOST;
-	c->flags = LFCE_CFG_DISTINCT_UIDS;
-	c->reveal_timeout_ns = 30000000000ULL;
-	c->max_seats = LFCE_MAX_SEATS;
-}
+/* This program's game, a literal table like every program's: host dice. */
+static const struct lfce_config config = {
+	.min_bet = 1, .max_bet = 1000000, .odds_max = 3, .field12_pays = 2,
+	.dice_mode = LFCE_DICE_HOST, .flags = LFCE_CFG_DISTINCT_UIDS,
+	.reveal_timeout_ns = 30000000000ULL, .max_seats = LFCE_MAX_SEATS,
+};
 
 /* The mapping shows at least @version: read-your-writes. */
 static void mapped_at_least(const void *base, uint64_t version, const char *what)
@@ -64,7 +58,6 @@ static void check_journal(const void *base, uint64_t records)
 int main(void)
 {
 	int owner, p0, ro, ret;
-	struct lfce_config cfg;
 	struct lfce_stats st;
 	struct lfce_op ops[2];
 	uint64_t id, v, ids[8], total;
@@ -76,8 +69,7 @@ int main(void)
 	owner = lfce_open(O_RDWR);
 	if (owner < 0)
 		t_skip("no /dev/lfce");
-	default_config(&cfg);
-	t_ok(!lfce_create(owner, &cfg, &id), "create a game");
+	t_ok(!lfce_create(owner, &config, &id), "create a game");
 	ret = lfce_map(owner, &base, &size);
 	t_ok(!ret, "map it: %s", ret ? lfce_strerror(ret) : "ok");
 	if (ret)

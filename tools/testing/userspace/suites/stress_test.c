@@ -154,7 +154,7 @@ static int st_reader(void *data)
 	do {
 		if (!s || lfce_snapshot_read(base, s))
 			continue;	/* lapped: a monitor would use the ioctl */
-		if (!lt_conserved(s) || s->table.total != st->total)
+		if (!lfce_rules_conserved(s) || s->table.total != st->total)
 			fail(st, "torn or unconserved snapshot", s->table.version, s->table.total);
 		if (s->table.version < last)
 			fail(st, "version went backwards", last, s->table.version);
@@ -246,7 +246,7 @@ static void stress_ring_and_journal(struct kunit *test)
 
 	lt_read(st->g, s);
 	KUNIT_EXPECT_EQ(test, st->failures, 0);
-	KUNIT_EXPECT_TRUE(test, lt_conserved(s));
+	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(s));
 	KUNIT_EXPECT_EQ(test, lt_journal_check(st->g, s), s->table.records);
 	for (i = 0; i < ST_READERS; i++) {
 		for (j = 0; j < st->nr_samples[i]; j++, n++) {
