@@ -665,17 +665,97 @@ static void engine_concurrent_commits(struct kunit *test)
 
 /* ---- reclamation bound ---- */
 
-/* Hold an RCU read section open until stopped: no grace period can end. */
-static int pin_rcu(void *data)
+/*
+ * A node reader of the game that does not leave until stopped, as a
+ * preempted committer would be: no node retired after it entered can be
+ * reused, so the pool fills to its cap and stops there.
+ */
+struct pin {
+	struct completion started;
+	struct lfce_epoch *epoch;
+};
+
+static int pin_reader(void *data)
 {
-	struct completion *started = data;
+	struct pin *pin = data;
+	unsigned int token;
 
 	rcu_read_lock();
-	complete(started);
+	token = lfce_epoch_enter(pin->epoch);
+	complete(&pin->started);
+	while (!kthread_should_stop())
+		cpu_relax();
+	lfce_epoch_exit(pin->epoch, token);
+	rcu_read_unlock();
+	return 0;
+}
+
+/*
+ * An RCU reader of nothing in the game holds nothing up: the game's own
+ * epoch decides, and commits go on at the cap without a wait.
+ */
+static int pin_rcu(void *data)
+{
+	struct pin *pin = data;
+
+	rcu_read_lock();
+	complete(&pin->started);
 	while (!kthread_should_stop())
 		cpu_relax();
 	rcu_read_unlock();
 	return 0;
+}
+
+/*
+ * With no reader inside, retired nodes come back within a few commits:
+ * a game that commits a thousand times owns a few stashes' worth of nodes,
+ * not a thousand commits' worth waiting for a grace period.
+ */
+static void engine_nodes_reused_hot(struct kunit *test)
+{
+	struct lfce_config cfg;
+	struct lt_game *g;
+	int i, ret = 0;
+
+	lfce_rules_default_config(&cfg);
+	g = lt_game_new_params(test, &cfg, &lt_params);
+	KUNIT_ASSERT_EQ(test, lt_join(g, 0, 1000), 0);
+	KUNIT_ASSERT_EQ(test, lt_deposit(g, 0, 1000), 0);
+	for (i = 0; i < 1000 && !ret; i++)
+		ret = lt_bet(g, 0, LFCE_BET_FIELD, 1);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_LE(test, g->e.pool.nodes, 6 * LFCE_NODES);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&g->e.pool.backpressure), 0);
+	lt_game_free(g);
+}
+
+static void engine_reuse_ignores_rcu_readers(struct kunit *test)
+{
+	struct lfce_params p = lt_params;
+	struct task_struct *task;
+	struct lfce_config cfg;
+	struct lt_game *g;
+	struct pin pin;
+	int i, ret = 0;
+
+	lfce_rules_default_config(&cfg);
+	p.pool_cap = 4 * LFCE_NODES;
+	g = lt_game_new_params(test, &cfg, &p);
+	KUNIT_ASSERT_EQ(test, lt_join(g, 0, 1000), 0);
+	KUNIT_ASSERT_EQ(test, lt_deposit(g, 0, 1000), 0);
+	init_completion(&pin.started);
+	task = kthread_run(pin_rcu, &pin, "lfce-pin-rcu");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	wait_for_completion(&pin.started);
+
+	g->w.nonblock = true;
+	for (i = 0; i < 1000 && !ret; i++)
+		ret = lt_bet(g, 0, LFCE_BET_FIELD, 1);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&g->e.pool.backpressure), 0);
+	KUNIT_EXPECT_LE(test, g->e.pool.nodes, p.pool_cap);
+	kthread_stop(task);
+	lt_game_free(g);
 }
 
 static void engine_reclaim_is_bounded(struct kunit *test)
@@ -685,7 +765,7 @@ static void engine_reclaim_is_bounded(struct kunit *test)
 	struct lt_game *g;
 	struct task_struct *task;
 	struct lfce_config cfg;
-	struct completion started;
+	struct pin pin;
 	int i, ret = 0;
 	u64 version;
 
@@ -696,10 +776,11 @@ static void engine_reclaim_is_bounded(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, lt_join(g, 0, 1000), 0);
 	KUNIT_ASSERT_EQ(test, lt_deposit(g, 0, 1000), 0);
 
-	init_completion(&started);
-	task = kthread_run(pin_rcu, &started, "lfce-pin");
+	init_completion(&pin.started);
+	pin.epoch = &g->e.pool.epoch;
+	task = kthread_run(pin_reader, &pin, "lfce-pin");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
-	wait_for_completion(&started);
+	wait_for_completion(&pin.started);
 
 	g->w.nonblock = true;
 	for (i = 0; i < 1000 && !ret; i++)
@@ -763,6 +844,8 @@ static struct kunit_case engine_cases[] = {
 	KUNIT_CASE(engine_owner_nonce),
 	KUNIT_CASE(engine_concurrent_commits),
 	KUNIT_CASE(engine_reclaim_is_bounded),
+	KUNIT_CASE(engine_reuse_ignores_rcu_readers),
+	KUNIT_CASE(engine_nodes_reused_hot),
 	KUNIT_CASE(engine_journal_lead),
 	{}
 };

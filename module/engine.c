@@ -3,15 +3,17 @@
  * engine: the CAS loop of lfce_commit().
  *
  *	fill the stash                  may sleep: before the RCU section
- *	rcu_read_lock
+ *	rcu_read_lock, epoch enter
  *	old = cur; new = rules(old, ops)
- *	cmpxchg(cur, old, new)          the RCU section spans load to cmpxchg,
- *	                                so old cannot be freed and reused in
+ *	cmpxchg(cur, old, new)          the read section spans load to
+ *	                                cmpxchg, so old cannot be reused in
  *	                                between: no ABA
- *	rcu_read_unlock
+ *	epoch exit, rcu_read_unlock
  *	retire old, publish
  *
- * Nothing inside the RCU section sleeps or allocates. A failed cmpxchg
+ * Nodes are reused after a grace period of the game's reader epoch
+ * (pool.h), so every reader of nodes enters it, inside its RCU read-side
+ * section. Nothing inside the section sleeps or allocates. A failed cmpxchg
  * backs off outside it: spins first, then cond_resched().
  */
 #include <linux/bug.h>
@@ -54,6 +56,7 @@ static int engine_init(struct lfce_engine *e, const struct lfce_config *cfg,
 	ret = lfce_publish_init(&e->pub, p->game_id, p->slots, p->records);
 	if (ret)
 		goto err_pool;
+	e->pub.epoch = &e->pool.epoch;
 	BUILD_BUG_ON(sizeof(struct lfce_metrics) != sizeof(struct lfce_counters));
 	BUILD_BUG_ON(offsetof(struct lfce_metrics, latency) !=
 		     offsetof(struct lfce_counters, latency_ns_log2));
@@ -272,7 +275,7 @@ int lfce_commit(struct lfce_engine *e, struct lfce_writer *w,
 	const struct lfce_node *old;
 	bool helped = false;
 	struct lfce_txn txn;
-	unsigned int try;
+	unsigned int try, token;
 	int ret;
 
 	WARN_ON_ONCE(!in_task());
@@ -292,11 +295,13 @@ int lfce_commit(struct lfce_engine *e, struct lfce_writer *w,
 		if (ret)
 			return ret;
 		rcu_read_lock();
+		token = lfce_epoch_enter(&e->pool.epoch);
 		old = rcu_dereference(e->cur);
 		ret = attempt(e, w, &txn, old, ops, n, now);
 		if (!ret)
 			break;
 		old_version = old->root.t.version;
+		lfce_epoch_exit(&e->pool.epoch, token);
 		rcu_read_unlock();
 		if (ret == NO_ROOM) {
 			/*
@@ -327,6 +332,7 @@ int lfce_commit(struct lfce_engine *e, struct lfce_writer *w,
 		backoff(w, try);
 	}
 	*version = txn.root->root.t.version;
+	lfce_epoch_exit(&e->pool.epoch, token);
 	rcu_read_unlock();
 
 	lfce_txn_retire(&txn);
@@ -351,9 +357,27 @@ void lfce_read_cache_init(struct lfce_read_cache *cache)
 void lfce_engine_read(struct lfce_engine *e, struct lfce_snapshot *out,
 		      struct lfce_read_cache *cache)
 {
+	unsigned int token;
+
 	rcu_read_lock();
+	token = lfce_epoch_enter(&e->pool.epoch);
 	lfce_snapshot_flatten(rcu_dereference(e->cur), out, cache ? cache->ids : NULL, false);
+	lfce_epoch_exit(&e->pool.epoch, token);
 	rcu_read_unlock();
+}
+
+/* The earliest deadline of the current snapshot; 0: none. */
+u64 lfce_engine_deadline(struct lfce_engine *e)
+{
+	unsigned int token;
+	u64 deadline;
+
+	rcu_read_lock();
+	token = lfce_epoch_enter(&e->pool.epoch);
+	deadline = rcu_dereference(e->cur)->root.t.deadline_ns;
+	lfce_epoch_exit(&e->pool.epoch, token);
+	rcu_read_unlock();
+	return deadline;
 }
 
 u64 lfce_engine_commits(struct lfce_engine *e)

@@ -99,6 +99,7 @@ void lfce_read_cache_init(struct lfce_read_cache *cache);
 void lfce_engine_read(struct lfce_engine *e, struct lfce_snapshot *out,
 		      struct lfce_read_cache *cache);
 u64 lfce_engine_commits(struct lfce_engine *e);
+u64 lfce_engine_deadline(struct lfce_engine *e);
 void lfce_engine_stats(struct lfce_engine *e, struct lfce_stats *out);
 
 #endif /* _LFCE_ENGINE_H */

@@ -103,9 +103,7 @@ static void sweep_arm(struct lfce_game *game)
 {
 	u64 deadline, armed, now;
 
-	rcu_read_lock();
-	deadline = rcu_dereference(game->engine.cur)->root.t.deadline_ns;
-	rcu_read_unlock();
+	deadline = lfce_engine_deadline(&game->engine);
 	armed = READ_ONCE(game->sweep_at);
 	do {
 		if (!deadline || deadline >= armed)

@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * pool: the per-game pool of snapshot nodes and their grace-period
- * recycling.
+ * pool: the per-game pool of snapshot nodes and their recycling.
  *
- * Reclamation uses polled grace periods rather than kfree_rcu(): every
- * retired node carries the cookie of get_state_synchronize_rcu() taken after
- * the cmpxchg that unpublished it, and is reused once
- * poll_state_synchronize_rcu() says that grace period has ended. That makes
- * reuse immediate when grace periods are quick, and lets a writer that hits
- * the cap wait for exactly the grace period it needs (a tick at a time,
- * killably) instead of for the callback batching of kfree_rcu, which has no
- * bound. Nothing here waits for what may never come: a writer short of
- * nodes that this game will not get back fails (see shortfall()).
+ * A retired node is reused after a grace period of the game's own reader
+ * epoch (struct lfce_epoch), not of RCU: every retired node carries the
+ * epoch it was retired in, taken after the cmpxchg that unpublished it,
+ * and is reused once the epoch has moved on twice. The committers move it
+ * on themselves, whenever they visit the pool, if the game's node readers
+ * of the phase before have left; those are few and brief, so a node comes
+ * back a few commits after it went, still in the cache, and no committer
+ * waits for an RCU grace period (milliseconds in the kernel, which bounded
+ * a game's commit rate by pool_cap / grace period). The design notes in
+ * Documentation/design.md compare it with RCU's polled grace periods and
+ * with type-safe reuse.
+ *
+ * A writer that hits the cap waits for exactly the nodes it needs (a tick
+ * at a time, killably). Nothing here waits for what may never come: a
+ * writer short of nodes that this game will not get back fails (see
+ * shortfall()).
  */
 #include <linux/atomic.h>
 #include <linux/bug.h>
@@ -19,10 +25,10 @@
 #include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
-#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "pool.h"
 
@@ -86,7 +92,7 @@ int lfce_pool_init(struct lfce_pool *pool, unsigned int cap)
 	pool->nr_free = 0;
 	pool->cap = cap;
 	pool->stashes = 0;
-	pool->started = get_state_synchronize_rcu();
+	memset(&pool->epoch, 0, sizeof(pool->epoch));
 	INIT_LIST_HEAD(&pool->parked);
 	atomic_long_set(&pool->backpressure, 0);
 	return 0;
@@ -116,15 +122,56 @@ void lfce_pool_uninit(struct lfce_pool *pool)
 	kvfree(pool->retired);
 }
 
-/* Move retired nodes whose grace period has ended to the free stack. */
+/*
+ * Flip the epoch, if no reader of the phase before the current one is
+ * left. A node retired at epoch c may be reused once the epoch is c + 2:
+ * a reader that could have found it entered before its cmpxchg, so it
+ * counted itself in the phase of c or of c - 1 (or, late, in one of them
+ * after all), and the flips to c + 1 and c + 2 waited for both. The two
+ * flips are why a stale phase, read just before a flip, does no harm. As
+ * in SRCU, the barriers make a reader either counted here or too late to
+ * find what was unpublished before. Under the pool's lock.
+ */
+static bool epoch_flip(struct lfce_epoch *ep)
+{
+	unsigned long seq = ep->seq;
+	unsigned int i, old = (seq + 1) & 1;
+	long readers = 0;
+
+	/* Pairs with lfce_epoch_enter(): the unpublishes before the counts. */
+	smp_mb();
+	for (i = 0; i < LFCE_EPOCH_SLOTS; i++)
+		readers += atomic_long_read(&ep->slot[i].readers[old]);
+	if (readers)
+		return false;
+	/* Pairs with lfce_epoch_exit(): their node loads before any reuse. */
+	smp_mb();
+	WRITE_ONCE(ep->seq, seq + 1);
+	return true;
+}
+
+static bool reusable(const struct lfce_pool *pool, unsigned long cookie)
+{
+	return pool->epoch.seq - cookie >= 2;
+}
+
+/*
+ * Move retired nodes whose grace period has ended to the free stack,
+ * flipping the epoch (twice at most) for the oldest if it can.
+ */
 static void reclaim(struct lfce_pool *pool)
 {
 	struct lfce_retired *r;
 
 	lockdep_assert_held(&pool->lock);
+	if (pool->head != pool->tail) {
+		r = &pool->retired[pool->head & pool->ring_mask];
+		while (!reusable(pool, r->cookie) && epoch_flip(&pool->epoch))
+			;
+	}
 	while (pool->head != pool->tail) {
 		r = &pool->retired[pool->head & pool->ring_mask];
-		if (!poll_state_synchronize_rcu(r->cookie))
+		if (!reusable(pool, r->cookie))
 			break;
 		pool->free[pool->nr_free++] = r->node;
 		pool->head++;
@@ -132,36 +179,10 @@ static void reclaim(struct lfce_pool *pool)
 }
 
 /*
- * Should a grace period be started for everything retired so far? Not for
- * every commit: once LFCE_GP_BATCH nodes wait, or the free stack runs low.
- * The batch is a trade: small enough that recycled nodes are still in the
- * cache when a commit copies into them, large enough that grace periods
- * (which cost every CPU something) stay rare. Measured with make bench:
- * 1024 and 16384 were both slower than 8192.
- */
-#define LFCE_GP_BATCH	8192
-
-static bool need_gp(struct lfce_pool *pool)
-{
-	unsigned long newest;
-
-	lockdep_assert_held(&pool->lock);
-	if (pool->tail - pool->head < LFCE_GP_BATCH && pool->nr_free >= pool->cap / 4)
-		return false;
-	if (pool->head == pool->tail)
-		return false;
-	newest = pool->retired[(pool->tail - 1) & pool->ring_mask].cookie;
-	if (newest == pool->started)
-		return false;
-	pool->started = newest;
-	return true;
-}
-
-/*
- * Hand the stash's retired nodes to the pool. Their cookie is taken now,
- * after every cmpxchg that unpublished them, so the grace period it names
- * starts after the last reader that could have found any of them; one
- * cookie (and its full barrier) serves several commits.
+ * Hand the stash's retired nodes to the pool. Their cookie, the epoch, is
+ * read now, after every cmpxchg that unpublished them (each a full
+ * barrier), so the grace period it names covers every reader that could
+ * have found any of them.
  */
 static void flush_retired(struct lfce_pool *pool, struct lfce_stash *stash)
 {
@@ -171,7 +192,7 @@ static void flush_retired(struct lfce_pool *pool, struct lfce_stash *stash)
 	lockdep_assert_held(&pool->lock);
 	if (!stash->nr_retired)
 		return;
-	cookie = get_state_synchronize_rcu();
+	cookie = pool->epoch.seq;
 	for (i = 0; i < stash->nr_retired; i++)
 		pool->retired[pool->tail++ & pool->ring_mask] =
 			(struct lfce_retired){ stash->retired[i], cookie };
@@ -334,8 +355,6 @@ static int alloc_nodes(struct lfce_pool *pool, struct lfce_stash *stash,
  */
 static int take(struct lfce_pool *pool, struct lfce_stash *stash, unsigned int *n)
 {
-	bool gp;
-
 	spin_lock(&pool->lock);
 	if (!pool->free) {
 		give_back(pool, stash);	/* a closed pool frees them */
@@ -351,11 +370,7 @@ static int take(struct lfce_pool *pool, struct lfce_stash *stash, unsigned int *
 	while (stash->nr_free < ARRAY_SIZE(stash->free) && pool->nr_free)
 		stash->free[stash->nr_free++] = pool->free[--pool->nr_free];
 	*n = stash->nr_free < LFCE_NODES ? reserve(pool, LFCE_NODES - stash->nr_free) : 0;
-	gp = need_gp(pool);
 	spin_unlock(&pool->lock);
-
-	if (gp)
-		start_poll_synchronize_rcu();
 	return 0;
 }
 
@@ -387,9 +402,7 @@ static int shortfall(struct lfce_pool *pool, struct lfce_stash *stash, bool nonb
 		return -EAGAIN;
 	if (ret || (!retired && !lent))
 		return -ENOMEM;
-	if (retired)
-		start_poll_synchronize_rcu();	/* the one we wait for may not have started */
-	schedule_timeout_killable(1);
+	schedule_timeout_killable(1);	/* for a reader of the epoch to leave */
 	return fatal_signal_pending(current) ? -EINTR : 0;
 }
 

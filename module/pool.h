@@ -2,13 +2,16 @@
 /*
  * pool: the per-game pool of snapshot nodes, the writers' stashes filled
  * from it, and the caps on the nodes of all games and of one uid's games.
- * Nodes come back after a grace period (pool.c).
+ * Nodes come back after a grace period of the game's own reader epoch
+ * (pool.c).
  */
 #ifndef _LFCE_POOL_H
 #define _LFCE_POOL_H
 
 #include <linux/atomic.h>
+#include <linux/cache.h>
 #include <linux/list.h>
+#include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -37,7 +40,53 @@ struct lfce_stash {
 	struct lfce_node *retired[2 * LFCE_NODES];
 };
 
-/* A node waiting for the grace period named by its cookie. */
+/*
+ * The game's reader epoch, which says when a retired node may be reused:
+ * a grace period of this game's node readers alone, who are few and brief
+ * (a commit's attempt, a copy of the snapshot), and which the committers
+ * advance themselves. It completes in microseconds where an RCU grace
+ * period takes milliseconds, so that a node is reused a few commits after
+ * it was retired, still in the cache. See lfce_epoch_advance() in pool.c.
+ *
+ * A reader counts itself in the phase (@seq & 1) it found, in a slot by
+ * CPU, so that readers on different CPUs do not share a line. Every node
+ * reader is inside an RCU read-side section as well, so synchronize_rcu()
+ * waits for them all (the close and the teardown rely on it).
+ */
+#define LFCE_EPOCH_SLOTS	8	/* a power of two */
+
+struct lfce_epoch_slot {
+	atomic_long_t readers[2];	/* by phase */
+} ____cacheline_aligned_in_smp;
+
+struct lfce_epoch {
+	unsigned long seq ____cacheline_aligned_in_smp;	/* written at each flip */
+	struct lfce_epoch_slot slot[LFCE_EPOCH_SLOTS];
+};
+
+/*
+ * Enter before reading any node of the game, after rcu_read_lock(); pass
+ * what it returns to lfce_epoch_exit(), before rcu_read_unlock().
+ */
+static inline unsigned int lfce_epoch_enter(struct lfce_epoch *ep)
+{
+	unsigned int slot = raw_smp_processor_id() & (LFCE_EPOCH_SLOTS - 1);
+	unsigned int phase = READ_ONCE(ep->seq) & 1;
+
+	atomic_long_inc(&ep->slot[slot].readers[phase]);
+	/* Counted before any node is read: pairs with lfce_epoch_advance(). */
+	smp_mb__after_atomic();
+	return slot << 1 | phase;
+}
+
+static inline void lfce_epoch_exit(struct lfce_epoch *ep, unsigned int token)
+{
+	/* Every node read is done before we stop counting: its reuse may follow. */
+	smp_mb__before_atomic();
+	atomic_long_dec(&ep->slot[token >> 1].readers[token & 1]);
+}
+
+/* A node waiting for the end of the epoch grace period named by its cookie. */
 struct lfce_retired {
 	struct lfce_node *node;
 	unsigned long cookie;
@@ -64,7 +113,8 @@ struct lfce_budget {
 };
 
 struct lfce_pool {
-	spinlock_t lock;
+	struct lfce_epoch epoch;
+	spinlock_t lock ____cacheline_aligned_in_smp;
 	struct lfce_budget *budget;	/* the owner's; NULL: not counted */
 	struct lfce_node **free;	/* a stack of nr_free */
 	struct lfce_retired *retired;	/* a ring; [head, tail) in use */
@@ -74,7 +124,6 @@ struct lfce_pool {
 	unsigned int nr_free;
 	unsigned int cap;
 	unsigned int stashes;
-	unsigned long started;		/* last cookie we started a GP for */
 	struct list_head parked;	/* stashes that may be parked */
 	atomic_long_t backpressure;	/* times a writer waited or got EAGAIN */
 };

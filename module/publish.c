@@ -28,6 +28,7 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
+#include "pool.h"
 #include "publish.h"
 
 /*
@@ -265,12 +266,15 @@ static void publish_slot(struct lfce_pub *pub, const struct lfce_node *root)
 static void publish_once(struct lfce_pub *pub, const struct lfce_node __rcu **cur)
 {
 	const struct lfce_node *root;
+	unsigned int token;
 
 	rcu_read_lock();
+	token = lfce_epoch_enter(pub->epoch);
 	root = rcu_dereference(*cur);
 	publish_journal(pub, root);
 	if (!pub->next_gen || root->root.t.version > pub->region->pub_ver)
 		publish_slot(pub, root);
+	lfce_epoch_exit(pub->epoch, token);
 	rcu_read_unlock();
 }
 

@@ -22,6 +22,7 @@ struct lfce_pub {
 	u32 nr_slots;			/* K, power of two */
 	u32 nr_records;			/* J, power of two */
 	u64 *src;			/* K x LFCE_NODES: node ids each slot holds */
+	struct lfce_epoch *epoch;	/* the node readers' (pool.h) */
 	/* Called after a committer published, preemptible; may be NULL. */
 	void (*notify)(struct lfce_pub *pub);
 	/* Publisher-private: written only while holding busy. */
