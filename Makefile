@@ -21,6 +21,7 @@
 #   make install       install lfce.ko for KDIR's kernel and run depmod (root)
 #   make dkms-install  register, build and install with DKMS (root)
 #   make lib           liblfce: build/lib/liblfce.a and liblfce.so.0
+#   make tools         lfcectl, lfcetop and the examples in build/tools/bin
 #   make deps          install the Debian packages all of the above need
 #   make clean
 
@@ -51,6 +52,9 @@ deps:
 
 lib:
 	$(MAKE) -C $(TOP)/tools/lib
+
+tools: lib
+	$(MAKE) -C $(TOP)/tools
 
 check: deps
 	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
@@ -126,5 +130,5 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	rm -rf $(TOP)/build
 
-.PHONY: all module debug lib deps check check-host check-userspace bench vm-bench check-vm check-matrix kunit \
+.PHONY: all module debug lib tools deps check check-host check-userspace bench vm-bench check-vm check-matrix kunit \
 	demo style install dkms-install clean

@@ -23,6 +23,7 @@ pkgs="
 	clang libclang-rt-14-dev
 	liburcu-dev libxxhash-dev libssl-dev
 	python3 groff-base
+	libncurses-dev tmux jq
 "
 case ${1:-} in
 --matrix)

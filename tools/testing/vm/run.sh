@@ -72,14 +72,37 @@ make -s -C "$kdir" M="$out/src" modules >"$out/build.log" 2>&1 || {
 #    carry the engine itself are linked by the userspace "vm" flavour).
 make -s -C "$top/tools/testing/selftests" O="$top/build/selftests" >&2
 
+# 2b. The tools (lfcectl, lfcetop, the examples), static, for the VM's /bin.
+make -s -C "$top/tools" vm O="$top/build/tools" >&2
+
+# Host programs the in-VM tests drive (tmux for lfcetop's screen, jq to
+# check JSON output), with their shared libraries and terminfo: whichever
+# of VM_HOST_PROGS the host has.
+copy_host_prog() {
+	p=$(command -v "$1") || return 0
+	cp "$p" "$root/bin/"
+	ldd "$p" | grep -o '/[^ ]*' | while read -r lib; do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+
 # 3. The initramfs: init, busybox for demo and debugging, modules, tests.
 root=$out/root
 mkdir -p "$root/bin" "$root/modules" "$root/tests" "$root/dev" "$root/proc" "$root/sys"
 cp "$top/build/selftests/init" "$root/init"
 cp /bin/busybox "$root/bin/busybox"
-for cmd in sh ls cat grep echo dmesg; do
+for cmd in sh ls cat grep echo dmesg sleep sed head tail wc; do
 	ln -s busybox "$root/bin/$cmd"
 done
+[ ! -d "$top/build/tools/vm" ] || cp "$top/build/tools/vm/"* "$root/bin/" 2>/dev/null || true
+for p in ${VM_HOST_PROGS-tmux jq}; do
+	copy_host_prog "$p"
+done
+if [ -d /lib/terminfo ]; then
+	mkdir -p "$root/lib"
+	cp -r /lib/terminfo "$root/lib/"
+fi
 cp "$out/src/module/lfce.ko" "$root/modules/"
 [ ! -f "$out/src/kunit/lfce_kunit.ko" ] || cp "$out/src/kunit/lfce_kunit.ko" "$root/modules/"
 if [ "$mode" = all ]; then
