@@ -117,9 +117,12 @@ static int __init lfce_mod_init(void)
 	ret = check_params();
 	if (ret)
 		return ret;
-	ret = lfce_game_init();
+	ret = lfce_pool_cache_init();
 	if (ret)
 		return ret;
+	ret = lfce_game_init();
+	if (ret)
+		goto err_cache;
 	ret = lfce_device_init();
 	if (ret)
 		goto err_game;
@@ -129,6 +132,8 @@ static int __init lfce_mod_init(void)
 
 err_game:
 	lfce_game_uninit();
+err_cache:
+	lfce_pool_cache_uninit();
 	return ret;
 }
 
@@ -136,6 +141,7 @@ static void __exit lfce_mod_exit(void)
 {
 	lfce_device_uninit();
 	lfce_game_uninit();
+	lfce_pool_cache_uninit();	/* after the last game's nodes */
 	pr_info("unloaded\n");
 }
 

@@ -38,6 +38,43 @@ unsigned long lfce_pool_global_cap = 1UL << 20;
 /* Nodes of one uid's games together (struct lfce_budget). */
 unsigned long lfce_pool_uid_cap = 1UL << 18;
 
+/*
+ * Nodes come from a cache of their own size (584 bytes, 640 with the line
+ * alignment) rather than from kmalloc-1k: denser in memory and in the TLB,
+ * which measured faster, and a cache that fault injection can pick out
+ * (failslab's cache-filter). lfce_pool_cache_init() makes it at module
+ * load; the KUnit builds, which have no such hook, use kmalloc. Either way
+ * one choice holds for every node: the cache comes before the first game
+ * and goes after the last.
+ */
+static struct kmem_cache *node_cache;
+
+int lfce_pool_cache_init(void)
+{
+	node_cache = kmem_cache_create("lfce_node", sizeof(struct lfce_node), 0,
+				       SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT, NULL);
+	return node_cache ? 0 : -ENOMEM;
+}
+
+void lfce_pool_cache_uninit(void)
+{
+	kmem_cache_destroy(node_cache);
+	node_cache = NULL;
+}
+
+static struct lfce_node *node_alloc(gfp_t gfp)
+{
+	return node_cache ? kmem_cache_alloc(node_cache, gfp) : kmalloc(sizeof(struct lfce_node), gfp);
+}
+
+static void node_free(struct lfce_node *node)
+{
+	if (node_cache)
+		kmem_cache_free(node_cache, node);
+	else
+		kfree(node);
+}
+
 /* Count @n new nodes of @pool against both caps: all of them, or none. */
 static bool charge(struct lfce_pool *pool, unsigned long n)
 {
@@ -101,7 +138,7 @@ int lfce_pool_init(struct lfce_pool *pool, unsigned int cap)
 /* Under @pool->lock, or when nobody else can see @pool. */
 void lfce_pool_free_node(struct lfce_pool *pool, struct lfce_node *node)
 {
-	kfree(node);
+	node_free(node);
 	pool->nodes--;
 	uncharge(pool, 1);
 }
@@ -286,9 +323,9 @@ void lfce_pool_close(struct lfce_pool *pool)
 
 	uncharge(pool, nr_free + (tail - head));
 	while (head != tail)
-		kfree(retired[head++ & mask].node);
+		node_free(retired[head++ & mask].node);
 	while (nr_free)
-		kfree(free[--nr_free]);
+		node_free(free[--nr_free]);
 	kvfree(free);
 	kvfree(retired);
 }
@@ -334,7 +371,7 @@ static int alloc_nodes(struct lfce_pool *pool, struct lfce_stash *stash,
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		node = kmalloc(sizeof(*node), gfp | __GFP_NOWARN);
+		node = node_alloc(gfp | __GFP_NOWARN);
 		if (!node)
 			break;
 		stash->free[stash->nr_free++] = node;

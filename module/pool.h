@@ -131,6 +131,8 @@ struct lfce_pool {
 extern unsigned long lfce_pool_global_cap;
 extern unsigned long lfce_pool_uid_cap;
 unsigned long lfce_pool_nodes(void);
+int lfce_pool_cache_init(void);
+void lfce_pool_cache_uninit(void);
 
 int lfce_pool_init(struct lfce_pool *pool, unsigned int cap);
 void lfce_pool_uninit(struct lfce_pool *pool);

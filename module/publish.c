@@ -186,7 +186,7 @@ void lfce_publish_records(struct lfce_pub *pub, const struct lfce_record *rec,
 		smp_wmb();
 		/* Everything but the first word, which holds only seq. */
 		BUILD_BUG_ON(offsetof(struct lfce_record, version) != 8);
-		lfce_copy_words((u64 *)e + 1, (const u64 *)&rec[i] + 1, sizeof(*e) - 8);
+		lfce_copy_shared((u64 *)e + 1, (const u64 *)&rec[i] + 1, sizeof(*e) - 8);
 		/* Pairs with the publisher's and readers' smp_load_acquire(seq). */
 		smp_store_release(&e->seq, seq);
 	}

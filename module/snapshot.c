@@ -113,7 +113,7 @@ struct lfce_node *lfce_snapshot_restore(struct lfce_pool *pool, const struct lfc
 static void copy_out(void *dst, const void *src, size_t bytes, bool shared)
 {
 	if (shared)
-		lfce_copy_words(dst, src, bytes);
+		lfce_copy_shared(dst, src, bytes);
 	else if (src)
 		memcpy(dst, src, bytes);
 	else

