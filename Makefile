@@ -74,14 +74,20 @@ check-userspace: deps
 	-@$(TESTING)/userspace/check.sh
 	@$(TESTING)/summary.sh $(RESULTS)/userspace.tap
 
-BENCH_JSON ?= $(TOP)/tools/testing/userspace/bench.json
-BENCH_SECONDS ?= 2
+BENCH_JSON ?= $(TOP)/build/bench/bench.json
+BENCH_SECONDS ?= 1
+BENCH_REPEATS ?= 3
 # bench: liburcu's urcu-memb flavour; benchmb: urcu-mb (see tools/testing/userspace/rcu.c)
 BENCH_FLAVOUR ?= bench
+BENCH_OUT := $(TOP)/build/bench
 
 bench: deps
 	@$(MAKE) -s -C $(TESTING)/userspace $(BENCH_FLAVOUR)
-	@$(TOP)/build/userspace/$(BENCH_FLAVOUR)/bench -t $(BENCH_SECONDS) -o $(BENCH_JSON)
+	@mkdir -p $(BENCH_OUT)
+	@$(TOP)/build/userspace/$(BENCH_FLAVOUR)/bench -t $(BENCH_SECONDS) -r $(BENCH_REPEATS) \
+		-o $(BENCH_JSON) -s $(BENCH_OUT)/scaling.dat
+	@gnuplot -e "dat='$(BENCH_OUT)/scaling.dat'; png='$(BENCH_OUT)/throughput.png'" \
+		$(TESTING)/userspace/bench/throughput.gp && echo "wrote $(BENCH_OUT)/throughput.png"
 
 # The device's figures in the stock VM (tools/testing/selftests/bench/).
 vm-bench: deps

@@ -24,6 +24,7 @@ pkgs="
 	liburcu-dev libxxhash-dev libssl-dev
 	python3 groff-base
 	libncurses-dev tmux jq
+	gnuplot-nox
 "
 case ${1:-} in
 --matrix)

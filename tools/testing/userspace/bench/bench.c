@@ -437,6 +437,46 @@ static void bench_gp8ms(struct results *r)
 	shim_rcu_set_gp_latency(old);
 }
 
+/*
+ * Throughput against writers, 1 to 4, all on one game or each on its own,
+ * for make bench's plot: one line per writer count into @dat.
+ */
+#define SCALE_MAX	4
+
+static void bench_scaling(FILE *dat)
+{
+	void *(*fn[SCALE_MAX])(void *) = { engine_writer, engine_writer, engine_writer,
+					   engine_writer };
+	struct lfce_engine *shared = game_new(SCALE_MAX), *own[SCALE_MAX];
+	struct worker wk[SCALE_MAX];
+	double t, one, each;
+	unsigned int n, i;
+
+	for (i = 0; i < SCALE_MAX; i++)
+		own[i] = game_new(1);
+	fprintf(dat, "# writers one_game_ops_s one_game_each_ops_s\n");
+	for (n = 1; n <= SCALE_MAX; n++) {
+		memset(wk, 0, sizeof(wk));
+		for (i = 0; i < n; i++) {
+			wk[i].e = shared;
+			wk[i].seat = i;
+		}
+		t = run(wk, fn, n);
+		for (one = 0, i = 0; i < n; i++)
+			one += wk[i].ops / t;
+		memset(wk, 0, sizeof(wk));
+		for (i = 0; i < n; i++)
+			wk[i].e = own[i];
+		t = run(wk, fn, n);
+		for (each = 0, i = 0; i < n; i++)
+			each += wk[i].ops / t;
+		fprintf(dat, "%u %.0f %.0f\n", n, one, each);
+	}
+	game_free(shared);
+	for (i = 0; i < SCALE_MAX; i++)
+		game_free(own[i]);
+}
+
 static void bench_mutex(struct results *r)
 {
 	void *(*one[1])(void *) = { mutex_writer };
@@ -566,19 +606,21 @@ static void report(const struct results *r, const struct run_info *ri, const cha
 
 static void usage(FILE *f, const char *prog)
 {
-	fprintf(f, "usage: %s [-t seconds per figure] [-r repeats (1-%d)] [-o bench.json]\n",
-		prog, MAX_REPEATS);
+	fprintf(f, "usage: %s [-t seconds per figure] [-r repeats (1-%d)] [-o bench.json]\n"
+		"       [-s scaling.dat: also throughput against 1-%d writers, one game or one each]\n",
+		prog, MAX_REPEATS, SCALE_MAX);
 }
 
 int main(int argc, char **argv)
 {
 	static struct results rs[MAX_REPEATS];
-	const char *json = "bench.json";
+	const char *json = "bench.json", *scaling = NULL;
 	struct results r = {};
+	FILE *dat;
 	struct run_info ri;
 	int c, i;
 
-	while ((c = getopt(argc, argv, "t:r:o:h")) != -1) {
+	while ((c = getopt(argc, argv, "t:r:o:s:h")) != -1) {
 		switch (c) {
 		case 't':
 			seconds = atof(optarg);
@@ -588,6 +630,9 @@ int main(int argc, char **argv)
 			break;
 		case 'o':
 			json = optarg;
+			break;
+		case 's':
+			scaling = optarg;
 			break;
 		default:
 			usage(c == 'h' ? stdout : stderr, argv[0]);
@@ -608,6 +653,15 @@ int main(int argc, char **argv)
 		bench_engine(&rs[i]);
 		bench_gp8ms(&rs[i]);
 		bench_mutex(&rs[i]);
+	}
+	if (scaling) {
+		dat = fopen(scaling, "w");
+		if (!dat) {
+			perror(scaling);
+			return 1;
+		}
+		bench_scaling(dat);
+		fclose(dat);
 	}
 	ri.load_end = loadavg();
 	median_of(rs, repeats, &r);
