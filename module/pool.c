@@ -11,7 +11,7 @@
  * back a few commits after it went, still in the cache, and no committer
  * waits for an RCU grace period (milliseconds in the kernel, which bounded
  * a game's commit rate by pool_cap / grace period). The design notes in
- * Documentation/design.md compare it with RCU's polled grace periods and
+ * Documentation/reclamation.md compare it with RCU's polled grace periods and
  * with type-safe reuse.
  *
  * A writer that hits the cap waits for exactly the nodes it needs (a tick
