@@ -53,6 +53,18 @@ static void slurp(const char *path, char *buf, size_t len)
 		close(fd);
 }
 
+/* Newlines to spaces, none at the end: @s goes into one TAP line. */
+static void oneline(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && s[n - 1] == '\n')
+		s[--n] = 0;
+	for (; *s; s++)
+		if (*s == '\n')
+			*s = ' ';
+}
+
 /*
  * Run @argv with stdin from @in (NULL: /dev/null), stdout into OUT and
  * stderr into ERR, which land in out[] and err[]. Returns the exit status,
@@ -82,6 +94,7 @@ static int run(char *const argv[], const char *in)
 		return -1;
 	slurp(OUT, out, sizeof(out));
 	slurp(ERR, err, sizeof(err));
+	oneline(err);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -232,7 +245,7 @@ static void test_json(void)
 		 (ull)game, (ull)t->version, (ull)t->bank, (ull)t->total,
 		 (ull)snap.seat[0].balance, t->dice[0], t->dice[1], t->dice[0], t->dice[1],
 		 (ull)t->rolls);
-	t_ok(jq(expr) == 0, "--json: jq finds the snapshot's values (%s)", out);
+	t_ok(jq(expr) == 0, "--json: jq finds the snapshot's values");
 	t_ok(run((char *[]){ TOP, "-j", "-b", "-n", "2", "-d", "0.1", NULL }, NULL) == 0 &&
 	     count(out, "\n") == 2, "-j -b -n 2: two lines");
 	rename(OUT, JSON);
@@ -329,6 +342,16 @@ static int screen_fits(unsigned int cols, unsigned int rows)
 	return 0;
 }
 
+/* The pane as TAP comments, for whoever reads the results. */
+static void show_screen(void)
+{
+	char *line, *save;
+
+	t_diag("the screen:");
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		t_diag("| %s", line);
+}
+
 /* Where our game sits in the list: the number of Down presses to it. */
 static unsigned int position(void)
 {
@@ -363,9 +386,10 @@ static void test_screen(int owner)
 	unlink(RC);
 	snprintf(cmd, sizeof(cmd), TOP " -d 0.2; echo $? > " RC);
 	tmux("kill-server", NULL, NULL, NULL, NULL);	/* none should be left: make sure */
-	t_ok(run((char *[]){ TMUX, "-f", "/dev/null", "new-session", "-d", "-s", "top", "-x",
-			     "120", "-y", "40", cmd, NULL }, NULL) == 0,
-	     "tmux runs lfcetop in a 120x40 session (%s)", err);
+	if (!t_ok(run((char *[]){ TMUX, "-f", "/dev/null", "new-session", "-d", "-s", "top", "-x",
+				  "120", "-y", "40", cmd, NULL }, NULL) == 0,
+		  "tmux runs lfcetop in a 120x40 session (%s)", err))
+		return;
 	snprintf(head, sizeof(head), "\n%-6llu ", (ull)game);
 	t_ok(screen_shows("GAME ", head), "the games list shows game %llu", (ull)game);
 	t_ok(screen_fits(120, 40), "the list fits 120x40, title and status lines in place");
@@ -376,6 +400,7 @@ static void test_screen(int owner)
 	t_ok(screen_shows(head, "7 from seat 0 to seat 1") && strstr(out, "field 5, anyseven 3") &&
 	     strstr(out, "CAS RETRIES PER COMMIT") && strstr(out, "LAST ROLLS"),
 	     "Enter: game %llu with its seats, bets, proposal, rolls and histograms", (ull)game);
+	show_screen();
 
 	v = owner_op(owner, LFCE_OP_DEPOSIT, LFCE_SEAT_BANK, 1);
 	snprintf(newer, sizeof(newer), "game %llu  version %llu", (ull)game, (ull)v);
@@ -401,7 +426,8 @@ static void test_screen(int owner)
 		usleep(50000);
 	t_ok(i < 600, "q: lfcetop quits and the session ends");
 	slurp(RC, out, sizeof(out));
-	t_ok(!strcmp(out, "0\n"), "lfcetop exited 0 (%s)", out);
+	oneline(out);
+	t_ok(!strcmp(out, "0"), "lfcetop exited 0 (status %s)", out);
 	tmux("kill-server", NULL, NULL, NULL, NULL);
 }
 
