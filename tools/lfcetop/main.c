@@ -208,9 +208,11 @@ static void text_sample(const struct top_model *m, unsigned long i, unsigned lon
 	struct top_sink out = { .line = stdout_line, .width = 120 };
 	char t[32];
 	time_t now = time(NULL);
+	struct tm tm;
 	size_t k;
 
-	strftime(t, sizeof(t), "%Y-%m-%d %H:%M:%S", localtime(&now));
+	/* localtime_r: localtime() would stat /etc/localtime each time. */
+	strftime(t, sizeof(t), "%Y-%m-%d %H:%M:%S", localtime_r(&now, &tm));
 	if (n)
 		printf("lfcetop %s  %s  sample %lu of %lu  %zu games\n", LFCETOP_VERSION, t, i, n,
 		       m->nr);
@@ -279,6 +281,7 @@ int main(int argc, char **argv)
 	int ret;
 
 	parse(argc, argv, &o);
+	tzset();	/* once: localtime_r() does not look at the zone again */
 	ret = check_device();
 	if (ret)
 		return ret;

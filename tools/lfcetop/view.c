@@ -85,8 +85,10 @@ static void draw_title(const struct view *v, int cols)
 {
 	char s[256], t[32];
 	time_t now = time(NULL);
+	struct tm tm;
 
-	strftime(t, sizeof(t), "%H:%M:%S", localtime(&now));
+	/* localtime_r: localtime() would stat /etc/localtime each time. */
+	strftime(t, sizeof(t), "%H:%M:%S", localtime_r(&now, &tm));
 	if (v->mode == VIEW_GAME && v->m->nr)
 		snprintf(s, sizeof(s), "lfcetop %s  %s  game %llu (%d of %zu)  every %.2gs",
 			 LFCETOP_VERSION, t, (unsigned long long)v->m->game[selected(v)].id,
