@@ -17,6 +17,8 @@
 #define HIST_BAR	20	/* widest histogram bar */
 #define HIST_COL	42	/* width of the left (retries) column */
 
+typedef unsigned long long ull;
+
 struct line {
 	char s[1024];
 	size_t n;
@@ -48,8 +50,6 @@ static void say(struct top_sink *out, enum top_attr attr, const char *text)
 	out->line(out, attr, text);
 }
 
-typedef unsigned long long ull;
-
 static uint64_t boottime_ns(void)
 {
 	struct timespec ts;
@@ -58,17 +58,34 @@ static uint64_t boottime_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* "in 12.3s", "passed 0.4s ago", or "-" for none. */
+/* 12.3s, 4m05s, 1h00m */
+static void put_span(struct line *l, uint64_t ns)
+{
+	uint64_t s = ns / 1000000000ULL;
+
+	if (s < 60)
+		put(l, "%.1fs", ns / 1e9);
+	else if (s < 3600)
+		put(l, "%llum%02llus", (ull)s / 60, (ull)s % 60);
+	else
+		put(l, "%lluh%02llum", (ull)s / 3600, (ull)s / 60 % 60);
+}
+
+/* "in 12.3s", "passed 4m05s ago", or "-" for none. */
 static void put_deadline(struct line *l, uint64_t deadline)
 {
 	uint64_t now = boottime_ns();
 
-	if (!deadline)
+	if (!deadline) {
 		put(l, "-");
-	else if (deadline >= now)
-		put(l, "in %.1fs", (deadline - now) / 1e9);
-	else
-		put(l, "passed %.1fs ago", (now - deadline) / 1e9);
+	} else if (deadline >= now) {
+		put(l, "in ");
+		put_span(l, deadline - now);
+	} else {
+		put(l, "passed ");
+		put_span(l, now - deadline);
+		put(l, " ago");
+	}
 }
 
 static void put_rate(struct line *l, const char *fmt, double rate)
