@@ -15,6 +15,7 @@
  */
 #include <fcntl.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -377,6 +378,13 @@ static void test_screen(int owner)
 
 	if (fd < 0) {
 		t_diag("no pseudo-terminals (%s): the tmux part does not run", strerror(errno));
+		return;
+	}
+	close(fd);
+	/* tmux's client and server talk over a Unix socket: not in every kernel. */
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0) {
+		t_diag("no Unix sockets (%s): the tmux part does not run", strerror(errno));
 		return;
 	}
 	close(fd);
