@@ -239,12 +239,12 @@ static int run_batch(struct top_model *m, const struct opts *o)
 			if (m->rescan > 0 && top_now() - m->last_scan >= m->rescan)
 				top_model_scan(m);
 		}
-		m->note[0] = 0;
 		top_model_refresh(m);
 		if (o->json)
 			top_json_sample(stdout, m, i);
 		else
 			text_sample(m, i, o->samples);
+		m->note[0] = 0;		/* said once */
 		if (ferror(stdout))
 			return 2;
 	}

@@ -165,6 +165,7 @@ int top_model_scan(struct top_model *m)
 	int ret;
 
 	m->last_scan = top_now();
+	m->note[0] = 0;
 	if (m->nr_only)
 		return scan_only(m);
 	nr = list_games(&ids);
