@@ -113,6 +113,9 @@ static long list_games(uint64_t **ids)
 		if (ret || !count)
 			break;
 		nr += count;
+		/* All of them: one LIST, not a second to find nothing more. */
+		if (nr >= total)
+			break;
 		start = all[nr - 1] + 1;
 	}
 	close(fd);
