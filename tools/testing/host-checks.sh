@@ -59,8 +59,19 @@ liblfce() {
 	return 0
 }
 
+# lfcetop builds (dynamic and static), its man page is clean troff, and its
+# usage errors exit 1 in words; no module is needed for that.
+lfcetop() {
+	make -C "$top/tools/lfcetop" O="$out/tools" all vm || return 1
+	groff -man -ww -z "$top/tools/lfcetop/lfcetop.1" 2>&1 | grep . && return 1
+	"$out/tools/bin/lfcetop" --help | grep -q -- '--once' || return 1
+	msg=$("$out/tools/bin/lfcetop" -n 0 2>&1)
+	[ $? = 1 ] && echo "$msg" | grep -q 'positive whole number'
+}
+
 check build-w1-sparse build_w1_sparse
 check liblfce liblfce
 check uapi-standalone uapi_standalone
+check lfcetop lfcetop
 check checkpatch "$top/tools/testing/checkpatch.sh"
 ! grep -q '^not ok' "$results"

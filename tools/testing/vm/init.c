@@ -106,6 +106,9 @@ static void step_mount(void)
 	mkdir("/proc", 0755);
 	mkdir("/sys", 0755);
 	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	/* Pseudo-terminals: tmux runs lfcetop's screen in one (selftests/lfcetop.c). */
+	mkdir("/dev/pts", 0755);
+	mount("devpts", "/dev/pts", "devpts", 0, "ptmxmode=0666,mode=0620");
 	mount("proc", "/proc", "proc", 0, NULL);
 	mount("sysfs", "/sys", "sysfs", 0, NULL);
 	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);

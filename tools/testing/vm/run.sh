@@ -103,6 +103,11 @@ if [ -d /lib/terminfo ]; then
 	mkdir -p "$root/lib"
 	cp -r /lib/terminfo "$root/lib/"
 fi
+# tmux refuses to start without a UTF-8 locale: glibc's C.UTF-8.
+if [ -d /usr/lib/locale/C.utf8 ]; then
+	mkdir -p "$root/usr/lib/locale"
+	cp -r /usr/lib/locale/C.utf8 "$root/usr/lib/locale/"
+fi
 cp "$out/src/module/lfce.ko" "$root/modules/"
 [ ! -f "$out/src/kunit/lfce_kunit.ko" ] || cp "$out/src/kunit/lfce_kunit.ko" "$root/modules/"
 if [ "$mode" = all ]; then
