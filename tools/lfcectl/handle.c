@@ -176,9 +176,11 @@ static int refused_bet(struct ctl_game *g, const struct lfce_op *op, int err)
 	if (err == -ENOSPC)
 		return ctl_refused(err, "seat %u has %llu, the bet needs %llu",
 				   op->seat, s->balance, amt);
-	if (err == -EINVAL && op->type == LFCE_OP_BET && (amt < c->min_bet || amt > c->max_bet))
-		return ctl_refused(err, "a bet of %llu is outside the table's limits "
-				   "%llu..%llu", amt, c->min_bet, c->max_bet);
+	if (err == -EINVAL && op->type == LFCE_OP_BET &&
+	    (s->bets[op->u.bet.kind] + amt < c->min_bet || s->bets[op->u.bet.kind] + amt > c->max_bet))
+		return ctl_refused(err, "%llu on %s (with %llu already there) is outside the "
+				   "table's limits %llu..%llu", amt, kind, s->bets[op->u.bet.kind],
+				   c->min_bet, c->max_bet);
 	if (err == -EINVAL && op->type == LFCE_OP_UNBET && amt > s->bets[op->u.bet.kind])
 		return ctl_refused(err, "seat %u has %llu on %s, cannot take back %llu",
 				   op->seat, s->bets[op->u.bet.kind], kind, amt);

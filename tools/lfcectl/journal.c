@@ -22,6 +22,7 @@
 #include "lfcectl.h"
 #include "verify.h"
 
+#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 #define DUMP_MAGIC	"LFCEJRN1"
 
 struct dump_header {
@@ -438,14 +439,16 @@ static int journal_verify(int argc, char **argv)
 {
 	static const struct option file_opt = { "file", required_argument, NULL, 'F' };
 	struct option opts[CTL_CONFIG_OPTS_NR + 2];
-	struct lfce_config cfg, overrides = { 0 };
+	struct lfce_config cfg;
+	struct { int opt; char *arg; } set[16];
+	unsigned int nset = 0, i;
 	const char *path = NULL;
 	struct dump_header *h = calloc(1, sizeof(*h));
 	struct lfce_record *rec = NULL;
 	struct verify_report v;
 	struct ctl_game g = { .fd = -1 };
 	__u64 id = 0, first = 0, n = 0;
-	bool ok, any_override = false;
+	bool ok;
 	int c, ret = 0;
 
 	if (!h)
@@ -454,16 +457,13 @@ static int journal_verify(int argc, char **argv)
 	opts[CTL_CONFIG_OPTS_NR] = file_opt;
 	memset(&opts[CTL_CONFIG_OPTS_NR + 1], 0, sizeof(opts[0]));
 	optind = 0;
-	overrides.flags = LFCE_CFG_DISTINCT_UIDS;
 	while (!ret && (c = getopt_long(argc, argv, "F:", opts, NULL)) != -1) {
-		if (c == 'F') {
+		if (c == 'F')
 			path = optarg;
-			continue;
-		}
-		ret = ctl_config_option(c, optarg, &overrides);
-		if (ret == 1)
-			ret = ctl_usage("journal verify: unknown option");
-		any_override = true;
+		else if (c == '?' || nset == ARRAY_LEN(set))
+			ret = ctl_usage("journal verify: bad option");
+		else
+			set[nset].opt = c, set[nset++].arg = optarg;
 	}
 	if (!ret && (path ? optind != argc : optind + 1 != argc || ctl_parse_game(argv[optind], &id)))
 		ret = ctl_usage("journal verify: GAME, or --file FILE [config options]");
@@ -496,12 +496,14 @@ static int journal_verify(int argc, char **argv)
 		goto out;
 	}
 	/*
-	 * The config the game was created with: the snapshot's, unless a CONFIG
-	 * proposal changed it since (then give the first values as options).
+	 * The config the game was created with: the snapshot's, but for the
+	 * values given as options: those a CONFIG proposal changed since.
 	 */
 	cfg = h->snap.table.config;
-	if (any_override)
-		cfg = overrides;
+	for (i = 0; !ret && i < nset; i++)
+		ret = ctl_config_option(set[i].opt, set[i].arg, &cfg);
+	if (ret)
+		goto out;
 	ok = verify_journal(&cfg, rec, n, &h->snap, &v);
 	if (ctl.json)
 		report_json(id, &v, n, &h->snap, ok);
