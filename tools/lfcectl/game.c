@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "lfcectl.h"
+#include "verify.h"
 
 #ifndef LIBLFCE_VERSION
 #define LIBLFCE_VERSION	"?"
@@ -70,7 +71,7 @@ static int parse_governable(const char *arg, uint32_t *mask)
 	return ret;
 }
 
-/* One config option into @cfg: 0, 1 if not one, or an exit code (reported). */
+/* One config option into @cfg: 0, -1 if not one, or an exit code (reported). */
 int ctl_config_option(int opt, const char *arg, struct lfce_config *cfg)
 {
 	int bad = 0, m;
@@ -115,7 +116,7 @@ int ctl_config_option(int opt, const char *arg, struct lfce_config *cfg)
 		cfg->flags |= LFCE_CFG_HARDWAYS_WORK;
 		break;
 	default:
-		return 1;
+		return -1;
 	}
 	if (bad)
 		return ctl_usage("bad value '%s' for a config option", arg);
@@ -350,15 +351,16 @@ static void print_snapshot(__u64 id, const struct lfce_snapshot *s)
 
 static int game_create(int argc, char **argv)
 {
-	struct lfce_config cfg = { .flags = LFCE_CFG_DISTINCT_UIDS };
+	struct lfce_config cfg;
 	uint64_t id;
 	int fd, c, ret;
 
+	verify_default_config(&cfg);
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+", ctl_config_longopts, NULL)) != -1) {
 		ret = ctl_config_option(c, optarg, &cfg);
 		if (ret)
-			return ret == 1 ? ctl_usage("game create: unknown option") : ret;
+			return ret < 0 ? ctl_usage("game create: bad option '%s'", argv[optind - 1]) : ret;
 	}
 	if (optind != argc)
 		return ctl_usage("game create: unexpected '%s'", argv[optind]);

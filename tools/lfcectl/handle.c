@@ -231,6 +231,14 @@ int ctl_refused_op(struct ctl_game *g, const struct lfce_op *op, int err)
 	case LFCE_OP_WITHDRAW:
 		return refused_amount(g, op, err);
 	}
+	if (err == -EPROTO && op->type == LFCE_OP_EXPIRE)
+		return ctl_refused(err, "round %llu cannot expire: %s", g->snap.round.number,
+				   g->snap.table.stage == LFCE_STAGE_BETTING ?
+				   "no round is under way (betting stage)" :
+				   "its deadline has not passed");
+	if (err == -EPROTO && op->type == LFCE_OP_LAPSE)
+		return ctl_refused(err, "proposal %llu cannot lapse: it is not pending, or its "
+				   "deadline has not passed", op->u.vote.id);
 	if (err == -EPROTO)
 		return ctl_refused(err, "%s not allowed now: the round is in the %s stage"
 				   " (round %llu)", ctl_op_name(op->type),

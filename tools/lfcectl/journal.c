@@ -500,8 +500,11 @@ static int journal_verify(int argc, char **argv)
 	 * values given as options: those a CONFIG proposal changed since.
 	 */
 	cfg = h->snap.table.config;
-	for (i = 0; !ret && i < nset; i++)
+	for (i = 0; !ret && i < nset; i++) {
 		ret = ctl_config_option(set[i].opt, set[i].arg, &cfg);
+		if (ret < 0)
+			ret = ctl_usage("journal verify: unknown option");
+	}
 	if (ret)
 		goto out;
 	ok = verify_journal(&cfg, rec, n, &h->snap, &v);

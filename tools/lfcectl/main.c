@@ -64,7 +64,8 @@ static int report(int code, int err, const char *fmt, va_list ap)
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (!ctl.json) {
-		fprintf(stderr, "lfcectl: %s\n", msg);
+		fprintf(stderr, "lfcectl: %s%s%s%s\n", msg, err ? " (" : "", err ? ctl_errname(err) : "",
+			err ? ")" : "");
 		return code;
 	}
 	json_init(stdout, ctl.pretty);
@@ -139,12 +140,13 @@ int ctl_parse_u32(const char *s, uint32_t *v)
 	return 0;
 }
 
-/* N[.frac][ns|us|ms|s|m], seconds without a unit; parsed by hand (no locale). */
+/* N[.frac][ns|us|ms|s|m|h], seconds without a unit; parsed by hand (no locale). */
 int ctl_parse_duration(const char *s, __u64 *ns)
 {
 	static const struct { const char *unit; __u64 ns; } units[] = {
 		{ "", 1000000000ULL }, { "s", 1000000000ULL }, { "ms", 1000000ULL },
 		{ "us", 1000ULL }, { "ns", 1ULL }, { "m", 60000000000ULL },
+		{ "h", 3600000000000ULL },
 	};
 	__u64 whole = 0, frac = 0, scale = 1;
 	const char *p = s;
@@ -391,6 +393,7 @@ int main(int argc, char **argv)
 	bool amb;
 	int c;
 
+	opterr = 0;	/* our own words for a bad option, as JSON with -j */
 	while ((c = getopt_long(argc, argv, "+jphV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':

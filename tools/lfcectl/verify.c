@@ -15,6 +15,7 @@
 
 #define FIELD(f)	{ #f, offsetof(struct lfce_record, f), sizeof_field(struct lfce_record, f) }
 
+/* In the order a reader would look; the digest last, as it follows from the rest. */
 static const struct {
 	const char *name;
 	size_t off, size;
@@ -25,8 +26,8 @@ static const struct {
 	FIELD(seed), FIELD(commitment), FIELD(realtime_ns), FIELD(digest),
 };
 
-/* Up to 8 bytes as a number, longer fields by their first bytes in hex. */
-static void field_text(const void *p, size_t size, char *buf, size_t len)
+/* Up to 8 bytes as a number (the deltas signed), longer ones by their first bytes. */
+static void field_text(const char *name, const void *p, size_t size, char *buf, size_t len)
 {
 	const u8 *b = p;
 	u64 v = 0;
@@ -34,7 +35,10 @@ static void field_text(const void *p, size_t size, char *buf, size_t len)
 
 	if (size <= 8) {
 		memcpy(&v, p, size);	/* little-endian hosts: the uapi's order */
-		snprintf(buf, len, "%llu", (unsigned long long)v);
+		if (strstr(name, "_delta"))
+			snprintf(buf, len, "%lld", (long long)v);
+		else
+			snprintf(buf, len, "%llu", (unsigned long long)v);
 		return;
 	}
 	for (i = 0; i < 8 && 2 * i + 3 < len; i++)
@@ -54,12 +58,17 @@ static void first_field(const struct lfce_record *want, const struct lfce_record
 
 		if (!memcmp(x, y, fields[i].size))
 			continue;
-		field_text(x, fields[i].size, a, sizeof(a));
-		field_text(y, fields[i].size, b, sizeof(b));
+		field_text(fields[i].name, x, fields[i].size, a, sizeof(a));
+		field_text(fields[i].name, y, fields[i].size, b, sizeof(b));
 		snprintf(why, len, "%s differs: journal %s, replay %s", fields[i].name, a, b);
 		return;
 	}
 	snprintf(why, len, "the records differ");
+}
+
+void verify_default_config(struct lfce_config *cfg)
+{
+	lfce_rules_default_config(cfg);
 }
 
 bool verify_chain_from(const struct lfce_record *rec, __u64 n, struct verify_report *out)

@@ -38,4 +38,7 @@ bool verify_journal(const struct lfce_config *cfg, const struct lfce_record *rec
 /* The chain alone, for records [rec[0].number, ...) whose start is lost. */
 bool verify_chain_from(const struct lfce_record *rec, __u64 n, struct verify_report *out);
 
+/* The rules' default config (lfce_rules_default_config()): game create's base. */
+void verify_default_config(struct lfce_config *cfg);
+
 #endif /* LFCECTL_VERIFY_H */
