@@ -110,8 +110,11 @@ static bool jq_on(const char *text, const char *filter, bool slurp_lines, char *
 	snprintf(keep, sizeof(keep), "%s", out);
 	ret = run(0, res ? argv_r : argv, WORK "/in");
 	if (res) {
-		snprintf(res, size, "%s", out);
-		res[strcspn(res, "\n")] = '\0';
+		size_t len = strcspn(out, "\n");
+
+		len = len < size - 1 ? len : size - 1;
+		memcpy(res, out, len);
+		res[len] = '\0';
 	}
 	snprintf(out, sizeof(out), "%s", keep);
 	return ret == 0;
@@ -390,12 +393,49 @@ static void test_planted_divergence(void)
 	expect(ctl(0, "journal verify --file " WORK "/nosuch"), 4, "No such file", "no file");
 }
 
+/*
+ * journal follow from the last record: it prints that one at once (so it is
+ * attached), then blocks; it ends when the game is closed.
+ */
+static pid_t start_follow(void)
+{
+	char from[32], *argv[] = { LFCECTL, "-j", "journal", "follow", "--from", from, game, NULL };
+	struct stat st;
+	pid_t pid;
+	int fd;
+
+	expect(ctl(0, "-j game show %s", game), 0, NULL, "game show");
+	jq_str(".records - 1", from, sizeof(from));
+	pid = fork();
+	if (pid == 0) {
+		fd = open(WORK "/follow", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || dup2(fd, 1) < 0)
+			_exit(120);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	while (pid > 0 && (stat(WORK "/follow", &st) || !st.st_size) && !waitpid(pid, NULL, WNOHANG))
+		usleep(10000);	/* waiting for it to attach: no assertion on the time */
+	return pid;
+}
+
 static void test_close(void)
 {
+	static char lines[OUT_MAX];
+	int status = -1;
+	pid_t pid;
+
 	expect(ctl(1001, "game close %s", game), 2, "not the owner", "a player closes");
 	expect(ctl(0, "game close %s", game), 2, "still holds tokens", "close with tokens");
+	pid = start_follow();
 	expect(ctl(0, "-j game close --force %s", game), 0, NULL, "close --force");
 	t_ok(jq(".done == \"closed\" and .forced"), "closed, forced");
+	t_ok(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	     !WEXITSTATUS(status), "journal follow ends when the game is closed");
+	slurp(WORK "/follow", lines, sizeof(lines));
+	t_ok(jq_on(lines, "length >= 3 and .[-1].op == \"shutdown\" and "
+		   "any(.[]; .op == \"settle\" and .seat == \"bank\")", true, NULL, 0),
+	     "follow -j saw the forced close: settles, then shutdown, a line each");
 	expect(ctl(1001, "bet place %s pass 10", game), 2, "no such game", "bet after close");
 }
 
