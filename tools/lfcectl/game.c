@@ -512,13 +512,20 @@ static int game_close(int argc, char **argv)
 		ret = ctl_refused(ret, "cannot close game %llu: %s", id,
 				  ret == -ENOENT ? "no such game (or already closed)" :
 				  lfce_strerror(ret));
-	else if (ctl.json)
-		json_begin_obj(NULL), json_hex64("game", id), json_str("done", "closed"),
-		json_bool("forced", flags), json_end_obj(), json_done();
-	else
-		printf("game %llu: closed%s\n", id, flags ? " (forced)" : "");
 	close(g.fd);
-	return ret;
+	if (ret)
+		return ret;
+	if (!ctl.json) {
+		printf("game %llu: closed%s\n", id, flags ? " (forced)" : "");
+		return EXIT_OK;
+	}
+	json_begin_obj(NULL);
+	json_hex64("game", id);
+	json_str("done", "closed");
+	json_bool("forced", flags);
+	json_end_obj();
+	json_done();
+	return EXIT_OK;
 }
 
 const struct ctl_cmd ctl_game_cmds[] = {
@@ -614,11 +621,13 @@ static int version_show(int argc, char **argv)
 		json_begin_obj(NULL);
 		json_str("lfcectl", LFCECTL_VERSION);
 		json_str("liblfce", LIBLFCE_VERSION);
-		if (ret)
-			json_null("module_abi"), json_str("module_error", ret == -ENOENT ?
-				"no such device" : lfce_strerror(ret));
-		else
+		if (ret) {
+			json_null("module_abi");
+			json_str("module_error", ret == -ENOENT ? "no such device" :
+				 lfce_strerror(ret));
+		} else {
 			json_u64("module_abi", abi);
+		}
 		json_u64("abi", LFCE_ABI_VERSION);
 		json_end_obj();
 		json_done();

@@ -22,7 +22,6 @@
 #include "lfcectl.h"
 #include "verify.h"
 
-#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 #define DUMP_MAGIC	"LFCEJRN1"
 
 struct dump_header {
@@ -235,6 +234,18 @@ static int read_dump(const char *path, struct dump_header *h, struct lfce_record
 
 /* ---- dump ------------------------------------------------------------- */
 
+static void json_saved(const struct ctl_game *g, const char *path, __u64 first, __u64 n)
+{
+	json_begin_obj(NULL);
+	json_hex64("game", g->id);
+	json_str("file", path);
+	json_u64("first", first);
+	json_u64("records", n);
+	json_hex64("digest", g->snap.table.digest);
+	json_end_obj();
+	json_done();
+}
+
 static int journal_dump(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -274,9 +285,7 @@ static int journal_dump(int argc, char **argv)
 		if (ret)
 			ret = ctl_fail(EXIT_TROUBLE, "cannot write %s: %s", path, strerror(-ret));
 		else if (ctl.json)
-			json_begin_obj(NULL), json_hex64("game", id), json_str("file", path),
-			json_u64("first", first), json_u64("records", n),
-			json_hex64("digest", g.snap.table.digest), json_end_obj(), json_done();
+			json_saved(&g, path, first, n);
 		else if (strcmp(path, "-"))
 			printf("game %llu: records %llu..%llu saved in %s\n",
 			       id, first, first + n, path);
@@ -397,15 +406,19 @@ static void report_json(__u64 id, const struct verify_report *v, __u64 n,
 	json_hex64("digest", s->table.digest);
 	json_begin_obj("chain");
 	json_bool("ok", v->chain_ok);
-	if (!v->chain_ok)
-		json_u64("record", v->chain_at), json_str("why", v->chain_why);
+	if (!v->chain_ok) {
+		json_u64("record", v->chain_at);
+		json_str("why", v->chain_why);
+	}
 	json_end_obj();
 	json_begin_obj("replay");
 	json_bool("ok", v->replay_ok);
 	json_u64("commits", v->commits);
 	json_u64("rolls", v->rolls);
-	if (!v->replay_ok)
-		json_u64("record", v->replay_at), json_str("why", v->replay_why);
+	if (!v->replay_ok) {
+		json_u64("record", v->replay_at);
+		json_str("why", v->replay_why);
+	}
 	json_end_obj();
 	json_begin_obj("snapshot");
 	json_bool("ok", v->end_ok);
@@ -423,15 +436,20 @@ static int verify_partial(__u64 id, const struct lfce_record *rec, __u64 first,
 	struct verify_report v = { 0 };
 	bool chain = verify_chain_from(rec, n, &v);
 
-	if (ctl.json)
-		json_begin_obj(NULL), json_hex64("game", id), json_bool("ok", false),
-		json_u64("first", first), json_bool("chain_ok", chain),
-		json_str("error", "the journal's start was overwritten: no replay"),
-		json_end_obj(), json_done();
-	else
-		printf("game %llu: records 0..%llu were overwritten, so there is "
-		       "nothing to replay from; the chain of the %llu left is %s\n", id,
-		       first, n, chain ? "intact" : "BROKEN");
+	if (ctl.json) {
+		json_begin_obj(NULL);
+		json_hex64("game", id);
+		json_bool("ok", false);
+		json_u64("first", first);
+		json_bool("chain_ok", chain);
+		json_str("error", "the journal's start was overwritten: no replay");
+		json_end_obj();
+		json_done();
+		return EXIT_TROUBLE;
+	}
+	printf("game %llu: records 0..%llu were overwritten, so there is "
+	       "nothing to replay from; the chain of the %llu left is %s\n", id,
+	       first, n, chain ? "intact" : "BROKEN");
 	return EXIT_TROUBLE;
 }
 
@@ -460,7 +478,7 @@ static int journal_verify(int argc, char **argv)
 	while (!ret && (c = getopt_long(argc, argv, "F:", opts, NULL)) != -1) {
 		if (c == 'F')
 			path = optarg;
-		else if (c == '?' || nset == ARRAY_LEN(set))
+		else if (c == '?' || nset == ARRAY_SIZE(set))
 			ret = ctl_usage("journal verify: bad option");
 		else
 			set[nset].opt = c, set[nset++].arg = optarg;

@@ -17,6 +17,8 @@
 
 #define LFCECTL_VERSION		"0.1"
 
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+
 /* Exit codes (lfcectl(8), EXIT STATUS). */
 #define EXIT_OK			0
 #define EXIT_USAGE		1	/* bad command line */

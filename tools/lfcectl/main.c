@@ -51,7 +51,7 @@ const char *ctl_errname(int err)
 
 	if (err < 0)
 		err = -err;
-	for (i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(errnames); i++)
 		if (errnames[i].err == err)
 			return errnames[i].name;
 	return "E?";
@@ -164,7 +164,7 @@ int ctl_parse_duration(const char *s, __u64 *ns)
 				frac = frac * 10 + (*p - '0');
 				scale *= 10;
 			}
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(units); i++) {
 		if (strcmp(p, units[i].unit))
 			continue;
 		if (__builtin_mul_overflow(whole, units[i].ns, ns))

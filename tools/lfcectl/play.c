@@ -138,6 +138,23 @@ static int anyone_op(struct ctl_game *g, struct lfce_op *op, const char *done)
 
 /* ---- seat ------------------------------------------------------------- */
 
+static void print_joined(const struct ctl_game *g, uint32_t seat, const uint8_t id[32],
+			 __u64 version)
+{
+	if (!ctl.json) {
+		printf("game %llu: joined seat %u, version %llu\n", g->id, seat, version);
+		return;
+	}
+	json_begin_obj(NULL);
+	json_hex64("game", g->id);
+	json_str("done", "joined");
+	json_u64("seat", seat);
+	json_hexbytes("id", id, 32);
+	json_u64("version", version);
+	json_end_obj();
+	json_done();
+}
+
 /*
  * LFCE_SEAT_ANY takes the caller's own seat, else the first free one; a
  * nonce above every seat's is fresh for whichever it is.
@@ -184,13 +201,8 @@ static int seat_join(int argc, char **argv)
 	else if (ret)
 		ret = ctl_refused(ret, "game %llu: cannot join: %s", g.id,
 				  lfce_strerror(ret));
-	else if (ctl.json)
-		json_begin_obj(NULL), json_hex64("game", g.id), json_str("done", "joined"),
-		json_u64("seat", got), json_hexbytes("id", id, sizeof(id)),
-		json_u64("version", version), json_end_obj(), json_done();
 	else
-		printf("game %llu: joined seat %u, version %llu\n", g.id, got,
-		       (unsigned long long)version);
+		print_joined(&g, got, id, version);
 	ctl_close_game(&g);
 	return ret;
 }
@@ -476,10 +488,13 @@ static int round_secret(int argc, char **argv, bool reveal)
 	int ret;
 
 	ret = open_words(argc, argv, &a, 1, 1, &g);
-	if (!ret && (ret = ctl_my_seat(&g, a.seat, &seat)))
-		ctl_close_game(&g);
 	if (ret)
 		return ret;
+	ret = ctl_my_seat(&g, a.seat, &seat);
+	if (ret) {
+		ctl_close_game(&g);
+		return ret;
+	}
 	s.game = g.id;
 	s.seat = seat;
 	s.round = g.snap.round.number;
@@ -548,6 +563,21 @@ static __u64 proposal_id(const struct ctl_game *g, __u64 version, uint32_t seat)
 	return 0;
 }
 
+static void print_proposed(const struct ctl_game *g, __u64 id, __u64 version)
+{
+	if (!ctl.json) {
+		printf("game %llu: proposal %llu opened, version %llu\n", g->id, id, version);
+		return;
+	}
+	json_begin_obj(NULL);
+	json_hex64("game", g->id);
+	json_str("done", "proposed");
+	json_hex64("proposal", id);
+	json_u64("version", version);
+	json_end_obj();
+	json_done();
+}
+
 static int propose_parse(struct words *a, struct lfce_op *op)
 {
 	const char *act = a->w[1];
@@ -602,7 +632,7 @@ static int proposal_propose(int argc, char **argv)
 	struct words a = { .what = "proposal propose" };
 	struct lfce_op op = { 0 };
 	struct ctl_game g;
-	__u64 version, id;
+	__u64 version;
 	uint32_t seat;
 	int ret;
 
@@ -614,19 +644,16 @@ static int proposal_propose(int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = ctl_my_seat(&g, a.seat, &seat);
-	if (!ret) {
+	if (!ret)
 		ret = ctl_submit_player(&g, seat, &op, &version);
-		if (ret) {
-			ret = ctl_refused_op(&g, &op, ret);
-		} else if (id = proposal_id(&g, version, seat), ctl.json) {
-			json_begin_obj(NULL), json_hex64("game", g.id), json_str("done", "proposed");
-			json_hex64("proposal", id), json_u64("version", version);
-			json_end_obj(), json_done();
-		} else {
-			printf("game %llu: proposal %llu opened, version %llu\n",
-			       g.id, id, version);
-		}
+	if (ret > 0) {
+		ctl_close_game(&g);
+		return ret;	/* ctl_my_seat() said why */
 	}
+	if (ret)
+		ret = ctl_refused_op(&g, &op, ret);
+	else
+		print_proposed(&g, proposal_id(&g, version, seat), version);
 	ctl_close_game(&g);
 	return ret;
 }
@@ -693,8 +720,10 @@ static int proposal_list(int argc, char **argv)
 		else
 			ctl_print_proposal(&g.snap.proposal[i]);
 	}
-	if (ctl.json)
-		json_end_arr(), json_done();
+	if (ctl.json) {
+		json_end_arr();
+		json_done();
+	}
 	ctl_close_game(&g);
 	return EXIT_OK;
 }

@@ -26,6 +26,7 @@
 #define WORK		"/tmp/lfcectl-test"
 #define OUT_MAX		(1 << 20)
 #define ARGS_MAX	24
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static char out[OUT_MAX], err[16384];
 static char game[32], host[32];
@@ -152,7 +153,7 @@ static void setup_dirs(void)
 
 	mkdir(WORK, 0755);
 	chmod(WORK, 0777);	/* each uid's run writes out and err here */
-	for (i = 0; i < sizeof(uids) / sizeof(uids[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(uids); i++) {
 		snprintf(dir, sizeof(dir), WORK "/%u", uids[i]);
 		mkdir(dir, 0700);
 		if (chown(dir, uids[i], uids[i]))
