@@ -364,9 +364,9 @@ static int game_create(int argc, char **argv)
 	}
 	if (optind != argc)
 		return ctl_usage("game create: unexpected '%s'", argv[optind]);
-	fd = lfce_open(O_RDWR);
+	fd = ctl_device(O_RDWR);
 	if (fd < 0)
-		return ctl_refused(fd, "cannot open %s: %s", LFCE_DEVICE_PATH, lfce_strerror(fd));
+		return EXIT_REFUSED;
 	ret = lfce_create(fd, &cfg, &id);
 	close(fd);
 	if (ret)
@@ -401,9 +401,9 @@ static int game_list(int argc, char **argv)
 
 	if (argc > 1)
 		return ctl_usage("game list: unexpected '%s'", argv[1]);
-	fd = lfce_open(O_RDONLY);
+	fd = ctl_device(O_RDONLY);
 	if (fd < 0)
-		return ctl_refused(fd, "cannot open %s: %s", LFCE_DEVICE_PATH, lfce_strerror(fd));
+		return EXIT_REFUSED;
 	if (ctl.json)
 		json_begin_arr(NULL);
 	do {
@@ -411,8 +411,8 @@ static int game_list(int argc, char **argv)
 		ret = lfce_list(fd, start, ids, &n, &total);
 		for (i = 0; !ret && i < n; i++) {
 			start = ids[i] + 1;
-			if (ctl_open_game(&g, ids[i], false))
-				continue;	/* closed or gone since: said so on stderr */
+			if (ctl_open_game_quiet(&g, ids[i], false))
+				continue;	/* closed since it was listed */
 			if (ctl.json) {
 				json_begin_obj(NULL);
 				json_hex64("game", g.id);
@@ -498,10 +498,9 @@ static int game_close(int argc, char **argv)
 	if (ret)
 		return ret;
 	g.id = id;
-	g.fd = lfce_open(O_RDWR);
+	g.fd = ctl_device(O_RDWR);
 	if (g.fd < 0)
-		return ctl_refused(g.fd, "cannot open %s: %s", LFCE_DEVICE_PATH,
-				   lfce_strerror(g.fd));
+		return EXIT_REFUSED;
 	ret = lfce_close_game(g.fd, id, flags);
 	if (ret == -EBUSY)
 		ret = ctl_refused(ret, "game %llu still holds tokens: settle the seats "

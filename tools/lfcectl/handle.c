@@ -25,28 +25,55 @@ int ctl_refresh(struct ctl_game *g)
 	return lfce_snapshot(g->fd, g->base, &g->snap);
 }
 
-int ctl_open_game(struct ctl_game *g, __u64 id, bool writable)
+/* The same, saying nothing: 0 or a negative errno, -ENXIO for the device. */
+int ctl_open_game_quiet(struct ctl_game *g, __u64 id, bool writable)
 {
 	int ret;
 
 	memset(g, 0, sizeof(*g));
 	g->id = id;
 	g->fd = lfce_open(writable ? O_RDWR : O_RDONLY);
-	if (g->fd < 0)
-		return ctl_refused(g->fd, "cannot open %s: %s", LFCE_DEVICE_PATH,
-				   g->fd == -ENOENT ? "no such device (is the lfce module loaded?)" :
-				   lfce_strerror(g->fd));
+	if (g->fd < 0) {
+		ret = g->fd;
+		g->fd = -1;
+		return ret == -ENOENT ? -ENXIO : ret;
+	}
 	ret = lfce_attach(g->fd, id);
 	if (!ret)
 		ret = lfce_map(g->fd, &g->base, &g->size);
 	if (!ret)
 		ret = ctl_refresh(g);
-	if (ret) {
-		close(g->fd);
-		g->fd = -1;
+	if (ret)
+		ctl_close_game(g);
+	return ret;
+}
+
+static int device_refused(int err)
+{
+	if (err == -ENOENT)
+		return ctl_refused(err, "cannot open %s: no such device (is the lfce module "
+				   "loaded?)", LFCE_DEVICE_PATH);
+	return ctl_refused(err, "cannot open %s: %s", LFCE_DEVICE_PATH, strerror(-err));
+}
+
+int ctl_device(int flags)
+{
+	int fd = lfce_open(flags);
+
+	if (fd < 0)
+		device_refused(fd);
+	return fd;
+}
+
+int ctl_open_game(struct ctl_game *g, __u64 id, bool writable)
+{
+	int ret = ctl_open_game_quiet(g, id, writable);
+
+	if (ret == -ENXIO)
+		return device_refused(-ENOENT);
+	if (ret)
 		return ctl_refused(ret, "game %llu: %s", id,
 				   ret == -ENOENT ? "no such game" : lfce_strerror(ret));
-	}
 	return 0;
 }
 

@@ -86,6 +86,9 @@ void ctl_name_of_id(const uint8_t id[32], char *buf, size_t size);
 
 /* Attach to @id (writable or read-only) and map it; 0 or an exit code. */
 int ctl_open_game(struct ctl_game *g, __u64 id, bool writable);
+/* open(2) /dev/lfce: the fd, or -1 with the error reported (EXIT_REFUSED). */
+int ctl_device(int flags);
+int ctl_open_game_quiet(struct ctl_game *g, __u64 id, bool writable);
 void ctl_close_game(struct ctl_game *g);
 int ctl_refresh(struct ctl_game *g);
 /* The seat bound to the caller's euid (or seat @want): 0, or an exit code (reported). */
