@@ -5,7 +5,8 @@
  * checked for its exit status, its words, and its -j output (one JSON
  * document, checked with /bin/jq -e). A commit-reveal game plays one round
  * (close, commit with a secret kept in a 0600 file, reveal), a transfer and
- * a config proposal are voted through, a host-dice game rolls; the errors
+ * a config proposal are voted through, a host-dice game rolls, an
+ * agreement-dice game rolls by a vote and is settled and closed; the errors
  * come out in words with their values, exit 1 for usage, 2 for the kernel's
  * refusals; journal verify passes on the live game and on a saved dump, and
  * fails on a copy of the dump with one record altered, naming that record.
@@ -329,6 +330,31 @@ static void test_host_game(void)
 	expect(ctl(0, "game show %s", host), 2, "no such game", "a closed game is gone");
 }
 
+/* One seat: the electorate is one, so one vote decides; then owner settles, close. */
+static void test_agreement_game(void)
+{
+	char agree[32];
+
+	expect(ctl(0, "-j game create --dice agreement --seats 1"), 0, NULL, "agreement game");
+	jq_str(".game", agree, sizeof(agree));
+	expect(ctl(1003, "seat join %s", agree), 0, "joined seat 0", "uid 1003 joins");
+	expect(ctl(0, "seat deposit %s 0 100", agree), 0, NULL, "deposit");
+	expect(ctl(0, "seat deposit %s bank 1000", agree), 0, NULL, "bank");
+	expect(ctl(1003, "bet place %s anyseven 4", agree), 0, NULL, "any seven 4");
+	expect(ctl(1003, "-j proposal propose %s roll", agree), 0, NULL, "propose a roll");
+	t_ok(jq(".proposal == \"0x0000000000000001\""), "proposal 1");
+	expect(ctl(1003, "proposal vote %s 1 for", agree), 0, NULL, "the deciding vote");
+	expect(ctl(0, "-j game show %s", agree), 0, NULL, "game show");
+	t_ok(jq(".rolls == 1 and .proposals[0].state == \"passed\" and "
+		"(.seats[0].bets.anyseven // 0) == 0 and .conserved"), "the vote rolled the dice");
+	expect(ctl(0, "seat settle %s 0", agree), 0, "settled", "owner settles seat 0");
+	expect(ctl(0, "seat settle %s bank", agree), 0, "settled", "owner settles the bank");
+	expect(ctl(0, "-j game show %s", agree), 0, NULL, "game show");
+	t_ok(jq(".total == 0 and .bank == 0 and .seats[0].balance == 0"), "nothing left in it");
+	expect(ctl(0, "journal verify %s", agree), 0, "verify: OK", "verify the agreement game");
+	expect(ctl(0, "game close %s", agree), 0, "closed", "close it, no --force needed");
+}
+
 static void test_stats_and_journal(void)
 {
 	char filter[256];
@@ -454,6 +480,7 @@ int main(void)
 	test_round();
 	test_proposals();
 	test_host_game();
+	test_agreement_game();
 	test_stats_and_journal();
 	test_planted_divergence();
 	test_close();
