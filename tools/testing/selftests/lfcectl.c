@@ -466,6 +466,31 @@ static void test_close(void)
 	expect(ctl(1001, "bet place %s pass 10", game), 2, "no such game", "bet after close");
 }
 
+/*
+ * A journal ring of 64 records, lapped: dump says where it starts, verify
+ * cannot replay what is gone (exit 4) but checks what is left.
+ */
+static void test_lapped_journal(void)
+{
+	char lapped[32];
+	int i, ret = t_reload_lfce("journal_records=64 batch_max=10");
+
+	if (!t_ok(!ret, "reload lfce with journal_records=64 (%d)", ret))
+		return;
+	expect(ctl(0, "-j game create --dice host"), 0, NULL, "a game with a small journal");
+	jq_str(".game", lapped, sizeof(lapped));
+	for (i = 0, ret = 0; i < 80 && !ret; i++)
+		ret = ctl(0, "seat deposit %s bank 1", lapped);
+	t_ok(!ret, "80 deposits");
+	expect(ctl(0, "-j journal dump %s", lapped), 0, NULL, "dump the lapped journal");
+	t_ok(jq(".first > 0 and .first + (.records | length) == 80 and "
+		".records[0].number == .first"), "dump starts at the oldest record intact");
+	expect(ctl(0, "journal verify %s", lapped), 4, "were overwritten", "verify: cannot replay");
+	t_ok(strstr(out, "is intact") != NULL, "... but the chain left is intact");
+	expect(ctl(0, "game close --force %s", lapped), 0, "closed", "close it");
+	t_ok(!t_reload_lfce(""), "reload lfce with the defaults");
+}
+
 int main(void)
 {
 	if (access(LFCECTL, X_OK))
@@ -484,5 +509,6 @@ int main(void)
 	test_stats_and_journal();
 	test_planted_divergence();
 	test_close();
+	test_lapped_journal();
 	return t_done();
 }
