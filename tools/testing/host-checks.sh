@@ -4,7 +4,8 @@
 # Checks that run on this machine, without a VM: the module builds clean
 # under W=1 and sparse (C=1) against the stock kernel's headers, the uapi
 # header compiles standalone with no implicit padding, and checkpatch is
-# clean. Writes build/results/host.tap; exits non-zero on a failure.
+# clean, and lfcectl builds and answers. Writes build/results/host.tap;
+# exits non-zero on a failure.
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -69,9 +70,22 @@ lfcetop() {
 	[ $? = 1 ] && echo "$msg" | grep -q 'positive whole number'
 }
 
+# lfcectl builds (-Werror), its man page is clean troff, its completion is
+# bash, and with no device it still answers in words and in JSON.
+lfcectl() {
+	make -C "$top/tools/lfcectl" O="$out/tools" || return 1
+	groff -man -ww -z "$top/tools/lfcectl/lfcectl.8" 2>&1 | grep . && return 1
+	bash -n "$top/tools/lfcectl/lfcectl.bash-completion" || return 1
+	"$out/tools/bin/lfcectl" --help | grep -q 'OBJECT COMMAND' || return 1
+	"$out/tools/bin/lfcectl" -j nosuch | jq -e '.exit == 1' || return 1
+	"$out/tools/bin/lfcectl" nosuch 2>/dev/null
+	[ $? -eq 1 ]
+}
+
 check build-w1-sparse build_w1_sparse
 check liblfce liblfce
 check uapi-standalone uapi_standalone
 check lfcetop lfcetop
 check checkpatch "$top/tools/testing/checkpatch.sh"
+check lfcectl lfcectl
 ! grep -q '^not ok' "$results"
