@@ -60,7 +60,7 @@ static int parse_governable(const char *arg, uint32_t *mask)
 	if (!copy)
 		return -ENOMEM;
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		p = ctl_param(tok);
+		p = lfce_param(tok);
 		if (p < 0) {
 			ret = -EINVAL;
 			break;
@@ -90,7 +90,7 @@ int ctl_config_option(int opt, const char *arg, struct lfce_config *cfg)
 		bad = ctl_parse_u32(arg, &cfg->field12_pays);
 		break;
 	case OPT_DICE:
-		m = ctl_dice_mode(arg);
+		m = lfce_dice_mode(arg);
 		bad = m < 0;
 		cfg->dice_mode = m < 0 ? 0 : m;
 		break;
@@ -134,7 +134,7 @@ void ctl_json_config(const struct lfce_config *c)
 	json_u64("max_bet", c->max_bet);
 	json_u64("odds_max", c->odds_max);
 	json_u64("field12_pays", c->field12_pays);
-	json_str("dice_mode", ctl_dice_name(c->dice_mode));
+	json_str("dice_mode", lfce_dice_mode_name(c->dice_mode));
 	json_bool("distinct_uids", c->flags & LFCE_CFG_DISTINCT_UIDS);
 	json_bool("hardways_work", c->flags & LFCE_CFG_HARDWAYS_WORK);
 	json_u64("reveal_timeout_ns", c->reveal_timeout_ns);
@@ -144,7 +144,7 @@ void ctl_json_config(const struct lfce_config *c)
 	json_begin_arr("governable");
 	for (p = 0; p < LFCE_PARAM_NR; p++)
 		if (c->governable & (1U << p))
-			json_str(NULL, ctl_param_name(p));
+			json_str(NULL, lfce_param_name(p));
 	json_end_arr();
 	json_end_obj();
 }
@@ -155,7 +155,7 @@ static void print_config(const struct lfce_config *c)
 
 	printf("  config: bets %llu..%llu, odds %ux, field 12 pays %u, dice %s,"
 	       " %u seats%s%s\n", c->min_bet, c->max_bet, c->odds_max, c->field12_pays,
-	       ctl_dice_name(c->dice_mode), c->max_seats,
+	       lfce_dice_mode_name(c->dice_mode), c->max_seats,
 	       c->flags & LFCE_CFG_DISTINCT_UIDS ? ", one seat per uid" : "",
 	       c->flags & LFCE_CFG_HARDWAYS_WORK ? ", hardways work" : "");
 	printf("  timeouts: reveal %llu ms, proposal %llu ms, %u proposals;"
@@ -163,7 +163,7 @@ static void print_config(const struct lfce_config *c)
 	       c->max_proposals);
 	for (p = 0; p < LFCE_PARAM_NR; p++)
 		if (c->governable & (1U << p))
-			printf(" %s", ctl_param_name(p));
+			printf(" %s", lfce_param_name(p));
 	printf("%s\n", c->governable ? "" : " none");
 }
 
@@ -174,7 +174,7 @@ static void json_bets(const struct lfce_seat *s)
 	json_begin_obj("bets");
 	for (k = 0; k < LFCE_BET_NR; k++)
 		if (s->bets[k])
-			json_u64(ctl_bet_name(k), s->bets[k]);
+			json_u64(lfce_bet_name(k), s->bets[k]);
 	json_end_obj();
 }
 
@@ -220,12 +220,12 @@ void ctl_json_proposal(const struct lfce_proposal *p)
 {
 	json_begin_obj(NULL);
 	json_hex64("id", p->id);
-	json_str("state", ctl_prop_state_name(p->state));
-	json_str("action", ctl_op_name(p->action));
+	json_str("state", lfce_prop_state_name(p->state));
+	json_str("action", lfce_op_name(p->action));
 	json_u64("proposer", p->proposer);
 	json_u64("seat", p->seat);
 	json_u64("to", p->to);
-	json_str("param", p->action == LFCE_OP_CONFIG ? ctl_param_name(p->param) : "");
+	json_str("param", p->action == LFCE_OP_CONFIG ? lfce_param_name(p->param) : "");
 	json_u64("value", p->value);
 	json_u64("quorum", p->quorum);
 	json_u64("electorate", p->electorate);
@@ -268,7 +268,7 @@ static void json_snapshot(__u64 id, const struct lfce_snapshot *s)
 	json_str("phase", t->phase == LFCE_PHASE_POINT ? "point" : "come-out");
 	json_u64("point", t->point);
 	json_u64("shooter", t->shooter);
-	json_str("stage", ctl_stage_name(t->stage));
+	json_str("stage", lfce_stage_name(t->stage));
 	json_bool("suspended", t->flags & LFCE_TABLE_SUSPENDED);
 	json_bool("closed", t->flags & LFCE_TABLE_CLOSED);
 	json_begin_arr("dice");
@@ -300,21 +300,21 @@ static void print_seats(const struct lfce_snapshot *s)
 		       st->flags & LFCE_SEAT_BANNED ? " (banned)" : "");
 		for (k = 0; k < LFCE_BET_NR; k++)
 			if (st->bets[k])
-				printf(" %s=%llu", ctl_bet_name(k), st->bets[k]);
+				printf(" %s=%llu", lfce_bet_name(k), st->bets[k]);
 		putchar('\n');
 	}
 }
 
 void ctl_print_proposal(const struct lfce_proposal *p)
 {
-	printf("  proposal %llu: %s %s by seat %u", p->id, ctl_prop_state_name(p->state),
-	       ctl_op_name(p->action), p->proposer);
+	printf("  proposal %llu: %s %s by seat %u", p->id, lfce_prop_state_name(p->state),
+	       lfce_op_name(p->action), p->proposer);
 	if (p->action == LFCE_OP_TRANSFER)
 		printf(", %llu from seat %u to seat %u", p->value, p->seat, p->to);
 	else if (p->action == LFCE_OP_BAN)
 		printf(", seat %u", p->seat);
 	else if (p->action == LFCE_OP_CONFIG)
-		printf(", %s = %llu", ctl_param_name(p->param), p->value);
+		printf(", %s = %llu", lfce_param_name(p->param), p->value);
 	printf("; %d for, %d against, quorum %u of %d%s%s\n",
 	       __builtin_popcount(p->votes_for), __builtin_popcount(p->votes_against), p->quorum,
 	       __builtin_popcount(p->electorate), p->error ? ", failed: " : "",
@@ -338,7 +338,7 @@ static void print_snapshot(__u64 id, const struct lfce_snapshot *s)
 	else
 		printf("  phase: come-out");
 	printf(", stage %s, shooter seat %u, round %llu (committed 0x%x, revealed 0x%x"
-	       " of 0x%x)\n", ctl_stage_name(t->stage), t->shooter, s->round.number,
+	       " of 0x%x)\n", lfce_stage_name(t->stage), t->shooter, s->round.number,
 	       s->round.committed, s->round.revealed, s->round.participants);
 	print_config(&t->config);
 	print_seats(s);
@@ -421,8 +421,8 @@ static int game_list(int argc, char **argv)
 				json_u64("bank", g.snap.table.bank);
 				json_u64("total", g.snap.table.total);
 				json_u64("rolls", g.snap.table.rolls);
-				json_str("stage", ctl_stage_name(g.snap.table.stage));
-				json_str("dice_mode", ctl_dice_name(g.snap.table.config.dice_mode));
+				json_str("stage", lfce_stage_name(g.snap.table.stage));
+				json_str("dice_mode", lfce_dice_mode_name(g.snap.table.config.dice_mode));
 				json_end_obj();
 			} else {
 				printf("game %llu: version %llu, %u seats, bank %llu"
@@ -430,8 +430,8 @@ static int game_list(int argc, char **argv)
 				       g.id, g.snap.table.version, bound_seats(&g.snap),
 				       g.snap.table.bank,
 				       g.snap.table.total, g.snap.table.rolls,
-				       ctl_stage_name(g.snap.table.stage),
-				       ctl_dice_name(g.snap.table.config.dice_mode));
+				       lfce_stage_name(g.snap.table.stage),
+				       lfce_dice_mode_name(g.snap.table.config.dice_mode));
 			}
 			ctl_close_game(&g);
 		}
@@ -589,7 +589,7 @@ static int stats_show(int argc, char **argv)
 	json_end_arr();
 	json_begin_obj("proposals");
 	for (i = LFCE_PROP_PENDING; i < LFCE_PROP_NR; i++)
-		json_u64(i == LFCE_PROP_PENDING ? "opened" : ctl_prop_state_name(i),
+		json_u64(i == LFCE_PROP_PENDING ? "opened" : lfce_prop_state_name(i),
 			 st.proposals[i]);
 	json_end_obj();
 	json_end_obj();

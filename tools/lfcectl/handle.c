@@ -197,7 +197,7 @@ static int refused_bet(struct ctl_game *g, const struct lfce_op *op, int err)
 {
 	const struct lfce_config *c = &g->snap.table.config;
 	const struct lfce_seat *s = &g->snap.seat[op->seat];
-	const char *kind = ctl_bet_name(op->u.bet.kind);
+	const char *kind = lfce_bet_name(op->u.bet.kind);
 	__u64 amt = op->u.bet.amount;
 
 	if (err == -ENOSPC)
@@ -213,13 +213,13 @@ static int refused_bet(struct ctl_game *g, const struct lfce_op *op, int err)
 				   op->seat, s->bets[op->u.bet.kind], kind, amt);
 	if (err == -EPROTO && g->snap.table.phase == LFCE_PHASE_POINT)
 		return ctl_refused(err, "%s %s %llu not allowed now: %s stage, point %u",
-				   ctl_op_name(op->type), kind, amt,
-				   ctl_stage_name(g->snap.table.stage), g->snap.table.point);
+				   lfce_op_name(op->type), kind, amt,
+				   lfce_stage_name(g->snap.table.stage), g->snap.table.point);
 	if (err == -EPROTO)
 		return ctl_refused(err, "%s %s %llu not allowed now: %s stage, come-out",
-				   ctl_op_name(op->type), kind, amt,
-				   ctl_stage_name(g->snap.table.stage));
-	return ctl_refused(err, "%s %s %llu by seat %u: %s", ctl_op_name(op->type), kind,
+				   lfce_op_name(op->type), kind, amt,
+				   lfce_stage_name(g->snap.table.stage));
+	return ctl_refused(err, "%s %s %llu by seat %u: %s", lfce_op_name(op->type), kind,
 			   amt, op->seat, lfce_strerror(err));
 }
 
@@ -241,7 +241,7 @@ static int refused_amount(struct ctl_game *g, const struct lfce_op *op, int err)
 	if (err == -EPERM)
 		return ctl_refused(err, "uid %u is not the owner of game %llu"
 				   " (nor has CAP_SYS_ADMIN)", geteuid(), g->id);
-	return ctl_refused(err, "%s %llu for %s: %s", ctl_op_name(op->type),
+	return ctl_refused(err, "%s %llu for %s: %s", lfce_op_name(op->type),
 			   op->u.amount.value, who, lfce_strerror(err));
 }
 
@@ -268,11 +268,11 @@ int ctl_refused_op(struct ctl_game *g, const struct lfce_op *op, int err)
 				   "deadline has not passed", op->u.vote.id);
 	if (err == -EPROTO)
 		return ctl_refused(err, "%s not allowed now: the round is in the %s stage"
-				   " (round %llu)", ctl_op_name(op->type),
-				   ctl_stage_name(g->snap.table.stage), g->snap.round.number);
+				   " (round %llu)", lfce_op_name(op->type),
+				   lfce_stage_name(g->snap.table.stage), g->snap.round.number);
 	if (err == -EPERM && (op->type == LFCE_OP_SETTLE || op->type == LFCE_OP_ROLL))
 		return ctl_refused(err, "uid %u is not the owner of game %llu", geteuid(), g->id);
-	return ctl_refused(err, "%s in game %llu: %s", ctl_op_name(op->type), g->id,
+	return ctl_refused(err, "%s in game %llu: %s", lfce_op_name(op->type), g->id,
 			   lfce_strerror(err));
 }
 

@@ -52,7 +52,7 @@ void ctl_json_record(const char *key, const struct lfce_record *r)
 	json_u64("version", r->version);
 	json_u64("time_ns", r->time_ns);
 	json_u64("realtime_ns", r->realtime_ns);
-	json_str("op", ctl_op_name(op->type));
+	json_str("op", lfce_op_name(op->type));
 	if (op->seat == LFCE_SEAT_BANK)
 		json_str("seat", "bank");
 	else
@@ -62,7 +62,7 @@ void ctl_json_record(const char *key, const struct lfce_record *r)
 	switch (op->type) {
 	case LFCE_OP_BET:
 	case LFCE_OP_UNBET:
-		json_str("bet", ctl_bet_name(op->u.bet.kind));
+		json_str("bet", lfce_bet_name(op->u.bet.kind));
 		json_u64("amount", op->u.bet.amount);
 		break;
 	case LFCE_OP_DEPOSIT:
@@ -82,11 +82,11 @@ void ctl_json_record(const char *key, const struct lfce_record *r)
 		break;
 	case LFCE_OP_PROPOSE:
 		json_hex64("proposal", op->u.propose.id);
-		json_str("action", ctl_op_name(op->u.propose.action));
+		json_str("action", lfce_op_name(op->u.propose.action));
 		json_u64("target_seat", op->u.propose.seat);
 		json_u64("to", op->u.propose.to);
 		json_str("param", op->u.propose.action == LFCE_OP_CONFIG ?
-			 ctl_param_name(op->u.propose.param) : "");
+			 lfce_param_name(op->u.propose.param) : "");
 		json_u64("value", op->u.propose.value);
 		break;
 	case LFCE_OP_VOTE:
@@ -103,7 +103,7 @@ void ctl_json_record(const char *key, const struct lfce_record *r)
 	json_u64(NULL, r->dice[1]);
 	json_end_arr();
 	if (op->type == LFCE_OP_PROPOSE || op->type == LFCE_OP_VOTE || op->type == LFCE_OP_LAPSE)
-		json_str("outcome", ctl_prop_state_name(r->outcome));
+		json_str("outcome", lfce_prop_state_name(r->outcome));
 	json_hexbytes("seed", r->seed, 32);
 	json_hexbytes("commitment", r->commitment, 32);
 	json_hex64("digest", r->digest);
@@ -125,20 +125,20 @@ void ctl_print_record(const struct lfce_record *r)
 	else
 		snprintf(seat, sizeof(seat), "seat %u", op->seat);
 	printf("%8llu v%-6llu %-8s %-7s", r->number, r->version,
-	       ctl_op_name(op->type), seat);
+	       lfce_op_name(op->type), seat);
 	if (op->type == LFCE_OP_BET || op->type == LFCE_OP_UNBET)
-		printf(" %s %llu", ctl_bet_name(op->u.bet.kind), op->u.bet.amount);
+		printf(" %s %llu", lfce_bet_name(op->u.bet.kind), op->u.bet.amount);
 	else if (op->type == LFCE_OP_DEPOSIT || op->type == LFCE_OP_WITHDRAW)
 		printf(" %llu", op->u.amount.value);
 	else if (op->type == LFCE_OP_PROPOSE)
-		printf(" #%llu %s", op->u.propose.id, ctl_op_name(op->u.propose.action));
+		printf(" #%llu %s", op->u.propose.id, lfce_op_name(op->u.propose.action));
 	else if (op->type == LFCE_OP_VOTE || op->type == LFCE_OP_LAPSE)
 		printf(" #%llu%s", op->u.vote.id, op->u.vote.choice == LFCE_VOTE_FOR ?
 		       " for" : op->u.vote.choice == LFCE_VOTE_AGAINST ? " against" : "");
 	if (r->dice[0])
 		printf(" rolled %u+%u", r->dice[0], r->dice[1]);
 	if (op->type == LFCE_OP_PROPOSE || op->type == LFCE_OP_VOTE || op->type == LFCE_OP_LAPSE)
-		printf(" -> %s", ctl_prop_state_name(r->outcome));
+		printf(" -> %s", lfce_prop_state_name(r->outcome));
 	printf(" seat%+lld bank%+lld digest 0x%016llx\n", r->seat_delta,
 	       r->bank_delta, r->digest);
 }

@@ -73,15 +73,6 @@ int ctl_parse_u32(const char *s, uint32_t *v);
 int ctl_parse_duration(const char *s, __u64 *ns);
 int ctl_parse_game(const char *s, __u64 *id);
 int ctl_parse_seat(const char *s, uint32_t *seat, bool bank_ok);
-int ctl_bet_kind(const char *name);
-const char *ctl_bet_name(unsigned int kind);
-int ctl_param(const char *name);
-const char *ctl_param_name(unsigned int param);
-const char *ctl_dice_name(unsigned int mode);
-int ctl_dice_mode(const char *name);
-const char *ctl_op_name(unsigned int type);
-const char *ctl_stage_name(unsigned int stage);
-const char *ctl_prop_state_name(unsigned int state);
 void ctl_name_of_id(const uint8_t id[32], char *buf, size_t size);
 
 /* Attach to @id (writable or read-only) and map it; 0 or an exit code. */

@@ -279,7 +279,7 @@ static int bet_op(int argc, char **argv, uint16_t type, const char *what, const 
 	ret = parse_words(argc, argv, &a, 3, 3);
 	if (ret)
 		return ret;
-	kind = ctl_bet_kind(a.w[1]);
+	kind = lfce_bet_kind(a.w[1]);
 	if (kind < 0)
 		return ctl_usage("%s: no bet '%s' (lfcectl bet kinds lists them)", what, a.w[1]);
 	if (parse_amount(&a, a.w[2], &op.u.bet.amount))
@@ -288,7 +288,7 @@ static int bet_op(int argc, char **argv, uint16_t type, const char *what, const 
 	ret = open_words(argc, argv, &a, 3, 3, &g);
 	if (ret)
 		return ret;
-	snprintf(msg, sizeof(msg), "%s %s %llu", done, ctl_bet_name(kind), op.u.bet.amount);
+	snprintf(msg, sizeof(msg), "%s %s %llu", done, lfce_bet_name(kind), op.u.bet.amount);
 	return player_op(&g, &a, &op, msg);
 }
 
@@ -312,9 +312,9 @@ static int bet_kinds(int argc, char **argv)
 		json_begin_arr(NULL);
 	for (k = 0; k < LFCE_BET_NR; k++) {
 		if (ctl.json)
-			json_str(NULL, ctl_bet_name(k));
+			json_str(NULL, lfce_bet_name(k));
 		else
-			printf("%s\n", ctl_bet_name(k));
+			printf("%s\n", lfce_bet_name(k));
 	}
 	if (ctl.json) {
 		json_end_arr();
@@ -612,14 +612,14 @@ static int propose_parse(struct words *a, struct lfce_op *op)
 		return ctl_usage("proposal propose ban: '%s' is not a seat", a->w[2]);
 	if (op->u.propose.action != LFCE_OP_CONFIG)
 		return 0;
-	p = ctl_param(a->w[2]);
+	p = lfce_param(a->w[2]);
 	if (p < 0)
 		return ctl_usage("proposal propose config: no parameter '%s' (min-bet, max-bet, "
 				 "odds-max, field12-pays, dice-mode, reveal-timeout, "
 				 "proposal-timeout)", a->w[2]);
 	op->u.propose.param = p;
-	if (p == LFCE_PARAM_DICE_MODE && ctl_dice_mode(a->w[3]) >= 0)
-		op->u.propose.value = ctl_dice_mode(a->w[3]);
+	if (p == LFCE_PARAM_DICE_MODE && lfce_dice_mode(a->w[3]) >= 0)
+		op->u.propose.value = lfce_dice_mode(a->w[3]);
 	else if ((p == LFCE_PARAM_REVEAL_TIMEOUT || p == LFCE_PARAM_PROPOSAL_TIMEOUT) ?
 		 ctl_parse_duration(a->w[3], &op->u.propose.value) :
 		 ctl_parse_u64(a->w[3], &op->u.propose.value))

@@ -70,13 +70,6 @@ int top_model_find(const struct top_model *m, uint64_t id);
 void top_model_free(struct top_model *m);
 double top_cas_success(const struct top_game *g);
 
-const char *top_phase_name(uint32_t phase);
-const char *top_stage_name(uint32_t stage);
-const char *top_dice_mode_name(uint32_t mode);
-const char *top_bet_name(unsigned int kind);
-const char *top_op_name(uint16_t type);
-const char *top_prop_state_name(uint16_t state);
-const char *top_param_name(uint32_t param);
 const char *top_retry_label(unsigned int bucket);
 const char *top_game_state(const struct lfce_snapshot *s);
 

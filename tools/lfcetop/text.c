@@ -124,12 +124,12 @@ void top_text_games(struct top_sink *out, const struct top_model *m, int selecte
 
 		put(&l, "%-6llu %10llu ", (ull)g->id, (ull)t->version);
 		put_rate(&l, "%9s", g->rate);
-		put(&l, " %7.2f %-8s ", 100 * top_cas_success(g), top_phase_name(t->phase));
+		put(&l, " %7.2f %-8s ", 100 * top_cas_success(g), lfce_phase_name(t->phase));
 		if (t->point)
 			put(&l, "%5u", t->point);
 		else
 			put(&l, "%5s", "-");
-		put(&l, " %-7s %2u/%-2u %12llu %12llu %7llu %s%s", top_stage_name(t->stage),
+		put(&l, " %-7s %2u/%-2u %12llu %12llu %7llu %s%s", lfce_stage_name(t->stage),
 		    seats_bound(&g->snap), t->config.max_seats, (ull)t->bank, (ull)t->total,
 		    (ull)t->rolls, top_game_state(&g->snap), g->stale ? " (lapped)" : "");
 		emit(out, (int)i == selected ? TOP_SELECTED : TOP_PLAIN, &l);
@@ -153,18 +153,18 @@ static void game_head(struct top_sink *out, const struct top_game *g)
 	    100 * top_cas_success(g), (ull)g->ctr.cas_failures, (ull)g->ctr.refused,
 	    (ull)g->ctr.exhausted, (ull)g->ctr.backpressure);
 	emit(out, TOP_PLAIN, &l);
-	put(&l, "phase %s  point ", top_phase_name(t->phase));
+	put(&l, "phase %s  point ", lfce_phase_name(t->phase));
 	if (t->point)
 		put(&l, "%u", t->point);
 	else
 		put(&l, "-");
 	put(&l, "  stage %s  shooter %u  round %llu  rolls %llu  dice %u+%u  deadline ",
-	    top_stage_name(t->stage), t->shooter, (ull)g->snap.round.number, (ull)t->rolls,
+	    lfce_stage_name(t->stage), t->shooter, (ull)g->snap.round.number, (ull)t->rolls,
 	    t->dice[0], t->dice[1]);
 	put_deadline(&l, t->stage == LFCE_STAGE_BETTING ? 0 : g->snap.round.deadline_ns);
 	emit(out, TOP_PLAIN, &l);
 	put(&l, "dice mode %s  bank %llu  total %llu  conserved %s  bets %llu..%llu  odds %ux",
-	    top_dice_mode_name(t->config.dice_mode), (ull)t->bank, (ull)t->total,
+	    lfce_dice_mode_name(t->config.dice_mode), (ull)t->bank, (ull)t->total,
 	    lfce_tokens_conserved(&g->snap) ? "yes" : "NO", (ull)t->config.min_bet,
 	    (ull)t->config.max_bet, t->config.odds_max);
 	emit(out, TOP_PLAIN, &l);
@@ -194,7 +194,7 @@ static void seat_line(struct line *l, const struct lfce_snapshot *s, unsigned in
 	put_round(l, &s->round, i);
 	for (k = 0; k < LFCE_BET_NR; k++)
 		if (st->bets[k])
-			put(l, "%s%s %llu", n++ ? ", " : " ", top_bet_name(k), (ull)st->bets[k]);
+			put(l, "%s%s %llu", n++ ? ", " : " ", lfce_bet_name(k), (ull)st->bets[k]);
 	if (!n)
 		put(l, " -");
 }
@@ -228,7 +228,7 @@ static void put_action(struct line *l, const struct lfce_proposal *p)
 		put(l, "seat %u", p->seat);
 		break;
 	case LFCE_OP_CONFIG:
-		put(l, "%s = %llu", top_param_name(p->param), (ull)p->value);
+		put(l, "%s = %llu", lfce_param_name(p->param), (ull)p->value);
 		break;
 	default:
 		put(l, "-");
@@ -252,7 +252,7 @@ static void game_proposals(struct top_sink *out, const struct top_game *g)
 		if (p->state != LFCE_PROP_PENDING)
 			continue;
 		put(&l, "%4llu %-8s by seat %u  for %d against %d of %d (quorum %u)  deadline ",
-		    (ull)p->id, top_op_name(p->action), p->proposer,
+		    (ull)p->id, lfce_op_name(p->action), p->proposer,
 		    __builtin_popcount(p->votes_for), __builtin_popcount(p->votes_against),
 		    __builtin_popcount(p->electorate), p->quorum);
 		put_deadline(&l, p->deadline_ns);
@@ -385,7 +385,7 @@ static void json_seat(FILE *f, const struct lfce_snapshot *s, unsigned int i)
 		s->round.revealed & (1U << i) ? "true" : "false");
 	for (k = 0; k < LFCE_BET_NR; k++)
 		if (st->bets[k])
-			fprintf(f, "%s\"%s\":%llu", n++ ? "," : "", top_bet_name(k),
+			fprintf(f, "%s\"%s\":%llu", n++ ? "," : "", lfce_bet_name(k),
 				(ull)st->bets[k]);
 	fputs("}}", f);
 }
@@ -393,9 +393,9 @@ static void json_seat(FILE *f, const struct lfce_snapshot *s, unsigned int i)
 static void json_proposal(FILE *f, const struct lfce_proposal *p)
 {
 	fprintf(f, "{\"id\":%llu,\"action\":\"%s\",\"state\":\"%s\",\"proposer\":%u", (ull)p->id,
-		top_op_name(p->action), top_prop_state_name(p->state), p->proposer);
+		lfce_op_name(p->action), lfce_prop_state_name(p->state), p->proposer);
 	fprintf(f, ",\"seat\":%u,\"to\":%u,\"param\":\"%s\",\"value\":%llu", p->seat, p->to,
-		p->action == LFCE_OP_CONFIG ? top_param_name(p->param) : "", (ull)p->value);
+		p->action == LFCE_OP_CONFIG ? lfce_param_name(p->param) : "", (ull)p->value);
 	fprintf(f, ",\"quorum\":%u,\"electorate\":%d,\"for\":%d,\"against\":%d,\"deadline_ns\":%llu}",
 		p->quorum, __builtin_popcount(p->electorate), __builtin_popcount(p->votes_for),
 		__builtin_popcount(p->votes_against), (ull)p->deadline_ns);
@@ -424,7 +424,7 @@ static void json_lists(FILE *f, const struct top_game *g)
 	for (i = 0; i < g->nr_rolls; i++)
 		fprintf(f, "%s{\"record\":%llu,\"version\":%llu,\"op\":\"%s\",\"dice\":[%u,%u]}",
 			i ? "," : "", (ull)g->roll[i].record, (ull)g->roll[i].version,
-			top_op_name(g->roll[i].op), g->roll[i].dice[0], g->roll[i].dice[1]);
+			lfce_op_name(g->roll[i].op), g->roll[i].dice[0], g->roll[i].dice[1]);
 	fputc(']', f);
 }
 
@@ -447,12 +447,12 @@ static void json_game(FILE *f, const struct top_game *g)
 	json_u64s(f, "retries", g->ctr.retries, 8);
 	json_u64s(f, "latency_ns_log2", g->ctr.latency_ns_log2, 32);
 	fprintf(f, ",\"phase\":\"%s\",\"point\":%u,\"stage\":\"%s\",\"shooter\":%u",
-		top_phase_name(t->phase), t->point, top_stage_name(t->stage), t->shooter);
+		lfce_phase_name(t->phase), t->point, lfce_stage_name(t->stage), t->shooter);
 	fprintf(f, ",\"round\":%llu,\"round_deadline_ns\":%llu,\"rolls\":%llu,\"dice\":[%u,%u]",
 		(ull)g->snap.round.number, (ull)g->snap.round.deadline_ns, (ull)t->rolls,
 		t->dice[0], t->dice[1]);
 	fprintf(f, ",\"dice_mode\":\"%s\",\"bank\":%llu,\"total\":%llu,\"conserved\":%s",
-		top_dice_mode_name(t->config.dice_mode), (ull)t->bank, (ull)t->total,
+		lfce_dice_mode_name(t->config.dice_mode), (ull)t->bank, (ull)t->total,
 		lfce_tokens_conserved(&g->snap) ? "true" : "false");
 	fprintf(f, ",\"journal_lost\":%llu", (ull)g->lost);
 	json_lists(f, g);

@@ -207,3 +207,155 @@ const char *lfce_strerror(int err)
 			return errors[i].what;
 	return strerror(err);
 }
+
+/*
+ * Names for the uapi's numbers: the words people bet and vote by, one table
+ * for every tool. A number this build does not know (a newer module) reads
+ * "?" rather than indexing past a table.
+ */
+#define NAME(table, i) \
+	((i) < sizeof(table) / sizeof(table[0]) && table[i] ? table[i] : "?")
+
+static const char *const bet_names[LFCE_BET_NR] = {
+	[LFCE_BET_PASS] = "pass", [LFCE_BET_DONT_PASS] = "dontpass",
+	[LFCE_BET_PASS_ODDS] = "passodds", [LFCE_BET_DONT_PASS_ODDS] = "dontpassodds",
+	[LFCE_BET_COME] = "come", [LFCE_BET_DONT_COME] = "dontcome",
+	[LFCE_BET_COME_4] = "come4", [LFCE_BET_COME_5] = "come5",
+	[LFCE_BET_COME_6] = "come6", [LFCE_BET_COME_8] = "come8",
+	[LFCE_BET_COME_9] = "come9", [LFCE_BET_COME_10] = "come10",
+	[LFCE_BET_DONT_COME_4] = "dontcome4", [LFCE_BET_DONT_COME_5] = "dontcome5",
+	[LFCE_BET_DONT_COME_6] = "dontcome6", [LFCE_BET_DONT_COME_8] = "dontcome8",
+	[LFCE_BET_DONT_COME_9] = "dontcome9", [LFCE_BET_DONT_COME_10] = "dontcome10",
+	[LFCE_BET_COME_ODDS_4] = "comeodds4", [LFCE_BET_COME_ODDS_5] = "comeodds5",
+	[LFCE_BET_COME_ODDS_6] = "comeodds6", [LFCE_BET_COME_ODDS_8] = "comeodds8",
+	[LFCE_BET_COME_ODDS_9] = "comeodds9", [LFCE_BET_COME_ODDS_10] = "comeodds10",
+	[LFCE_BET_DONT_COME_ODDS_4] = "dontcomeodds4",
+	[LFCE_BET_DONT_COME_ODDS_5] = "dontcomeodds5",
+	[LFCE_BET_DONT_COME_ODDS_6] = "dontcomeodds6",
+	[LFCE_BET_DONT_COME_ODDS_8] = "dontcomeodds8",
+	[LFCE_BET_DONT_COME_ODDS_9] = "dontcomeodds9",
+	[LFCE_BET_DONT_COME_ODDS_10] = "dontcomeodds10",
+	[LFCE_BET_FIELD] = "field",
+	[LFCE_BET_PLACE_4] = "place4", [LFCE_BET_PLACE_5] = "place5",
+	[LFCE_BET_PLACE_6] = "place6", [LFCE_BET_PLACE_8] = "place8",
+	[LFCE_BET_PLACE_9] = "place9", [LFCE_BET_PLACE_10] = "place10",
+	[LFCE_BET_HARD_4] = "hard4", [LFCE_BET_HARD_6] = "hard6",
+	[LFCE_BET_HARD_8] = "hard8", [LFCE_BET_HARD_10] = "hard10",
+	[LFCE_BET_ANY_SEVEN] = "anyseven", [LFCE_BET_ANY_CRAPS] = "anycraps",
+	[LFCE_BET_ELEVEN] = "eleven", [LFCE_BET_ACES] = "aces",
+	[LFCE_BET_ACE_DEUCE] = "acedeuce", [LFCE_BET_TWELVE] = "twelve",
+};
+
+static const char *const op_names[] = {
+	[LFCE_OP_NONE] = "none", [LFCE_OP_JOIN] = "join", [LFCE_OP_LEAVE] = "leave",
+	[LFCE_OP_DEPOSIT] = "deposit", [LFCE_OP_WITHDRAW] = "withdraw",
+	[LFCE_OP_BET] = "bet", [LFCE_OP_UNBET] = "unbet", [LFCE_OP_CLOSE] = "close",
+	[LFCE_OP_COMMIT] = "commit", [LFCE_OP_REVEAL] = "reveal",
+	[LFCE_OP_EXPIRE] = "expire", [LFCE_OP_ROLL] = "roll", [LFCE_OP_BAN] = "ban",
+	[LFCE_OP_TRANSFER] = "transfer", [LFCE_OP_SETTLE] = "settle",
+	[LFCE_OP_PROPOSE] = "propose", [LFCE_OP_VOTE] = "vote",
+	[LFCE_OP_LAPSE] = "lapse", [LFCE_OP_CONFIG] = "config",
+	[LFCE_OP_SHUTDOWN] = "shutdown",
+};
+
+static const char *const param_names[LFCE_PARAM_NR] = {
+	[LFCE_PARAM_MIN_BET] = "min-bet", [LFCE_PARAM_MAX_BET] = "max-bet",
+	[LFCE_PARAM_ODDS_MAX] = "odds-max", [LFCE_PARAM_FIELD12_PAYS] = "field12-pays",
+	[LFCE_PARAM_DICE_MODE] = "dice-mode", [LFCE_PARAM_REVEAL_TIMEOUT] = "reveal-timeout",
+	[LFCE_PARAM_PROPOSAL_TIMEOUT] = "proposal-timeout",
+};
+
+static const char *const phase_names[] = {
+	[LFCE_PHASE_COME_OUT] = "come-out", [LFCE_PHASE_POINT] = "point",
+};
+
+static const char *const stage_names[] = {
+	[LFCE_STAGE_BETTING] = "betting", [LFCE_STAGE_COMMIT] = "commit",
+	[LFCE_STAGE_REVEAL] = "reveal",
+};
+
+static const char *const dice_mode_names[] = {
+	[LFCE_DICE_COMMIT_REVEAL] = "commit-reveal", [LFCE_DICE_HOST] = "host",
+	[LFCE_DICE_AGREEMENT] = "agreement",
+};
+
+static const char *const prop_state_names[] = {
+	[LFCE_PROP_FREE] = "free", [LFCE_PROP_PENDING] = "pending",
+	[LFCE_PROP_PASSED] = "passed", [LFCE_PROP_REJECTED] = "rejected",
+	[LFCE_PROP_EXPIRED] = "expired", [LFCE_PROP_FAILED] = "failed",
+};
+
+const char *lfce_bet_name(unsigned int kind)
+{
+	return NAME(bet_names, kind);
+}
+
+const char *lfce_op_name(unsigned int type)
+{
+	return NAME(op_names, type);
+}
+
+const char *lfce_param_name(unsigned int param)
+{
+	return NAME(param_names, param);
+}
+
+const char *lfce_phase_name(unsigned int phase)
+{
+	return NAME(phase_names, phase);
+}
+
+const char *lfce_stage_name(unsigned int stage)
+{
+	return NAME(stage_names, stage);
+}
+
+const char *lfce_dice_mode_name(unsigned int mode)
+{
+	return NAME(dice_mode_names, mode);
+}
+
+const char *lfce_prop_state_name(unsigned int state)
+{
+	return NAME(prop_state_names, state);
+}
+
+/* @name without case, '-', '_' or '\'' ("Dont-Pass", "don't_pass"), in @buf. */
+static void fold(const char *name, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (; *name && n + 1 < size; name++)
+		if (*name != '-' && *name != '_' && *name != '\'')
+			buf[n++] = (*name >= 'A' && *name <= 'Z') ? *name + 32 : *name;
+	buf[n] = '\0';
+}
+
+static int lookup(const char *const *table, int n, const char *name)
+{
+	char want[32], have[32];
+	int i;
+
+	fold(name, want, sizeof(want));
+	for (i = 0; i < n; i++) {
+		fold(table[i], have, sizeof(have));
+		if (!strcmp(want, have))
+			return i;
+	}
+	return -EINVAL;
+}
+
+int lfce_bet_kind(const char *name)
+{
+	return lookup(bet_names, LFCE_BET_NR, name);
+}
+
+int lfce_param(const char *name)
+{
+	return lookup(param_names, LFCE_PARAM_NR, name);
+}
+
+int lfce_dice_mode(const char *name)
+{
+	return lookup(dice_mode_names, LFCE_DICE_NR, name);
+}

@@ -241,6 +241,23 @@ int lfce_snapshot(int fd, const void *base, struct lfce_snapshot *snap);
 const char *lfce_strerror(int err);
 
 /*
+ * Names for the uapi's numbers, one table for every tool (lfce_names(3)):
+ * "?" for a number this build does not know. lfce_bet_kind() and
+ * lfce_param() and lfce_dice_mode() take a name back, ignoring case, '-', '_' and '\'', and
+ * return -EINVAL for none.
+ */
+const char *lfce_bet_name(unsigned int kind);
+const char *lfce_op_name(unsigned int type);
+const char *lfce_param_name(unsigned int param);
+const char *lfce_phase_name(unsigned int phase);
+const char *lfce_stage_name(unsigned int stage);
+const char *lfce_dice_mode_name(unsigned int mode);
+const char *lfce_prop_state_name(unsigned int state);
+int lfce_bet_kind(const char *name);
+int lfce_param(const char *name);
+int lfce_dice_mode(const char *name);
+
+/*
  * lfce_journal_next - iterate over the journal in the mapping
  * @base: a region that passed lfce_region_check()
  * @cursor: in: the next record wanted; out: the one after what was returned
