@@ -713,14 +713,8 @@ static int pin_rcu(void *data)
  */
 static void engine_nodes_reused_hot(struct kunit *test)
 {
-	struct lfce_config cfg;
-	struct lt_game *g;
+	struct lt_game *g = lt_game_small_pool(test, lt_params.pool_cap);
 	int i, ret = 0;
-
-	lfce_rules_default_config(&cfg);
-	g = lt_game_new_params(test, &cfg, &lt_params);
-	KUNIT_ASSERT_EQ(test, lt_join(g, 0, 1000), 0);
-	KUNIT_ASSERT_EQ(test, lt_deposit(g, 0, 1000), 0);
 	for (i = 0; i < 1000 && !ret; i++)
 		ret = lt_bet(g, 0, LFCE_BET_FIELD, 1);
 	KUNIT_EXPECT_EQ(test, ret, 0);
@@ -729,58 +723,52 @@ static void engine_nodes_reused_hot(struct kunit *test)
 	lt_game_free(g);
 }
 
+/* Start @fn, one of the two above, and wait until it is inside. */
+static struct task_struct *pin_start(struct kunit *test, int (*fn)(void *), struct pin *pin,
+				     struct lt_game *g)
+{
+	struct task_struct *task;
+
+	init_completion(&pin->started);
+	pin->epoch = &g->e.pool.epoch;
+	task = kthread_run(fn, pin, "lfce-pin");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	wait_for_completion(&pin->started);
+	return task;
+}
+
 static void engine_reuse_ignores_rcu_readers(struct kunit *test)
 {
-	struct lfce_params p = lt_params;
+	struct lt_game *g = lt_game_small_pool(test, 4 * LFCE_NODES);
 	struct task_struct *task;
-	struct lfce_config cfg;
-	struct lt_game *g;
 	struct pin pin;
 	int i, ret = 0;
 
-	lfce_rules_default_config(&cfg);
-	p.pool_cap = 4 * LFCE_NODES;
-	g = lt_game_new_params(test, &cfg, &p);
-	KUNIT_ASSERT_EQ(test, lt_join(g, 0, 1000), 0);
-	KUNIT_ASSERT_EQ(test, lt_deposit(g, 0, 1000), 0);
-	init_completion(&pin.started);
-	task = kthread_run(pin_rcu, &pin, "lfce-pin-rcu");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
-	wait_for_completion(&pin.started);
+	task = pin_start(test, pin_rcu, &pin, g);
 
 	g->w.nonblock = true;
 	for (i = 0; i < 1000 && !ret; i++)
 		ret = lt_bet(g, 0, LFCE_BET_FIELD, 1);
 	KUNIT_EXPECT_EQ(test, ret, 0);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&g->e.pool.backpressure), 0);
-	KUNIT_EXPECT_LE(test, g->e.pool.nodes, p.pool_cap);
+	KUNIT_EXPECT_LE(test, g->e.pool.nodes, 4 * LFCE_NODES);
 	kthread_stop(task);
 	lt_game_free(g);
 }
 
 static void engine_reclaim_is_bounded(struct kunit *test)
 {
-	struct lfce_params p = lt_params;
 	struct lfce_snapshot *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
-	struct lt_game *g;
+	const u32 cap = 4 * LFCE_NODES;
 	struct task_struct *task;
-	struct lfce_config cfg;
+	struct lt_game *g;
 	struct pin pin;
 	int i, ret = 0;
 	u64 version;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
-	lfce_rules_default_config(&cfg);
-	p.pool_cap = 4 * LFCE_NODES;
-	g = lt_game_new_params(test, &cfg, &p);
-	KUNIT_ASSERT_EQ(test, lt_join(g, 0, 1000), 0);
-	KUNIT_ASSERT_EQ(test, lt_deposit(g, 0, 1000), 0);
-
-	init_completion(&pin.started);
-	pin.epoch = &g->e.pool.epoch;
-	task = kthread_run(pin_reader, &pin, "lfce-pin");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
-	wait_for_completion(&pin.started);
+	g = lt_game_small_pool(test, cap);
+	task = pin_start(test, pin_reader, &pin, g);
 
 	g->w.nonblock = true;
 	for (i = 0; i < 1000 && !ret; i++)
@@ -788,7 +776,7 @@ static void engine_reclaim_is_bounded(struct kunit *test)
 	lt_read(g, s);
 	version = s->table.version;
 	KUNIT_EXPECT_EQ(test, ret, -EAGAIN);
-	KUNIT_EXPECT_LE(test, g->e.pool.nodes, p.pool_cap);
+	KUNIT_EXPECT_LE(test, g->e.pool.nodes, cap);
 	KUNIT_EXPECT_GT(test, atomic_long_read(&g->e.pool.backpressure), 0);
 	KUNIT_EXPECT_TRUE(test, lfce_rules_conserved(s));
 
@@ -797,7 +785,7 @@ static void engine_reclaim_is_bounded(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lt_bet(g, 0, LFCE_BET_FIELD, 1), 0);
 	lt_read(g, s);
 	KUNIT_EXPECT_EQ(test, s->table.version, version + 1);
-	KUNIT_EXPECT_LE(test, g->e.pool.nodes, p.pool_cap);
+	KUNIT_EXPECT_LE(test, g->e.pool.nodes, cap);
 	lt_game_free(g);
 }
 

@@ -119,6 +119,24 @@ struct lt_game *lt_game_new(struct kunit *test, const struct lfce_config *cfg,
 	return lt_game_new_params(test, &c, &lt_params);
 }
 
+/*
+ * A game with the default config and a pool of @pool_cap nodes, seat 0
+ * joined with 1000 in it: what the reclamation tests start from.
+ */
+struct lt_game *lt_game_small_pool(struct kunit *test, u32 pool_cap)
+{
+	struct lfce_params p = lt_params;
+	struct lfce_config cfg;
+	struct lt_game *g;
+
+	lfce_rules_default_config(&cfg);
+	p.pool_cap = pool_cap;
+	g = lt_game_new_params(test, &cfg, &p);
+	KUNIT_ASSERT_EQ(test, lt_join(g, 0, 1000), 0);
+	KUNIT_ASSERT_EQ(test, lt_deposit(g, 0, 1000), 0);
+	return g;
+}
+
 void lt_game_free(struct lt_game *g)
 {
 	lfce_writer_release(&g->e, &g->w);

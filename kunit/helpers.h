@@ -40,6 +40,7 @@ struct lt_game *lt_game_new_params(struct kunit *test, const struct lfce_config 
 				   const struct lfce_params *params);
 struct lt_game *lt_game_restore(struct kunit *test, const struct lfce_snapshot *s,
 				const struct lfce_params *params);
+struct lt_game *lt_game_small_pool(struct kunit *test, u32 pool_cap);
 void lt_game_free(struct lt_game *g);
 extern const struct lfce_params lt_params;
 

@@ -201,17 +201,10 @@ static void pool_gives_surplus_back(struct kunit *test)
  */
 static void pool_waits_for_own_retired(struct kunit *test)
 {
-	struct lfce_params p = lt_params;
-	struct lfce_config cfg;
-	struct lt_game *g;
+	struct lt_game *g = lt_game_small_pool(test, 4 * LFCE_NODES);
 	unsigned long old;
 	int i, ret = 0;
 
-	lfce_rules_default_config(&cfg);
-	p.pool_cap = 4 * LFCE_NODES;
-	g = lt_game_new_params(test, &cfg, &p);
-	KUNIT_ASSERT_EQ(test, lt_join(g, 0, 1000), 0);
-	KUNIT_ASSERT_EQ(test, lt_deposit(g, 0, 1000), 0);
 	old = cap_headroom(0);		/* what the game holds now is all it gets */
 	for (i = 0; i < 200 && !ret; i++)
 		ret = lt_bet(g, 0, LFCE_BET_FIELD, 1);

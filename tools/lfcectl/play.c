@@ -90,50 +90,49 @@ static int parse_amount(const struct words *a, const char *s, __u64 *v)
 	return 0;
 }
 
+/* What a submission returned, in words; close @g. */
+static int report(struct ctl_game *g, struct lfce_op *op, const char *done, int ret,
+		  __u64 version)
+{
+	if (ret)
+		ret = ctl_refused_op(g, op, ret);
+	else
+		ctl_print_commit(g, done, version);
+	ctl_close_game(g);
+	return ret;
+}
+
 /* Submit @op as the player of the caller's seat; report; close @g. */
 static int player_op(struct ctl_game *g, const struct words *a, struct lfce_op *op,
 		     const char *done)
 {
-	__u64 version;
+	__u64 version = 0;
 	uint32_t seat;
 	int ret;
 
 	ret = ctl_my_seat(g, a->seat, &seat);
-	if (!ret) {
-		ret = ctl_submit_player(g, seat, op, &version);
-		if (ret)
-			ret = ctl_refused_op(g, op, ret);
-		else
-			ctl_print_commit(g, done, version);
+	if (ret) {
+		ctl_close_game(g);
+		return ret;
 	}
-	ctl_close_game(g);
-	return ret;
+	ret = ctl_submit_player(g, seat, op, &version);
+	return report(g, op, done, ret, version);
 }
 
 static int owner_op(struct ctl_game *g, struct lfce_op *op, const char *done)
 {
-	__u64 version;
+	__u64 version = 0;
 	int ret = ctl_submit_owner(g, op, &version);
 
-	if (ret)
-		ret = ctl_refused_op(g, op, ret);
-	else
-		ctl_print_commit(g, done, version);
-	ctl_close_game(g);
-	return ret;
+	return report(g, op, done, ret, version);
 }
 
 static int anyone_op(struct ctl_game *g, struct lfce_op *op, const char *done)
 {
-	__u64 version;
+	__u64 version = 0;
 	int ret = ctl_submit_anyone(g, op, &version);
 
-	if (ret)
-		ret = ctl_refused_op(g, op, ret);
-	else
-		ctl_print_commit(g, done, version);
-	ctl_close_game(g);
-	return ret;
+	return report(g, op, done, ret, version);
 }
 
 /* ---- seat ------------------------------------------------------------- */
