@@ -715,6 +715,7 @@ static void engine_nodes_reused_hot(struct kunit *test)
 {
 	struct lt_game *g = lt_game_small_pool(test, lt_params.pool_cap);
 	int i, ret = 0;
+
 	for (i = 0; i < 1000 && !ret; i++)
 		ret = lt_bet(g, 0, LFCE_BET_FIELD, 1);
 	KUNIT_EXPECT_EQ(test, ret, 0);
