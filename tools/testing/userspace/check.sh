@@ -33,10 +33,15 @@ for flavour in asan tsan; do
 done
 
 # The fuzzer is not TAP: it either survives the time given or leaves a crash.
+# It starts from the seed corpus kept in the repository (fuzz/corpus/: a
+# minimal set covering what earlier runs reached, and every input that found
+# a bug) and grows build/userspace/corpus. To fold a run's finds back in:
+#   build/userspace/fuzz/fuzz_ops -merge=1 tools/testing/userspace/fuzz/corpus \
+#	build/userspace/corpus
 if make -s -C "$here" fuzz >"$out.fuzz.log" 2>&1; then
 	mkdir -p "$out/corpus"
 	if (cd "$out" && "$out/fuzz/fuzz_ops" -max_total_time="$fuzz_seconds" \
-		-print_final_stats=1 "$out/corpus" >"$out/fuzz.log" 2>&1); then
+		-print_final_stats=1 "$out/corpus" "$here/fuzz/corpus" >"$out/fuzz.log" 2>&1); then
 		echo "ok userspace-fuzz/fuzz_ops: $(grep -m1 -o 'stat::number_of_executed_units: [0-9]*' \
 			"$out/fuzz.log" | cut -d' ' -f2) runs in ${fuzz_seconds}s" >>"$results"
 	else
