@@ -12,6 +12,7 @@
 #                      ASan+UBSan and TSan, a stress, a bounded libFuzzer run
 #   make bench         native benchmark of the engine (BENCH_JSON=path)
 #   make vm-bench      the device's figures in the stock VM (ratios count)
+#   make soak          a long mixed load in the stock VM (SOAK_MINUTES=10)
 #   make check-vm      the in-VM tests on the stock and the debug kernel
 #   make check-matrix  the in-VM tests on Debian's 6.1, 6.12 and 6.12 PREEMPT_RT
 #                      (installs those kernels: deps.sh --matrix)
@@ -95,6 +96,11 @@ vm-bench: deps
 	@sed -n 's/^# vm-bench: figure //p' $(TOP)/build/vm/stock/results.log | \
 		tee $(RESULTS)/vm-bench.txt
 
+# The module under a long mixed load in the stock VM (SOAK_MINUTES, 10).
+soak: deps
+	@$(VM)/run.sh stock soak
+	@grep -E '^(not )?ok |minute|ran ' $(TOP)/build/vm/stock/results.log
+
 check-vm: deps
 	@rm -f $(RESULTS)/vm-stock.tap $(RESULTS)/vm-debug.tap
 	-@$(VM)/run.sh stock
@@ -136,5 +142,5 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	rm -rf $(TOP)/build
 
-.PHONY: all module debug lib tools deps check check-host check-userspace bench vm-bench check-vm check-matrix kunit \
+.PHONY: all module debug lib tools deps check check-host check-userspace bench vm-bench soak check-vm check-matrix kunit \
 	demo style install dkms-install clean

@@ -58,6 +58,9 @@ static int stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "exhausted %llu\n", st.exhausted);
 	seq_printf(m, "backpressure %llu\n", st.backpressure);
 	seq_printf(m, "nodes %u\n", READ_ONCE(game->engine.pool.nodes));
+	/* Racy against committers: a figure to watch, not to act on. */
+	seq_printf(m, "retired %u\n", READ_ONCE(game->engine.pool.tail) -
+		   READ_ONCE(game->engine.pool.head));
 	seq_puts(m, "retries");
 	for (i = 0; i < ARRAY_SIZE(st.retries); i++)
 		seq_printf(m, " %llu", st.retries[i]);
@@ -71,6 +74,14 @@ static int stats_show(struct seq_file *m, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
+
+/* /sys/kernel/debug/lfce/nodes: the snapshot nodes all games hold. */
+static int nodes_get(void *unused, u64 *val)
+{
+	*val = lfce_pool_nodes();
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(nodes_fops, nodes_get, NULL, "%llu\n");
 
 /* Debugging aid only: a failure here does not fail the game. */
 static void debugfs_add(struct lfce_game *game)
@@ -611,6 +622,7 @@ void lfce_game_unclaim(struct lfce_game *game, u32 seat, void *holder)
 int lfce_game_init(void)
 {
 	debugfs_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file_unsafe("nodes", 0444, debugfs_root, NULL, &nodes_fops);
 	return 0;
 }
 

@@ -3,7 +3,7 @@
 #
 # Boot one kernel in qemu with lfce and its tests, and judge the run.
 #
-#   run.sh stock|6.12|rt|debug [all|kunit|demo|bench]
+#   run.sh stock|6.12|rt|debug [all|kunit|demo|bench|soak]
 #
 # stock  Debian's kernel from linux-image-amd64, module built against the
 #        matching linux-headers-amd64;
@@ -19,6 +19,8 @@
 #
 # Mode bench runs make vm-bench's program instead of the tests: its
 # figures are the "# vm-bench: figure ..." lines of build/vm/<kernel>/results.log.
+# Mode soak runs make soak's program for SOAK_MINUTES (10), with a line a
+# minute in results.log.
 #
 # VM_TESTS="name ..." runs only those test programs (by file name), for a
 # quick loop while working on one feature; make check runs them all.
@@ -29,7 +31,7 @@
 # if nothing failed. The console log stays in build/vm/<kernel>/console.log.
 set -eu
 
-kernel=${1:?usage: run.sh stock|6.12|rt|debug [all|kunit|demo|bench]}
+kernel=${1:?usage: run.sh stock|6.12|rt|debug [all|kunit|demo|bench|soak]}
 mode=${2:-all}
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 vm=$top/tools/testing/vm
@@ -122,12 +124,20 @@ if [ "$mode" = all ]; then
 	fi
 elif [ "$mode" = bench ]; then
 	cp "$top/build/selftests/bench/"* "$root/tests/"
+elif [ "$mode" = soak ]; then
+	cp "$top/build/selftests/soak/"* "$root/tests/"
 fi
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$out/initramfs.cpio"
 
 # 4. Boot. ttyS0 is the console, ttyS1 the results, ttyS2 the success mark.
 console="-serial file:$out/console.log"
 append="console=ttyS0 panic=-1 panic_on_warn=1 oops=panic lfce.mode=$mode"
+if [ "$mode" = soak ]; then
+	# The soak runs SOAK_MINUTES; init's and run.sh's timeouts follow.
+	minutes=${SOAK_MINUTES:-10}
+	append="$append lfce.soak_minutes=$minutes lfce.timeout=$((minutes * 60 + 600))"
+	timeout=$((minutes * 60 + 900))
+fi
 if [ "$mode" = demo ]; then
 	console="-serial stdio"
 	append="$append quiet"
