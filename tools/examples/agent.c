@@ -78,6 +78,17 @@ struct agent {
 	struct lfce_snapshot s;		/* our latest copy */
 };
 
+/* enum lfce_param, as --propose spells them */
+static const char *const params[] = {
+	[LFCE_PARAM_MIN_BET] = "min_bet",
+	[LFCE_PARAM_MAX_BET] = "max_bet",
+	[LFCE_PARAM_ODDS_MAX] = "odds_max",
+	[LFCE_PARAM_FIELD12_PAYS] = "field12_pays",
+	[LFCE_PARAM_DICE_MODE] = "dice_mode",
+	[LFCE_PARAM_REVEAL_TIMEOUT] = "reveal_timeout",
+	[LFCE_PARAM_PROPOSAL_TIMEOUT] = "proposal_timeout",
+};
+
 static __u64 now_ns(void)
 {
 	struct timespec ts;
@@ -118,7 +129,8 @@ static int submit(struct agent *a, struct lfce_op *ops, unsigned int n, const ch
 	do
 		ret = lfce_submit(a->fd, ops, n, NULL);
 	while (ret == -EAGAIN);
-	if (ret && ret != -ENODEV)
+	/* ENODEV: the game closed; EPROTO on a bet: the caller explains. */
+	if (ret && ret != -ENODEV && !(ret == -EPROTO && ops[0].type == LFCE_OP_BET))
 		say(a, "%s refused: %s", what, lfce_strerror(ret));
 	return ret;
 }
@@ -222,7 +234,9 @@ static int place_bets(struct agent *a)
 		total += ops[i].u.bet.amount;
 	if (!n || total > a->s.seat[a->seat].balance)
 		return 0;	/* nothing to add, or cannot afford it: sit out */
-	submit(a, ops, n, "bet");
+	/* EPROTO: the shooter closed betting before our bets got in. */
+	if (submit(a, ops, n, "bet") == -EPROTO)
+		say(a, "too late to bet on roll %llu: betting closed", a->s.table.rolls + 1);
 	return 1;
 }
 
@@ -377,15 +391,16 @@ static int propose_move(struct agent *a)
 			continue;
 		pl->done = true;
 		op.u.propose.action = pl->action;
-		op.u.propose.seat = a->seat;	/* TRANSFER: from us, so we consent */
-		op.u.propose.to = pl->to;
-		op.u.propose.param = pl->param;
 		op.u.propose.value = pl->value;
-		if (pl->action == LFCE_OP_TRANSFER)
+		if (pl->action == LFCE_OP_TRANSFER) {
+			/* From us: proposing it is our consent. */
+			op.u.propose.seat = a->seat;
+			op.u.propose.to = pl->to;
 			say(a, "proposes to transfer %llu to seat %u", pl->value, pl->to);
-		else
-			say(a, "proposes to set config parameter %u to %llu",
-			    pl->param, pl->value);
+		} else {
+			op.u.propose.param = pl->param;
+			say(a, "proposes to set %s to %llu", params[pl->param], pl->value);
+		}
 		submit(a, &op, 1, "proposal");
 		return 1;
 	}
@@ -485,16 +500,6 @@ static const char usage_text[] =
 "\n"
 "Each seat belongs to the uid that joined it: run one agent per uid.\n"
 "Exit status: 0 when the game closed, 1 usage, 2 the kernel refused or failed.\n";
-
-static const char *const params[] = {
-	[LFCE_PARAM_MIN_BET] = "min_bet",
-	[LFCE_PARAM_MAX_BET] = "max_bet",
-	[LFCE_PARAM_ODDS_MAX] = "odds_max",
-	[LFCE_PARAM_FIELD12_PAYS] = "field12_pays",
-	[LFCE_PARAM_DICE_MODE] = "dice_mode",
-	[LFCE_PARAM_REVEAL_TIMEOUT] = "reveal_timeout",
-	[LFCE_PARAM_PROPOSAL_TIMEOUT] = "proposal_timeout",
-};
 
 static int number(const char *s, __u64 *v)
 {

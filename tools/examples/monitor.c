@@ -73,7 +73,10 @@ static void print_record(const struct lfce_record *r)
 		return;
 	}
 	printf("#%-5llu v%-5llu %-8s", r->number, r->version, op_name(op->type));
-	who(op);
+	if (op->type == LFCE_OP_EXPIRE)
+		printf(" deadline passed: who did not reveal forfeits");
+	else
+		who(op);
 	if (r->dice[0])
 		printf("  rolls %u+%u = %u", r->dice[0], r->dice[1], r->dice[0] + r->dice[1]);
 	if (op->type == LFCE_OP_PROPOSE)
