@@ -399,8 +399,12 @@ static bool summary(struct demo *d)
 	tries = d->st.commits + d->st.cas_failures;
 	printf("rounds %llu, rolls %llu, commits %llu (versions), journal records %llu\n",
 	       ull(s->round.number), ull(s->table.rolls), ull(d->st.commits), ull(t.records));
-	printf("commitments %llu, reveals %llu, rounds expired %llu: seats forfeiting %#x\n",
-	       ull(t.commitments), ull(t.reveals), ull(t.expiries), t.forfeits);
+	printf("commitments %llu, reveals %llu, rounds expired %llu; forfeited by withholding:",
+	       ull(t.commitments), ull(t.reveals), ull(t.expiries));
+	for (i = 0; i < AGENTS; i++)
+		if (t.forfeits & (1U << i))
+			printf(" seat %u", i);
+	printf("%s\n", t.forfeits ? "" : " nobody");
 	printf("CAS success rate %.1f%% (%llu CAS failures), refused operations %llu\n",
 	       tries ? 100.0 * d->st.commits / tries : 100.0, ull(d->st.cas_failures),
 	       ull(d->st.refused));
