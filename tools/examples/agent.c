@@ -39,6 +39,7 @@
 #include "liblfce.h"
 
 #define VERSION		"0.1"
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define PLANS_MAX	4		/* --propose, at most */
 #define PATIENCE_NS	2000000000ULL	/* the shooter waits this long for bets */
 
@@ -129,8 +130,8 @@ static int submit(struct agent *a, struct lfce_op *ops, unsigned int n, const ch
 	do
 		ret = lfce_submit(a->fd, ops, n, NULL);
 	while (ret == -EAGAIN);
-	/* ENODEV: the game closed; EPROTO on a bet: the caller explains. */
-	if (ret && ret != -ENODEV && !(ret == -EPROTO && ops[0].type == LFCE_OP_BET))
+	/* ENODEV: the game closed; EPROTO: the table moved on, callers say how. */
+	if (ret && ret != -ENODEV && ret != -EPROTO)
 		say(a, "%s refused: %s", what, lfce_strerror(ret));
 	return ret;
 }
@@ -277,7 +278,8 @@ static int betting_move(struct agent *a)
 	patient = now_ns() - a->betting_since < PATIENCE_NS;
 	if (!table_ready(a) && patient)
 		return 0;
-	submit(a, &op, 1, "closing betting");
+	if (submit(a, &op, 1, "closing betting") == -EPROTO)
+		say(a, "closing betting refused: not in the betting stage");
 	return 1;
 }
 
@@ -298,7 +300,8 @@ static int commit_move(struct agent *a)
 	for (i = 0; i < 8; i++)
 		buf[32 + i] = round >> (8 * i);
 	SHA256(buf, sizeof(buf), op.u.commit.digest);
-	submit(a, &op, 1, "commitment");
+	if (submit(a, &op, 1, "commitment") == -EPROTO)
+		say(a, "round %llu moved on before my commitment", round);
 	return 1;
 }
 
@@ -316,7 +319,8 @@ static int reveal_move(struct agent *a)
 		return 0;
 	}
 	memcpy(op.u.reveal.secret, a->secret, 32);
-	submit(a, &op, 1, "reveal");
+	if (submit(a, &op, 1, "reveal") == -EPROTO)
+		say(a, "round %llu moved on before my reveal", a->s.round.number);
 	return 1;
 }
 
@@ -373,7 +377,8 @@ static int vote_move(struct agent *a)
 		op.u.vote.choice = choose(a, p);
 		say(a, "votes %s proposal %llu", op.u.vote.choice == LFCE_VOTE_FOR ?
 		    "for" : "against", p->id);
-		submit(a, &op, 1, "vote");
+		if (submit(a, &op, 1, "vote") == -EPROTO)
+			say(a, "proposal %llu was decided before my vote", p->id);
 		return 1;
 	}
 	return 0;
@@ -401,7 +406,8 @@ static int propose_move(struct agent *a)
 			op.u.propose.param = pl->param;
 			say(a, "proposes to set %s to %llu", params[pl->param], pl->value);
 		}
-		submit(a, &op, 1, "proposal");
+		if (submit(a, &op, 1, "proposal") == -EPROTO)
+			say(a, "proposal refused: not allowed in this stage");
 		return 1;
 	}
 	return 0;
@@ -541,7 +547,7 @@ static int parse_strategy(struct agent *a, const char *name)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(strategies) / sizeof(strategies[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(strategies); i++) {
 		if (!strcmp(name, strategies[i].name)) {
 			a->strategy = strategies[i].fn;
 			return 0;
