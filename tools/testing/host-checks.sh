@@ -82,10 +82,22 @@ lfcectl() {
 	[ $? -eq 1 ]
 }
 
+# The examples build as the README says (its "cc ... tools/examples/" lines,
+# run verbatim from the top), and their man pages and lfce(4) are clean troff.
+examples() {
+	(cd "$top" && grep '^cc .*tools/examples/' README.md | sed "s|-o \([a-z]*\) |-o $out/\1 |" |
+		sh -ex) || return 1
+	for page in "$top/Documentation/lfce.4" "$top"/tools/examples/*.1; do
+		groff -man -ww -z "$page" 2>&1 | grep . && return 1
+	done
+	return 0
+}
+
 check build-w1-sparse build_w1_sparse
 check liblfce liblfce
 check uapi-standalone uapi_standalone
 check lfcetop lfcetop
+check examples examples
 check checkpatch "$top/tools/testing/checkpatch.sh"
 check lfcectl lfcectl
 ! grep -q '^not ok' "$results"

@@ -72,7 +72,11 @@ make -s -C "$kdir" M="$out/src" modules >"$out/build.log" 2>&1 || {
 
 # 2. Init and every test program, in build/selftests/tests/ (those that
 #    carry the engine itself are linked by the userspace "vm" flavour).
-make -s -C "$top/tools/testing/selftests" O="$top/build/selftests" >&2
+#    The demo needs only init: it runs the tools below, no test program.
+selftests=
+[ "$mode" != demo ] || selftests=$top/build/selftests/init
+# shellcheck disable=SC2086 # empty: every target
+make -s -C "$top/tools/testing/selftests" O="$top/build/selftests" $selftests >&2
 
 # 2b. The tools (lfcectl, lfcetop, the examples), static, for the VM's /bin.
 make -s -C "$top/tools" vm O="$top/build/tools" >&2
