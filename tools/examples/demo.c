@@ -288,11 +288,16 @@ static void run_tool(const char *title_text, char *const argv[])
 
 static void run_tools(struct demo *d)
 {
-	char id[24];
+	char id[24], max_bet[24];
 	char *top[] = { LFCETOP, "--once", NULL };
-	char *verify[] = { LFCECTL, "journal", "verify", id, NULL };
+	/*
+	 * The replay starts from the config the game was created with; the
+	 * journal says what a CONFIG proposal set, not what it replaced.
+	 */
+	char *verify[] = { LFCECTL, "journal", "verify", "--max-bet", max_bet, id, NULL };
 
 	snprintf(id, sizeof(id), "%llu", ull(d->id));
+	snprintf(max_bet, sizeof(max_bet), "%llu", ull(config.max_bet));
 	run_tool("lfcetop --once", top);
 	run_tool("lfcectl journal verify", verify);
 }
