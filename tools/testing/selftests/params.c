@@ -98,7 +98,8 @@ int main(void)
 	ret = t_load_lfce("");
 	t_ok(!ret, "load with the defaults again (%s)", strerror(-ret));
 	gid = t_lfce_gid();
-	t_ok(!stat(T_LFCE_DEVICE, &st) && (st.st_mode & 07777) == 0660 && st.st_uid == 0 &&
+	ret = stat(T_LFCE_DEVICE, &st);
+	t_ok(!ret && (st.st_mode & 07777) == 0660 && st.st_uid == 0 &&
 	     (int)st.st_gid == gid, T_LFCE_DEVICE " is back, root:" T_LFCE_GROUP " 0660 (%o %u:%u)",
 	     st.st_mode & 07777, st.st_uid, st.st_gid);
 	return t_done();

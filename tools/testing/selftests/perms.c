@@ -210,7 +210,8 @@ static void device_perms(void)
 	int ret;
 
 	t_ok(gid > 0, "group " T_LFCE_GROUP " exists (gid %d)", gid);
-	t_ok(!stat(T_LFCE_DEVICE, &st) && (st.st_mode & 07777) == 0660 && st.st_uid == 0 &&
+	ret = stat(T_LFCE_DEVICE, &st);
+	t_ok(!ret && (st.st_mode & 07777) == 0660 && st.st_uid == 0 &&
 	     (int)st.st_gid == gid,
 	     T_LFCE_DEVICE " is root:" T_LFCE_GROUP " 0660 (mode %o, uid %u, gid %u)",
 	     st.st_mode & 07777, st.st_uid, st.st_gid);
