@@ -18,7 +18,13 @@
 #   make kunit         the KUnit suites in the debug VM
 #   make demo          boot a VM and show lfce running
 #   make style         checkpatch.pl over the kernel sources
-#   make install       install lfce.ko for KDIR's kernel and run depmod (root)
+#   make install       install everything under DESTDIR and PREFIX (/usr/local):
+#                      lfce.ko for KDIR's kernel in /lib/modules/*/extra (and
+#                      depmod without DESTDIR), liblfce, headers, tools, man
+#                      pages, completion, udev rule, sysusers entry, examples
+#   make uninstall     remove what make install installed (same variables)
+#   make install-module / install-userspace  the two halves of make install
+#   make deb           the Debian packages (dpkg-buildpackage), in build/deb/
 #   make dkms-install  register, build and install with DKMS (root)
 #   make lib           liblfce: build/lib/liblfce.a and liblfce.so.0
 #   make tools         lfcectl, lfcetop and the examples in build/tools/bin
@@ -35,6 +41,13 @@ VERSION := 0.1
 # the Debian 6.1 kernel that the test VM boots. Expanded only when used.
 KVER ?= $(shell uname -r)
 KDIR ?= $(if $(wildcard /lib/modules/$(KVER)/build),/lib/modules/$(KVER)/build,/usr/src/linux-headers-$(shell $(VM)/stock-kernel.sh))
+# The release KDIR builds for: where make install puts lfce.ko.
+KREL = $(shell cat $(KDIR)/include/config/kernel.release)
+
+# make install: DESTDIR, PREFIX and the directories of tools/lib/Makefile
+# and tools/Makefile (LIBDIR, BINDIR, MANDIR, ...) pass through.
+PREFIX ?= /usr/local
+export PREFIX
 
 all: module
 
@@ -120,9 +133,38 @@ demo: deps
 style:
 	@$(TESTING)/checkpatch.sh
 
-install: module
-	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
-	depmod -a $(notdir $(patsubst %/build,%,$(KDIR)))
+install: install-module install-userspace
+
+# Built with M=module so that lfce.ko lands in extra/, not extra/module/.
+# Signing (CONFIG_MODULE_SIG_ALL) needs the kernel's own key, which only its
+# builder has (Debian's headers do not): without it, install unsigned; with
+# Secure Boot, use DKMS, which signs with its MOK (README).
+KEYLESS = $(if $(wildcard $(KDIR)/certs/signing_key.pem),,CONFIG_MODULE_SIG_ALL=)
+
+install-module:
+	@test -d "$(KDIR)" || { echo "KDIR=$(KDIR) does not exist: install kernel headers (make deps) or set KDIR" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(TOP)/module modules
+	$(MAKE) -C $(KDIR) M=$(TOP)/module INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=extra \
+		$(KEYLESS) modules_install
+	$(if $(DESTDIR),,depmod -a $(KREL))
+
+install-userspace: tools
+	$(MAKE) -C $(TOP)/tools/lib install
+	$(MAKE) -C $(TOP)/tools install
+
+uninstall:
+	rm -f $(DESTDIR)/lib/modules/$(KREL)/extra/lfce.ko
+	$(if $(DESTDIR),,depmod -a $(KREL))
+	$(MAKE) -C $(TOP)/tools/lib uninstall
+	$(MAKE) -C $(TOP)/tools uninstall
+
+# The packages, built from debian/ out of a copy of the sources so that
+# dpkg-buildpackage's ../*.deb land in build/deb/ and the tree stays clean.
+deb:
+	@rm -rf $(TOP)/build/deb && mkdir -p $(TOP)/build/deb/src
+	@git -C $(TOP) ls-files -z --cached --others --exclude-standard | \
+		(cd $(TOP) && xargs -0 cp --parents -t $(TOP)/build/deb/src)
+	cd $(TOP)/build/deb/src && dpkg-buildpackage -us -uc -b
 
 dkms-install:
 	rm -rf /usr/src/lfce-$(VERSION)
@@ -137,4 +179,4 @@ clean:
 	rm -rf $(TOP)/build
 
 .PHONY: all module debug lib tools deps check check-host check-userspace bench vm-bench check-vm check-matrix kunit \
-	demo style install dkms-install clean
+	demo style install install-module install-userspace uninstall deb dkms-install clean
