@@ -41,8 +41,8 @@ VERSION := 0.1
 # the Debian 6.1 kernel that the test VM boots. Expanded only when used.
 KVER ?= $(shell uname -r)
 KDIR ?= $(if $(wildcard /lib/modules/$(KVER)/build),/lib/modules/$(KVER)/build,/usr/src/linux-headers-$(shell $(VM)/stock-kernel.sh))
-# The release KDIR builds for: where make install puts lfce.ko.
-KREL = $(shell cat $(KDIR)/include/config/kernel.release)
+# The release KDIR builds for (its vermagic): where make install puts lfce.ko.
+KREL = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
 
 # make install: DESTDIR, PREFIX and the directories of tools/lib/Makefile
 # and tools/Makefile (LIBDIR, BINDIR, MANDIR, ...) pass through.
