@@ -6,8 +6,12 @@
 #
 #   make [module]      build module/lfce.ko against KDIR (W=1, C=1 pass through)
 #   make debug         build it against the debug kernel, into build/debug/
-#   make check         every test, both kernels and KUnit; ends "N passed, N failed"
+#   make check         every test: host checks, userspace, packaging (make deb,
+#                      lintian, dkms build per kernel with headers, the install
+#                      tree), the VM on 6.1 stock, 6.1 debug with KUnit, and
+#                      6.12; ends "N passed, N failed"
 #   make check-host    build, sparse, W=1, uapi and style checks on this machine
+#   make check-pkg     the packaging part of make check
 #   make check-userspace  the engine built in userspace: KUnit suites under
 #                      ASan+UBSan and TSan, a stress, a bounded libFuzzer run
 #   make bench         native benchmark of the engine (BENCH_JSON=path)
@@ -73,14 +77,21 @@ check: deps
 	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
 	-@$(TESTING)/host-checks.sh
 	-@$(TESTING)/userspace/check.sh
+	-@$(TESTING)/pkg-checks.sh
 	-@$(VM)/run.sh stock
 	-@$(VM)/run.sh debug
+	-@$(VM)/run.sh 6.12
 	@$(TESTING)/summary.sh $(RESULTS)/*.tap
 
 check-host: deps
 	@rm -f $(RESULTS)/host.tap
 	-@$(TESTING)/host-checks.sh
 	@$(TESTING)/summary.sh $(RESULTS)/host.tap
+
+check-pkg: deps
+	@rm -f $(RESULTS)/pkg.tap
+	-@$(TESTING)/pkg-checks.sh
+	@$(TESTING)/summary.sh $(RESULTS)/pkg.tap
 
 check-userspace: deps
 	@rm -f $(RESULTS)/userspace.tap
@@ -178,5 +189,5 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	rm -rf $(TOP)/build
 
-.PHONY: all module debug lib tools deps check check-host check-userspace bench vm-bench check-vm check-matrix kunit \
+.PHONY: all module debug lib tools deps check check-host check-pkg check-userspace bench vm-bench check-vm check-matrix kunit \
 	demo style install install-module install-userspace uninstall deb dkms-install clean
