@@ -13,6 +13,7 @@
 
 #define SYSLOG_ACTION_READ_ALL		3
 #define SYSLOG_ACTION_SIZE_BUFFER	10
+#define ARRAY_SIZE(a)			(sizeof(a) / sizeof((a)[0]))
 
 /* How many times @msg is in the kernel log (ring buffer). */
 static int in_dmesg(const char *msg)
@@ -76,7 +77,7 @@ int main(void)
 	ret = syscall(SYS_delete_module, "lfce", O_NONBLOCK) ? -errno : 0;
 	if (!t_ok(!ret, "unload lfce (%s)", strerror(-ret)))
 		return t_done();
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		snprintf(msg, sizeof(msg), "lfce: module parameter %s: not loading", bad[i].says);
 		before = in_dmesg(msg);
 		ret = t_load_lfce(bad[i].params);
@@ -89,7 +90,7 @@ int main(void)
 		if (!ret)
 			syscall(SYS_delete_module, "lfce", O_NONBLOCK);
 	}
-	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
 		ret = t_load_lfce(good[i]);
 		t_ok(!ret, "load with %s: at the bounds, loads (%s)", good[i], strerror(-ret));
 		if (!ret)
