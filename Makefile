@@ -6,8 +6,12 @@
 #
 #   make [module]      build module/lfce.ko against KDIR (W=1, C=1 pass through)
 #   make debug         build it against the debug kernel, into build/debug/
-#   make check         every test, both kernels and KUnit; ends "N passed, N failed"
+#   make check         every test: host checks, userspace, packaging (make deb,
+#                      lintian, dkms build per kernel with headers, the install
+#                      tree), the VM on 6.1 stock, 6.1 debug with KUnit, and
+#                      6.12; ends "N passed, N failed"
 #   make check-host    build, sparse, W=1, uapi and style checks on this machine
+#   make check-pkg     the packaging part of make check
 #   make check-userspace  the engine built in userspace: KUnit suites under
 #                      ASan+UBSan and TSan, a stress, a bounded libFuzzer run
 #   make bench         native benchmark of the engine (BENCH_JSON=path)
@@ -19,7 +23,13 @@
 #   make kunit         the KUnit suites in the debug VM
 #   make demo          boot a VM and show lfce running
 #   make style         checkpatch.pl over the kernel sources
-#   make install       install lfce.ko for KDIR's kernel and run depmod (root)
+#   make install       install everything under DESTDIR and PREFIX (/usr/local):
+#                      lfce.ko for KDIR's kernel in /lib/modules/*/extra (and
+#                      depmod without DESTDIR), liblfce, headers, tools, man
+#                      pages, completion, udev rule, sysusers entry, examples
+#   make uninstall     remove what make install installed (same variables)
+#   make install-module / install-userspace  the two halves of make install
+#   make deb           the Debian packages (dpkg-buildpackage), in build/deb/
 #   make dkms-install  register, build and install with DKMS (root)
 #   make lib           liblfce: build/lib/liblfce.a and liblfce.so.0
 #   make tools         lfcectl, lfcetop and the examples in build/tools/bin
@@ -36,6 +46,13 @@ VERSION := 0.1
 # the Debian 6.1 kernel that the test VM boots. Expanded only when used.
 KVER ?= $(shell uname -r)
 KDIR ?= $(if $(wildcard /lib/modules/$(KVER)/build),/lib/modules/$(KVER)/build,/usr/src/linux-headers-$(shell $(VM)/stock-kernel.sh))
+# The release KDIR builds for (its vermagic): where make install puts lfce.ko.
+KREL = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
+
+# make install: DESTDIR, PREFIX and the directories of tools/lib/Makefile
+# and tools/Makefile (LIBDIR, BINDIR, MANDIR, ...) pass through.
+PREFIX ?= /usr/local
+export PREFIX
 
 all: module
 
@@ -61,14 +78,21 @@ check: deps
 	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
 	-@$(TESTING)/host-checks.sh
 	-@$(TESTING)/userspace/check.sh
+	-@$(TESTING)/pkg-checks.sh
 	-@$(VM)/run.sh stock
 	-@$(VM)/run.sh debug
+	-@$(VM)/run.sh 6.12
 	@$(TESTING)/summary.sh $(RESULTS)/*.tap
 
 check-host: deps
 	@rm -f $(RESULTS)/host.tap
 	-@$(TESTING)/host-checks.sh
 	@$(TESTING)/summary.sh $(RESULTS)/host.tap
+
+check-pkg: deps
+	@rm -f $(RESULTS)/pkg.tap
+	-@$(TESTING)/pkg-checks.sh
+	@$(TESTING)/summary.sh $(RESULTS)/pkg.tap
 
 check-userspace: deps
 	@rm -f $(RESULTS)/userspace.tap
@@ -126,9 +150,38 @@ demo: deps
 style:
 	@$(TESTING)/checkpatch.sh
 
-install: module
-	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
-	depmod -a $(notdir $(patsubst %/build,%,$(KDIR)))
+install: install-module install-userspace
+
+# Built with M=module so that lfce.ko lands in extra/, not extra/module/.
+# Signing (CONFIG_MODULE_SIG_ALL) needs the kernel's own key, which only its
+# builder has (Debian's headers do not): without it, install unsigned; with
+# Secure Boot, use DKMS, which signs with its MOK (README).
+KEYLESS = $(if $(wildcard $(KDIR)/certs/signing_key.pem),,CONFIG_MODULE_SIG_ALL=)
+
+install-module:
+	@test -d "$(KDIR)" || { echo "KDIR=$(KDIR) does not exist: install kernel headers (make deps) or set KDIR" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(TOP)/module modules
+	$(MAKE) -C $(KDIR) M=$(TOP)/module INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=extra \
+		$(KEYLESS) modules_install
+	$(if $(DESTDIR),,depmod -a $(KREL))
+
+install-userspace: tools
+	$(MAKE) -C $(TOP)/tools/lib install
+	$(MAKE) -C $(TOP)/tools install
+
+uninstall:
+	rm -f $(DESTDIR)/lib/modules/$(KREL)/extra/lfce.ko
+	$(if $(DESTDIR),,depmod -a $(KREL))
+	$(MAKE) -C $(TOP)/tools/lib uninstall
+	$(MAKE) -C $(TOP)/tools uninstall
+
+# The packages, built from debian/ out of a copy of the sources so that
+# dpkg-buildpackage's ../*.deb land in build/deb/ and the tree stays clean.
+deb:
+	@rm -rf $(TOP)/build/deb && mkdir -p $(TOP)/build/deb/src
+	@git -C $(TOP) ls-files -z --cached --others --exclude-standard | \
+		(cd $(TOP) && xargs -0 cp --parents -t $(TOP)/build/deb/src)
+	cd $(TOP)/build/deb/src && dpkg-buildpackage -us -uc -b
 
 dkms-install:
 	rm -rf /usr/src/lfce-$(VERSION)
@@ -142,5 +195,6 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	rm -rf $(TOP)/build
 
-.PHONY: all module debug lib tools deps check check-host check-userspace bench vm-bench soak check-vm check-matrix kunit \
-	demo style install dkms-install clean
+.PHONY: all module debug lib tools deps check check-host check-pkg check-userspace bench vm-bench soak \
+	check-vm check-matrix kunit demo style install install-module install-userspace uninstall deb \
+	dkms-install clean

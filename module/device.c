@@ -757,8 +757,11 @@ static struct miscdevice lfce_misc = {
 	.minor	= MISC_DYNAMIC_MINOR,
 	.name	= LFCE_DEVICE_NAME,
 	.fops	= &lfce_fops,
-	/* Players are unprivileged: access control is per operation. */
-	.mode	= 0666,
+	/*
+	 * Players are unprivileged and access control is per operation, but
+	 * only the operator's group "lfce" (udev rule) reaches the device.
+	 */
+	.mode	= 0660,
 };
 
 int lfce_device_init(void)

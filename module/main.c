@@ -62,37 +62,46 @@ static bool within(unsigned long v, unsigned long lo, unsigned long hi)
 	return v >= lo && v <= hi;
 }
 
-/* Refuse to load with a parameter out of range, naming it. */
+static int bad_param(const char *name, unsigned long v, const char *range)
+{
+	pr_err("module parameter %s=%lu out of range (%s): not loading\n", name, v, range);
+	return -EINVAL;
+}
+
+/* Refuse to load with a parameter out of range, naming it, its value and the range. */
 static int check_params(void)
 {
-	const char *bad = NULL;
-
 	if (!within(max_games, 1, 65536))
-		bad = "max_games";
-	else if (!within(max_games_per_uid, 1, 65536))
-		bad = "max_games_per_uid";
-	else if (!is_power_of_2(ring_slots) || !within(ring_slots, 2, 64))
-		bad = "ring_slots";
-	else if (!is_power_of_2(journal_records) || !within(journal_records, 64, 1 << 20))
-		bad = "journal_records";
-	else if (!within(pool_cap, 64, 1 << 22))
-		bad = "pool_cap";
-	else if (nodes_cap < pool_cap)
-		bad = "nodes_cap";
-	else if (!within(nodes_per_uid ?: nodes_cap / 4, 64, nodes_cap))
-		bad = "nodes_per_uid";
-	else if (!within(retry_budget, 1, 100000))
-		bad = "retry_budget";
-	else if (!within(batch_max, LFCE_MAX_SEATS + 2, 256))	/* a forced close */
-		bad = "batch_max";
-	else if (LFCE_TXN_RECORDS(batch_max) > journal_records / 2)
-		bad = "batch_max";	/* the journal's lead: lfce_publish_room() */
-	else if (!within(max_proposals, 1, LFCE_MAX_PROPOSALS))
-		bad = "max_proposals";
-	if (bad) {
-		pr_err("module parameter %s out of range\n", bad);
-		return -EINVAL;
-	}
+		return bad_param("max_games", max_games, "1..65536");
+	if (!within(max_games_per_uid, 1, 65536))
+		return bad_param("max_games_per_uid", max_games_per_uid, "1..65536");
+	if (!is_power_of_2(ring_slots) || !within(ring_slots, 2, 64))
+		return bad_param("ring_slots", ring_slots, "a power of two, 2..64");
+	if (!is_power_of_2(journal_records) || !within(journal_records, 64, 1 << 20))
+		return bad_param("journal_records", journal_records,
+				 "a power of two, 64..1048576");
+	if (!within(pool_cap, 64, 1 << 22))
+		return bad_param("pool_cap", pool_cap, "64..4194304");
+	if (nodes_cap < pool_cap)
+		return bad_param("nodes_cap", nodes_cap, "pool_cap or more");
+	if (!within(nodes_per_uid ?: nodes_cap / 4, 64, nodes_cap))
+		return bad_param("nodes_per_uid", nodes_per_uid ?: nodes_cap / 4,
+				 "64..nodes_cap; 0 means nodes_cap / 4");
+	if (!within(retry_budget, 1, 100000))
+		return bad_param("retry_budget", retry_budget, "1..100000");
+	if (!within(batch_max, LFCE_MAX_SEATS + 2, 256))	/* a forced close */
+		return bad_param("batch_max", batch_max, "10..256");
+	if (LFCE_TXN_RECORDS(batch_max) > journal_records / 2)	/* lfce_publish_room() */
+		return bad_param("batch_max", batch_max,
+				 "batch_max + 8 at most journal_records / 2");
+	if (!within(max_proposals, 1, LFCE_MAX_PROPOSALS))
+		return bad_param("max_proposals", max_proposals, "1..8");
+	return 0;
+}
+
+/* The parameters, checked, become the limits of games and pools. */
+static void apply_params(void)
+{
 	lfce_game_limits = (struct lfce_game_limits){
 		.max_games = max_games,
 		.max_games_per_uid = max_games_per_uid,
@@ -107,7 +116,6 @@ static int check_params(void)
 	};
 	lfce_pool_global_cap = nodes_cap;
 	lfce_pool_uid_cap = nodes_per_uid ?: nodes_cap / 4;
-	return 0;
 }
 
 static int __init lfce_mod_init(void)
@@ -117,6 +125,7 @@ static int __init lfce_mod_init(void)
 	ret = check_params();
 	if (ret)
 		return ret;
+	apply_params();
 	ret = lfce_pool_cache_init();
 	if (ret)
 		return ret;

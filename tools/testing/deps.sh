@@ -5,10 +5,10 @@
 # need. Idempotent, and quick when everything is present: it asks dpkg first
 # and calls apt-get only for what is missing. Run as root or with sudo.
 #
-#   deps.sh            what make check needs
-#   deps.sh --matrix   also the kernels of make check-matrix: Debian bookworm's
-#                      6.12 and 6.12 PREEMPT_RT, images and headers (large:
-#                      not part of the default run)
+#   deps.sh            what make check needs, Debian bookworm's 6.12 kernel
+#                      (image and headers) included
+#   deps.sh --matrix   also the other kernel of make check-matrix: bookworm's
+#                      6.12 PREEMPT_RT, image and headers (not part of make check)
 set -eu
 
 pkgs="
@@ -25,11 +25,12 @@ pkgs="
 	python3 groff-base
 	libncurses-dev tmux jq
 	gnuplot-nox
+	linux-image-6.12-amd64 linux-headers-6.12-amd64
+	dpkg-dev debhelper dh-dkms dkms lintian fakeroot pkgconf
 "
 case ${1:-} in
 --matrix)
 	pkgs="$pkgs
-	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	linux-image-6.12-rt-amd64 linux-headers-6.12-rt-amd64
 "
 	;;

@@ -7,8 +7,9 @@
  *
  * The device
  * ----------
- * The module registers the misc device /dev/lfce (mode 0666). Each open file
- * description is a handle. Writes are ioctls; an fd opened O_RDONLY may use
+ * The module registers the misc device /dev/lfce, mode 0660 and owned by
+ * root; the udev rule the packages install gives it group "lfce", whose
+ * members are the uids that may play. Each open file description is a handle. Writes are ioctls; an fd opened O_RDONLY may use
  * every ioctl that does not change state.
  *
  * Argument structs

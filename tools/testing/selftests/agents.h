@@ -152,8 +152,9 @@ static inline int agent_join(struct agent *a, uint64_t game, uint32_t seat, int 
 	a->seat = seat;
 	a->nonce = 1;
 	id[5] = '0' + seat;
-	if (setgroups(0, NULL) || setgid(uid) || setuid(uid))
-		return -errno;
+	ret = t_become(uid);
+	if (ret)
+		return ret;
 	a->fd = lfce_open(O_RDWR | flags);
 	if (a->fd < 0)
 		return a->fd;

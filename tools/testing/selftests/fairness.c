@@ -363,7 +363,7 @@ static void host_attack(void)
 
 int main(void)
 {
-	if (setgroups(0, NULL) || setgid(UID) || setuid(UID))
+	if (t_become(UID))
 		t_skip("cannot become uid 1001");
 	expire_attack();
 	agreed_attack();

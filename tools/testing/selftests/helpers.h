@@ -12,10 +12,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -86,6 +89,99 @@ static inline void __attribute__((noreturn)) t_skip(const char *why)
 
 /* Where the VM keeps the module (tools/testing/vm/run.sh). */
 #define T_LFCE_MODULE	"/modules/lfce.ko"
+#define T_LFCE_DEVICE	"/dev/lfce"
+
+/*
+ * The VM's accounts, written by tools/testing/vm/init.c as the packages set
+ * up a host: /dev/lfce is root:lfce 0660, and the test uids are members of
+ * group lfce, except T_OUTSIDER, which has an account and no membership.
+ */
+#define T_LFCE_GROUP	"lfce"
+#define T_OUTSIDER	2000
+
+/* The gid of group lfce in /etc/group, or -1 if there is none. */
+static inline int t_lfce_gid(void)
+{
+	FILE *f = fopen("/etc/group", "re");
+	struct group *g;
+	int gid = -1;
+
+	while (f && (g = fgetgrent(f)))
+		if (!strcmp(g->gr_name, T_LFCE_GROUP))
+			gid = g->gr_gid;
+	if (f)
+		fclose(f);
+	return gid;
+}
+
+/*
+ * The supplementary groups of @uid's account, from /etc/passwd and
+ * /etc/group, as initgroups() would set them at login (without NSS, which
+ * static programs cannot load). Up to @max into @gids; returns how many.
+ */
+static inline int t_user_groups(uid_t uid, gid_t *gids, int max)
+{
+	char name[64] = "";
+	struct passwd *pw;
+	struct group *g;
+	FILE *f = fopen("/etc/passwd", "re");
+	int n = 0;
+
+	while (f && (pw = fgetpwent(f)))
+		if (pw->pw_uid == uid)
+			snprintf(name, sizeof(name), "%s", pw->pw_name);
+	if (f)
+		fclose(f);
+	f = name[0] ? fopen("/etc/group", "re") : NULL;
+	while (f && n < max && (g = fgetgrent(f)))
+		for (char **m = g->gr_mem; *m; m++)
+			if (!strcmp(*m, name)) {
+				gids[n++] = g->gr_gid;
+				break;
+			}
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* Become @uid (gid the same) with its account's groups: 0 or -errno. */
+static inline int t_become(uid_t uid)
+{
+	gid_t gids[16];
+	int n = t_user_groups(uid, gids, 16);
+
+	if (setgroups(n, gids) || setgid(uid) || setuid(uid))
+		return -errno;
+	return 0;
+}
+
+/* What the packages' udev rule does: /dev/lfce root:lfce 0660. */
+static inline int t_device_perms(void)
+{
+	int gid = t_lfce_gid();
+
+	if (gid >= 0 && chown(T_LFCE_DEVICE, 0, gid))
+		return -errno;
+	return chmod(T_LFCE_DEVICE, 0660) ? -errno : 0;
+}
+
+/*
+ * Load lfce with module parameters @params, then set /dev/lfce up as udev
+ * would. Returns 0 or -errno; t_skip() if there is no module to load.
+ */
+static inline int t_load_lfce(const char *params)
+{
+	int fd, ret;
+
+	if (access(T_LFCE_MODULE, R_OK))
+		t_skip("no " T_LFCE_MODULE " to load");
+	fd = open(T_LFCE_MODULE, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
+	close(fd);
+	return ret ? ret : t_device_perms();
+}
 
 /*
  * Reload lfce with module parameters @params ("" for the defaults), to test
@@ -94,18 +190,11 @@ static inline void __attribute__((noreturn)) t_skip(const char *why)
  */
 static inline int t_reload_lfce(const char *params)
 {
-	int fd, ret;
-
 	if (access(T_LFCE_MODULE, R_OK))
 		t_skip("no " T_LFCE_MODULE " to reload");
 	if (syscall(SYS_delete_module, "lfce", O_NONBLOCK))
 		return -errno;
-	fd = open(T_LFCE_MODULE, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
-	close(fd);
-	return ret;
+	return t_load_lfce(params);
 }
 
 /*
@@ -124,8 +213,7 @@ static inline int t_as_uid(uid_t uid, void (*fn)(void *arg), void *arg)
 	pid = fork();
 	if (pid == 0) {
 		close(pfd[0]);
-		/* The raw calls: no _GNU_SOURCE needed, one thread anyway. */
-		if (syscall(SYS_setresgid, uid, uid, uid) || syscall(SYS_setresuid, uid, uid, uid))
+		if (t_become(uid))
 			t_ok(0, "become uid %u", uid);
 		else
 			fn(arg);

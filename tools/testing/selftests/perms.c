@@ -10,6 +10,9 @@
  * and setuid()s to another uid cannot act for the seat. The seat is held
  * until the open file description goes: a mapping keeps it after close().
  * Every refusal leaves the game unchanged.
+ * The device itself: /dev/lfce is root:lfce 0660 (the module's mode, the
+ * packages' udev rule); a uid outside group lfce cannot open it at all,
+ * read-only or read-write, while the members (the uids above) can.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -34,7 +37,7 @@ static int as_uid(uid_t uid, int (*fn)(int fd), int hold_fd)
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		if (setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
+		if (t_become(uid))
 			_exit(200);
 		if (hold_fd >= 0)
 			close(hold_fd);
@@ -123,7 +126,7 @@ static void __attribute__((noreturn)) hold_seat0(int ready, int go)
 	int fd;
 
 	close(write_end_of_go);
-	if (setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000))
+	if (t_become(1000))
 		_exit(1);
 	fd = lfce_open(O_RDWR);
 	c = fd >= 0 && !lfce_attach(fd, game_id) && !join_seat0(fd) ? 'y' : 'n';
@@ -168,7 +171,7 @@ static int foreign_uid_ops(int fd, uint32_t seat)
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		if (setresgid(1003, 1003, 1003) || setresuid(1003, 1003, 1003))
+		if (t_become(1003))
 			_exit(200);
 		op.u.bet.kind = LFCE_BET_PASS;
 		op.u.bet.amount = 5;
@@ -181,6 +184,42 @@ static int foreign_uid_ops(int fd, uint32_t seat)
 	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1000;
 	return -WEXITSTATUS(status);
+}
+
+/* In a child as T_OUTSIDER: open /dev/lfce with @flags; 0 or -errno. */
+static int outsider_open(int flags)
+{
+	int status, fd;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (t_become(T_OUTSIDER))
+			_exit(200);
+		fd = open(T_LFCE_DEVICE, flags);
+		_exit(fd < 0 ? errno : 0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1000;
+	return -WEXITSTATUS(status);
+}
+
+static void device_perms(void)
+{
+	int gid = t_lfce_gid();
+	struct stat st = { 0 };
+	int ret;
+
+	t_ok(gid > 0, "group " T_LFCE_GROUP " exists (gid %d)", gid);
+	ret = stat(T_LFCE_DEVICE, &st);
+	t_ok(!ret && (st.st_mode & 07777) == 0660 && st.st_uid == 0 &&
+	     (int)st.st_gid == gid,
+	     T_LFCE_DEVICE " is root:" T_LFCE_GROUP " 0660 (mode %o, uid %u, gid %u)",
+	     st.st_mode & 07777, st.st_uid, st.st_gid);
+	ret = outsider_open(O_RDWR);
+	t_ok(ret == -EACCES, "uid %d, not in group " T_LFCE_GROUP ", cannot open it O_RDWR (%s)",
+	     T_OUTSIDER, strerror(-ret));
+	ret = outsider_open(O_RDONLY);
+	t_ok(ret == -EACCES, "... nor O_RDONLY (%s)", strerror(-ret));
 }
 
 static void unchanged(const char *what)
@@ -203,6 +242,7 @@ int main(void)
 	ctl = lfce_open(O_RDWR);
 	if (ctl < 0)
 		t_skip("no /dev/lfce");
+	device_perms();
 	if (lfce_create(ctl, &cfg, &game_id))
 		t_skip("cannot create a game");
 	ret = as_uid(1000, join_seat0, -1);

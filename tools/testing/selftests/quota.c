@@ -166,7 +166,7 @@ int main(void)
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		if (syscall(SYS_setresgid, UID, UID, UID) || syscall(SYS_setresuid, UID, UID, UID))
+		if (t_become(UID))
 			_exit(1);
 		run_child(to_parent[1], to_child[0]);
 	}

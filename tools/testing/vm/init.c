@@ -172,6 +172,61 @@ static int unload_module(const char *name)
 	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
 }
 
+/*
+ * The accounts a host with the packages has: group lfce (the udev rule's
+ * group for /dev/lfce, created by the packages' sysusers entry) whose
+ * members are the uids the tests play as (t_become() in selftests/helpers.h
+ * gives a uid its groups from here; grep the selftests for t_become,
+ * t_as_uid and UID), and uid 2000, which has an account and is no member.
+ */
+#define LFCE_GID	997
+
+static const unsigned int lfce_members[] = {
+	1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007,	/* agents.h, perms.c, ... */
+	4242,						/* quota.c */
+	4343, 4344,					/* nodecap.c */
+};
+
+static void step_accounts(void)
+{
+	FILE *pw, *gr;
+	size_t i;
+
+	mkdir("/etc", 0755);
+	pw = fopen("/etc/passwd", "w");
+	gr = fopen("/etc/group", "w");
+	if (!pw || !gr) {
+		result(0, "init", "write /etc/passwd and /etc/group");
+		goto out;
+	}
+	fprintf(pw, "root:x:0:0:root:/:/bin/sh\n");
+	fprintf(gr, "root:x:0:\n");
+	for (i = 0; i < sizeof(lfce_members) / sizeof(lfce_members[0]); i++) {
+		fprintf(pw, "u%u:x:%u:%u::/tmp:/bin/sh\n", lfce_members[i], lfce_members[i],
+			lfce_members[i]);
+		fprintf(gr, "u%u:x:%u:\n", lfce_members[i], lfce_members[i]);
+	}
+	fprintf(pw, "outsider:x:2000:2000::/tmp:/bin/sh\n");
+	fprintf(gr, "outsider:x:2000:\n");
+	fprintf(gr, "lfce:x:%d:", LFCE_GID);
+	for (i = 0; i < sizeof(lfce_members) / sizeof(lfce_members[0]); i++)
+		fprintf(gr, "%su%u", i ? "," : "", lfce_members[i]);
+	fprintf(gr, "\n");
+out:
+	if (pw)
+		fclose(pw);
+	if (gr)
+		fclose(gr);
+}
+
+/* What the packages' udev rule does, since the VM has no udev. */
+static int device_perms(void)
+{
+	if (chown(LFCE_DEVICE_PATH, 0, LFCE_GID) || chmod(LFCE_DEVICE_PATH, 0660))
+		return -errno;
+	return 0;
+}
+
 static int step_load_lfce(void)
 {
 	char what[128];
@@ -183,6 +238,10 @@ static int step_load_lfce(void)
 		return ret;
 	ret = access(LFCE_DEVICE_PATH, F_OK) ? -errno : 0;
 	result(!ret, "init", LFCE_DEVICE_PATH " exists");
+	if (ret)
+		return ret;
+	ret = device_perms();
+	result(!ret, "init", ret ? strerror(-ret) : LFCE_DEVICE_PATH " is root:lfce 0660");
 	return ret;
 }
 
@@ -555,6 +614,7 @@ int main(int argc, char **argv)
 	kmsg("begin");
 	say("# lfce VM, mode %s", mode);
 	step_kmemleak_prime();
+	step_accounts();
 
 	if (!strcmp(mode, "kunit")) {
 		step_kunit();

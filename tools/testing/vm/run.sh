@@ -9,7 +9,8 @@
 #        matching linux-headers-amd64;
 # 6.12   Debian bookworm's 6.12 kernel (linux-image-6.12-amd64), and
 # rt     its PREEMPT_RT build (linux-image-6.12-rt-amd64), the same way;
-#        both from tools/testing/deps.sh --matrix (make check-matrix);
+#        the first from tools/testing/deps.sh (make check runs it), the
+#        second from deps.sh --matrix (make check-matrix);
 # debug  the kernel from kernel.sh (tinyconfig + debug.config), which also
 #        gets lfce_kunit.ko.
 #

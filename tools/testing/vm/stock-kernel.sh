@@ -9,11 +9,11 @@
 # stock  linux-headers-amd64: bookworm's 6.1 (the default)
 # 6.12   linux-headers-6.12-amd64: bookworm's 6.12
 # rt     linux-headers-6.12-rt-amd64: bookworm's 6.12 with PREEMPT_RT
-# The last two come from tools/testing/deps.sh --matrix.
+# 6.12 comes from tools/testing/deps.sh, rt from deps.sh --matrix.
 set -eu
 case ${1:-stock} in
 stock) meta=linux-headers-amd64 deps= ;;
-6.12) meta=linux-headers-6.12-amd64 deps=" --matrix" ;;
+6.12) meta=linux-headers-6.12-amd64 deps= ;;
 rt) meta=linux-headers-6.12-rt-amd64 deps=" --matrix" ;;
 *)
 	echo "stock-kernel.sh: unknown kernel '$1' (stock, 6.12 or rt)" >&2
