@@ -137,16 +137,39 @@ static void deposit(struct lfce_op *op, __u32 seat, __u64 value)
 	op->u.amount.value = value;
 }
 
+/*
+ * Group lfce, which /dev/lfce belongs to (the packages' udev rule and
+ * sysusers entry): the players' uids are its members on a host, so the
+ * demo gives its agents that group. -1 if there is none (mode 0666 then).
+ */
+static int lfce_gid(void)
+{
+	FILE *f = fopen("/etc/group", "re");
+	struct group *g;
+	int gid = -1;
+
+	while (f && (g = fgetgrent(f)))
+		if (!strcmp(g->gr_name, "lfce"))
+			gid = g->gr_gid;
+	if (f)
+		fclose(f);
+	return gid;
+}
+
 /* Fork and exec @argv as @uid, stdout and stderr to the console. */
 static pid_t spawn(uid_t uid, char *const argv[])
 {
+	gid_t groups[1];
+	int n = 0;
 	pid_t pid;
 
 	fflush(stdout);
 	pid = fork();
 	if (pid)
 		return pid;
-	if (setgroups(0, NULL) || setgid(uid) || setuid(uid)) {
+	if (lfce_gid() >= 0)
+		groups[n++] = lfce_gid();
+	if (setgroups(n, groups) || setgid(uid) || setuid(uid)) {
 		printf("lfce-demo: becoming uid %u: %s\n", (unsigned int)uid, strerror(errno));
 		_exit(126);
 	}

@@ -97,7 +97,7 @@ static inline void __attribute__((noreturn)) t_skip(const char *why)
  * group lfce, except T_OUTSIDER, which has an account and no membership.
  */
 #define T_LFCE_GROUP	"lfce"
-#define T_OUTSIDER	2000
+#define T_OUTSIDER	2999
 
 /* The gid of group lfce in /etc/group, or -1 if there is none. */
 static inline int t_lfce_gid(void)

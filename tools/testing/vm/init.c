@@ -177,7 +177,7 @@ static int unload_module(const char *name)
  * group for /dev/lfce, created by the packages' sysusers entry) whose
  * members are the uids the tests play as (t_become() in selftests/helpers.h
  * gives a uid its groups from here; grep the selftests for t_become,
- * t_as_uid and UID), and uid 2000, which has an account and is no member.
+ * t_as_uid and UID), and uid 2999, which has an account and is no member.
  */
 #define LFCE_GID	997
 
@@ -185,6 +185,10 @@ static const unsigned int lfce_members[] = {
 	1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007,	/* agents.h, perms.c, ... */
 	4242,						/* quota.c */
 	4343, 4344,					/* nodecap.c */
+	2000, 2001, 2002, 2003, 2004, 2005,		/* lfce-demo's agents */
+	2100, 2101, 2102, 2103, 2104, 2105,		/* soak.c */
+	3000, 3001, 3009,				/* examples.c */
+	65534,						/* lfce-demo's monitor */
 };
 
 static void step_accounts(void)
@@ -206,8 +210,8 @@ static void step_accounts(void)
 			lfce_members[i]);
 		fprintf(gr, "u%u:x:%u:\n", lfce_members[i], lfce_members[i]);
 	}
-	fprintf(pw, "outsider:x:2000:2000::/tmp:/bin/sh\n");
-	fprintf(gr, "outsider:x:2000:\n");
+	fprintf(pw, "outsider:x:2999:2999::/tmp:/bin/sh\n");
+	fprintf(gr, "outsider:x:2999:\n");
 	fprintf(gr, "lfce:x:%d:", LFCE_GID);
 	for (i = 0; i < sizeof(lfce_members) / sizeof(lfce_members[0]); i++)
 		fprintf(gr, "%su%u", i ? "," : "", lfce_members[i]);

@@ -116,7 +116,7 @@ static void player(unsigned int me)
 	uint32_t seat;
 	int fd;
 
-	if (setgid(UID0 + me) || setuid(UID0 + me))
+	if (t_become(UID0 + me))	/* its groups: lfce, for the device */
 		_exit(1);
 	snprintf((char *)id, sizeof(id), "soak-%u", me);
 	while (!sh->stop) {
