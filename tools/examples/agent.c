@@ -79,17 +79,6 @@ struct agent {
 	struct lfce_snapshot s;		/* our latest copy */
 };
 
-/* enum lfce_param, as --propose spells them */
-static const char *const params[] = {
-	[LFCE_PARAM_MIN_BET] = "min_bet",
-	[LFCE_PARAM_MAX_BET] = "max_bet",
-	[LFCE_PARAM_ODDS_MAX] = "odds_max",
-	[LFCE_PARAM_FIELD12_PAYS] = "field12_pays",
-	[LFCE_PARAM_DICE_MODE] = "dice_mode",
-	[LFCE_PARAM_REVEAL_TIMEOUT] = "reveal_timeout",
-	[LFCE_PARAM_PROPOSAL_TIMEOUT] = "proposal_timeout",
-};
-
 static __u64 now_ns(void)
 {
 	struct timespec ts;
@@ -404,7 +393,7 @@ static int propose_move(struct agent *a)
 			say(a, "proposes to transfer %llu to seat %u", pl->value, pl->to);
 		} else {
 			op.u.propose.param = pl->param;
-			say(a, "proposes to set %s to %llu", params[pl->param], pl->value);
+			say(a, "proposes to set %s to %llu", lfce_param_name(pl->param), pl->value);
 		}
 		if (submit(a, &op, 1, "proposal") == -EPROTO)
 			say(a, "proposal refused: not allowed in this stage");
@@ -521,7 +510,7 @@ static int parse_plan(const char *arg, struct plan *pl)
 {
 	char kind[16], what[32], value[24], at[24];
 	__u64 to;
-	unsigned int i;
+	int ret;
 
 	if (sscanf(arg, "%15[^:]:%31[^:]:%23[^@]@%23s", kind, what, value, at) != 4 ||
 	    number(value, &pl->value) || number(at, &pl->at))
@@ -536,11 +525,10 @@ static int parse_plan(const char *arg, struct plan *pl)
 	if (strcmp(kind, "config"))
 		return -EINVAL;
 	pl->action = LFCE_OP_CONFIG;
-	for (i = 0; i < LFCE_PARAM_NR; i++)
-		if (!strcmp(what, params[i]))
-			break;
-	pl->param = i;
-	return i < LFCE_PARAM_NR ? 0 : -EINVAL;
+	/* liblfce's names: "max-bet", and "max_bet" too (lfce_names(3)) */
+	ret = lfce_param(what);
+	pl->param = ret;
+	return ret < 0 ? -EINVAL : 0;
 }
 
 static int parse_strategy(struct agent *a, const char *name)

@@ -371,10 +371,6 @@ static void read_journal(struct demo *d, struct tally *t)
 	}
 }
 
-static const char *const prop_states[LFCE_PROP_NR] = {
-	"free", "pending", "passed", "rejected", "expired", "failed",
-};
-
 static void print_proposals(const struct lfce_snapshot *s)
 {
 	const struct lfce_proposal *p;
@@ -393,7 +389,7 @@ static void print_proposals(const struct lfce_snapshot *s)
 			       ull(p->value));
 		printf(": %d for, %d against of %d (quorum %u): %s\n",
 		       __builtin_popcount(p->votes_for), __builtin_popcount(p->votes_against),
-		       __builtin_popcount(p->electorate), p->quorum, prop_states[p->state]);
+		       __builtin_popcount(p->electorate), p->quorum, lfce_prop_state_name(p->state));
 	}
 }
 

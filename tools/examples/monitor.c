@@ -20,24 +20,15 @@
 
 #include "liblfce.h"
 
-static const char *const op_names[LFCE_OP_NR] = {
-	"none", "join", "leave", "deposit", "withdraw", "bet", "unbet", "close",
-	"commit", "reveal", "expire", "roll", "ban", "transfer", "settle", "propose",
-	"vote", "lapse", "config", "shutdown",
-};
-
-static const char *const prop_states[LFCE_PROP_NR] = {
-	"free", "pending", "passed", "rejected", "expired", "failed",
-};
-
+/* The words for operations and proposal states are liblfce's (lfce_names(3)). */
 static const char *op_name(__u16 type)
 {
-	return type < LFCE_OP_NR ? op_names[type] : "unknown";
+	return lfce_op_name(type);
 }
 
 static const char *state_name(__u32 state)
 {
-	return state < LFCE_PROP_NR ? prop_states[state] : "unknown";
+	return lfce_prop_state_name(state);
 }
 
 static void who(const struct lfce_op *op)
