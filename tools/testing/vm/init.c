@@ -14,9 +14,9 @@
  * crashes, times out, fails without saying so or does not match its plan.
  * KUnit results from debugfs get the same treatment.
  *
- * Kernel command line: lfce.mode=all|kunit|demo|bench, lfce.timeout=<seconds
- * per test program>; bench runs /tests (make vm-bench's program) without
- * KUnit. On the host, see host_run().
+ * Kernel command line: lfce.mode=all|kunit|demo|bench|fuzz, lfce.timeout=<seconds
+ * per test program>; bench and fuzz run /tests (make vm-bench's program, or
+ * make fuzz's) without KUnit. On the host, see host_run().
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -565,7 +565,7 @@ int main(int argc, char **argv)
 			step_demo();
 		} else {
 			step_run_tests();
-			if (strcmp(mode, "bench"))
+			if (strcmp(mode, "bench") && strcmp(mode, "fuzz"))
 				step_kunit();
 		}
 		step_unload_lfce();

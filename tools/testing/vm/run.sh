@@ -3,7 +3,7 @@
 #
 # Boot one kernel in qemu with lfce and its tests, and judge the run.
 #
-#   run.sh stock|6.12|rt|debug [all|kunit|demo|bench]
+#   run.sh stock|6.12|rt|debug [all|kunit|demo|bench|fuzz]
 #
 # stock  Debian's kernel from linux-image-amd64, module built against the
 #        matching linux-headers-amd64;
@@ -20,6 +20,11 @@
 # Mode bench runs make vm-bench's program instead of the tests: its
 # figures are the "# vm-bench: figure ..." lines of build/vm/<kernel>/results.log.
 #
+# Mode fuzz runs only the ioctl fuzzer (tools/testing/fuzz/), FUZZ_ITER
+# iterations from seed FUZZ_SEED (default: its own bounded run and a seed
+# from the clock, printed in results.log), with no per-program timeout
+# below VM_TIMEOUT: make fuzz ITER=N SEED=S.
+#
 # VM_TESTS="name ..." runs only those test programs (by file name), for a
 # quick loop while working on one feature; make check runs them all.
 #
@@ -29,7 +34,7 @@
 # if nothing failed. The console log stays in build/vm/<kernel>/console.log.
 set -eu
 
-kernel=${1:?usage: run.sh stock|6.12|rt|debug [all|kunit|demo|bench]}
+kernel=${1:?usage: run.sh stock|6.12|rt|debug [all|kunit|demo|bench|fuzz]}
 mode=${2:-all}
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 vm=$top/tools/testing/vm
@@ -122,12 +127,19 @@ if [ "$mode" = all ]; then
 	fi
 elif [ "$mode" = bench ]; then
 	cp "$top/build/selftests/bench/"* "$root/tests/"
+elif [ "$mode" = fuzz ]; then
+	cp "$top/build/selftests/tests/ioctl-fuzz" "$root/tests/"
 fi
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$out/initramfs.cpio"
 
 # 4. Boot. ttyS0 is the console, ttyS1 the results, ttyS2 the success mark.
 console="-serial file:$out/console.log"
 append="console=ttyS0 panic=-1 panic_on_warn=1 oops=panic lfce.mode=$mode"
+if [ "$mode" = fuzz ]; then
+	append="$append lfce.timeout=$timeout"
+	[ -z "${FUZZ_ITER:-}" ] || append="$append lfce.fuzz_iter=$FUZZ_ITER"
+	[ -z "${FUZZ_SEED:-}" ] || append="$append lfce.fuzz_seed=$FUZZ_SEED"
+fi
 if [ "$mode" = demo ]; then
 	console="-serial stdio"
 	append="$append quiet"
