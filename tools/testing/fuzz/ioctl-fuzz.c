@@ -77,6 +77,7 @@ struct handle {
 	uint64_t nonce;			/* the last player nonce used */
 	const void *map;		/* a mapping made through it */
 	size_t map_size;
+	int map_prot;
 };
 
 struct game {
@@ -100,6 +101,8 @@ static uint8_t *ro_page;		/* PROT_READ */
 static uint8_t *none_page;		/* PROT_NONE */
 
 static struct {
+	uint64_t op_result[LFCE_OP_NR + 1][2];	/* by the first op's type: failed, committed */
+	uint32_t op_err[LFCE_OP_NR + 1][160];
 	uint64_t calls, ok, errnos[160], replays, replayed_records, lost, forks, epochs;
 } st;
 
@@ -307,6 +310,28 @@ static void game_retire(struct game *gm)
 
 /* ---- handles ---- */
 
+static void random_config(struct lfce_config *c)
+{
+	lfce_rules_default_config(c);
+	c->dice_mode = rn(LFCE_DICE_NR);
+	c->flags = one_in(3) ? LFCE_CFG_DISTINCT_UIDS : rn(4) & __LFCE_CFG_ALL;
+	c->max_seats = 1 + rn(LFCE_MAX_SEATS);
+	c->min_bet = 1 + rn(10);
+	c->max_bet = c->min_bet + rn(10000);
+	c->odds_max = 1 + rn(10);
+	/* Short deadlines sometimes, so that the sweep and EXPIRE/LAPSE run. */
+	c->reveal_timeout_ns = one_in(4) ? 1000000 * (1 + rn(100)) : 3600000000000ULL;
+	c->proposal_timeout_ns = one_in(4) ? 1000000 * (1 + rn(100)) : 0;
+	c->max_proposals = rn(LFCE_MAX_PROPOSALS + 1);
+	c->governable = rn(2) ? (uint32_t)rnd() & 0xff : 0;
+	if (one_in(12)) {	/* a malformed field */
+		uint8_t *p = (uint8_t *)c;
+
+		p[rn(sizeof(*c))] ^= 1 << rn(8);
+	}
+}
+
+
 static struct handle *pick_handle(void)
 {
 	return &h[rn(NH)];
@@ -334,17 +359,66 @@ static void handle_reset(struct handle *x)
 	x->nonce = 0;
 }
 
+/* 1 + the index of a random game we follow, or 0 if none. */
+static int any_game(void)
+{
+	int i, k = rn(NG);
+
+	for (i = 0; i < NG; i++)
+		if (g[(k + i) % NG].id)
+			return 1 + (k + i) % NG;
+	return 0;
+}
+
+/* The owner (us, root) deposits into @seat. */
+static void fund(struct handle *x, uint32_t seat)
+{
+	struct lfce_op op = { .type = LFCE_OP_DEPOSIT, .seat = seat };
+	struct game *gm = game_of(x->game);
+
+	if (!gm || x->fd < 0)
+		return;
+	check_game(gm);
+	op.nonce = gm->last.table.owner_nonce + 1;
+	op.u.amount.value = 1000 * (1 + rn(1000));
+	judge("DEPOSIT", lfce_submit(x->fd, &op, 1, NULL));
+}
+
 static void act_open(struct handle *x)
 {
-	static const int modes[] = { O_RDWR, O_RDONLY, O_RDWR | O_NONBLOCK, O_WRONLY };
-	int f = modes[rn(4)];
+	static const int modes[] = { O_RDWR, O_RDWR, O_RDONLY, O_RDWR | O_NONBLOCK, O_WRONLY };
+	int f = modes[rn(ARRAY_SIZE(modes))], i;
+	uint32_t seat;
 
 	if (x->fd >= 0)
 		close(x->fd);
 	handle_reset(x);
 	x->fd = open(LFCE_DEVICE_PATH, f | O_CLOEXEC);
-	if (judge("open", x->fd < 0 ? -errno : 0) == 0)
-		x->flags = f;
+	if (judge("open", x->fd < 0 ? -errno : 0))
+		return;
+	x->flags = f;
+	/* Often straight to a game and a seat, funded: depth for the rules. */
+	if (f == O_RDWR && !one_in(4) && (!any_game() || one_in(6))) {
+		struct lfce_config c;
+		uint64_t id;
+
+		random_config(&c);
+		if (judge("create", lfce_create(x->fd, &c, &id)))
+			return;
+		x->game = id;
+		game_add(id);
+		fund(x, LFCE_SEAT_BANK);
+	} else {
+		i = any_game();
+		if (!i || one_in(4) || judge("attach", lfce_attach(x->fd, g[i - 1].id)))
+			return;
+		x->game = g[i - 1].id;
+	}
+	if (one_in(3) || judge("join", lfce_join(x->fd, LFCE_SEAT_ANY, ++x->nonce, NULL,
+						&seat, NULL)))
+		return;
+	x->seat = seat;
+	fund(x, seat);
 }
 
 static void act_close(struct handle *x)
@@ -352,7 +426,7 @@ static void act_close(struct handle *x)
 	/* Sometimes leave a closed fd number behind: EBADF from the VFS. */
 	if (x->fd >= 0)
 		close(x->fd);
-	if (one_in(3)) {
+	if (one_in(8)) {
 		handle_reset(x);
 		x->fd = 1000 + rn(10);
 	} else {
@@ -361,27 +435,6 @@ static void act_close(struct handle *x)
 }
 
 /* ---- struct contents ---- */
-
-static void random_config(struct lfce_config *c)
-{
-	lfce_rules_default_config(c);
-	c->dice_mode = rn(LFCE_DICE_NR);
-	c->flags = one_in(3) ? LFCE_CFG_DISTINCT_UIDS : rn(4) & __LFCE_CFG_ALL;
-	c->max_seats = 1 + rn(LFCE_MAX_SEATS);
-	c->min_bet = 1 + rn(10);
-	c->max_bet = c->min_bet + rn(10000);
-	c->odds_max = 1 + rn(10);
-	/* Short deadlines sometimes, so that the sweep and EXPIRE/LAPSE run. */
-	c->reveal_timeout_ns = one_in(4) ? 1000000 * (1 + rn(100)) : 3600000000000ULL;
-	c->proposal_timeout_ns = one_in(4) ? 1000000 * (1 + rn(100)) : 0;
-	c->max_proposals = rn(LFCE_MAX_PROPOSALS + 1);
-	c->governable = rn(2) ? (uint32_t)rnd() & 0xff : 0;
-	if (one_in(6)) {	/* a malformed field */
-		uint8_t *p = (uint8_t *)c;
-
-		p[rn(sizeof(*c))] ^= 1 << rn(8);
-	}
-}
 
 /* A size around the struct's versions: the documented edges and beyond. */
 static uint32_t random_size(uint32_t ver0, uint32_t cur)
@@ -430,9 +483,12 @@ static uint64_t user_ptr(size_t need)
 	}
 }
 
+/* Well-formed operations only: depth in the rules rather than breadth. */
+static int clean;
+
 static uint64_t random_nonce(struct handle *x, uint64_t owner_nonce, int owner)
 {
-	switch (rn(16)) {
+	switch (clean ? 15 : rn(16)) {
 	case 0: return 0;
 	case 1: return UINT64_MAX;
 	case 2: return rnd();
@@ -444,7 +500,7 @@ static uint64_t random_nonce(struct handle *x, uint64_t owner_nonce, int owner)
 
 static uint32_t random_seat(struct handle *x)
 {
-	switch (rn(10)) {
+	switch (clean ? 9 : rn(10)) {
 	case 0: return LFCE_SEAT_BANK;
 	case 1: return rn(LFCE_MAX_SEATS + 2);
 	case 2: return (uint32_t)rnd();
@@ -466,23 +522,23 @@ static void random_op(struct handle *x, const struct lfce_snapshot *s, struct lf
 	int owner;
 
 	memset(op, 0, sizeof(*op));
-	op->type = one_in(20) ? rn(LFCE_OP_NR + 4) : types[rn(ARRAY_SIZE(types))];
+	op->type = !clean && one_in(20) ? rn(LFCE_OP_NR + 4) : types[rn(ARRAY_SIZE(types))];
 	owner = op->type == LFCE_OP_DEPOSIT || op->type == LFCE_OP_WITHDRAW ||
 		op->type == LFCE_OP_SETTLE || op->type == LFCE_OP_ROLL;
 	op->seat = random_seat(x);
 	op->nonce = random_nonce(x, s->table.owner_nonce, owner);
-	if (one_in(10))
+	if (!clean && one_in(10))
 		op->expected_version = s->table.version + rn(3) - 1;
 	memset(secret, (int)(op->seat * 31 + s->round.number), sizeof(secret));
 	switch (op->type) {
 	case LFCE_OP_DEPOSIT:
 	case LFCE_OP_WITHDRAW:
-		op->u.amount.value = one_in(10) ? rnd() : 1 + rn(100000);
+		op->u.amount.value = !clean && one_in(10) ? rnd() : 1 + rn(100000);
 		break;
 	case LFCE_OP_BET:
 	case LFCE_OP_UNBET:
-		op->u.bet.kind = one_in(10) ? rn(LFCE_BET_NR + 5) : rn(LFCE_BET_NR);
-		op->u.bet.amount = one_in(10) ? rnd() : 30 * (1 + rn(10));
+		op->u.bet.kind = !clean && one_in(10) ? rn(LFCE_BET_NR + 5) : rn(LFCE_BET_NR);
+		op->u.bet.amount = !clean && one_in(10) ? rnd() : 30 * (1 + rn(10));
 		break;
 	case LFCE_OP_COMMIT:
 		lfce_rules_commitment(secret, s->round.number, op->u.commit.digest);
@@ -508,7 +564,7 @@ static void random_op(struct handle *x, const struct lfce_snapshot *s, struct lf
 		op->u.join.id[0] = rn(256);
 		break;
 	}
-	if (one_in(12)) {	/* any byte, any bit */
+	if (!clean && one_in(12)) {	/* any byte, any bit */
 		uint8_t *p = (uint8_t *)op;
 
 		p[rn(sizeof(*op))] ^= 1 << rn(8);
@@ -518,7 +574,7 @@ static void random_op(struct handle *x, const struct lfce_snapshot *s, struct lf
 /* ---- actions ---- */
 
 /* A write ioctl: the game must not change when it fails. */
-static void guarded(struct handle *x, const char *what, unsigned long cmd, void *arg)
+static int guarded(struct handle *x, const char *what, unsigned long cmd, void *arg)
 {
 	struct game *gm = game_of(x->game);
 	struct lfce_snapshot *before = NULL, *after = NULL;
@@ -539,6 +595,7 @@ static void guarded(struct handle *x, const char *what, unsigned long cmd, void 
 		     (unsigned long long)after->table.version);
 	free(before);
 	free(after);
+	return ret;
 }
 
 static void act_create(struct handle *x)
@@ -603,22 +660,42 @@ static void act_submit(struct handle *x)
 	struct lfce_submit sub = { .size = sizeof(sub) };
 	struct lfce_op *ops = (void *)(buf + PAGE);
 	struct lfce_snapshot s = { 0 };
-	struct game *gm = game_of(x->game);
-	uint32_t i, n = one_in(4) ? 1 + rn(20) : 1 + rn(3);
+	struct game *gm;
+	uint32_t i, n;
+	int ret, k;
 
+	clean = rn(5) < 3;
+	/* A clean operation comes from a seated handle, if there is one. */
+	for (k = rn(NH), i = 0; clean && i < NH; i++)
+		if (h[(k + i) % NH].fd >= 0 && h[(k + i) % NH].seat != LFCE_SEAT_ANY &&
+		    game_of(h[(k + i) % NH].game)) {
+			x = &h[(k + i) % NH];
+			break;
+		}
+	gm = game_of(x->game);
 	if (gm)
 		read_snap(gm, &s);
+	n = clean ? 1 + one_in(4) : one_in(4) ? 1 + rn(20) : one_in(3) ? 2 : 1;
 	for (i = 0; i < n; i++)
 		random_op(x, &s, &ops[i]);
 	sub.count = n;
-	if (one_in(20))
-		sub.count = one_in(2) ? 0 : 257 + rn(1 << 20);
-	sub.ops = one_in(12) ? user_ptr(n * sizeof(*ops)) : (uintptr_t)ops;
-	if (one_in(10))
-		sub.size = random_size(LFCE_SUBMIT_SIZE_VER0, sizeof(sub));
-	if (one_in(15))
-		sub.version = 1;
-	guarded(x, "SUBMIT", LFCE_IOC_SUBMIT, arg_place(&sub, sizeof(sub)));
+	sub.ops = (uintptr_t)ops;
+	if (!clean) {
+		if (one_in(20))
+			sub.count = one_in(2) ? 0 : 257 + rn(1 << 20);
+		if (one_in(12))
+			sub.ops = user_ptr(n * sizeof(*ops));
+		if (one_in(10))
+			sub.size = random_size(LFCE_SUBMIT_SIZE_VER0, sizeof(sub));
+		if (one_in(15))
+			sub.version = 1;
+	}
+	ret = guarded(x, "SUBMIT", LFCE_IOC_SUBMIT, clean ? &sub : arg_place(&sub, sizeof(sub)));
+	i = ops[0].type < LFCE_OP_NR ? ops[0].type : LFCE_OP_NR;
+	st.op_result[i][!ret]++;
+	if (ret < 0 && ret > -160)
+		st.op_err[i][-ret]++;
+	clean = 0;
 }
 
 static void act_get_stats_list(struct handle *x)
@@ -748,7 +825,7 @@ static void touch_map(struct handle *x)
 	if (pid < 0)
 		return;
 	waitpid(pid, &status, 0);
-	if (!WIFEXITED(status))
+	if (!WIFEXITED(status) && (x->map_prot & PROT_READ))
 		fail("reading a mapping (%zu bytes) after madvise or a partial munmap: signal %d",
 		     x->map_size, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
@@ -794,6 +871,7 @@ static void act_mmap(struct handle *x)
 	if (!len) {
 		if (judge("lfce_map", x->fd < 0 ? -EBADF : lfce_map(x->fd, &x->map, &x->map_size)))
 			x->map = NULL;
+		x->map_prot = PROT_READ;
 		return;
 	}
 	p = mmap(NULL, len, prot, one_in(8) ? MAP_PRIVATE : MAP_SHARED, x->fd, off);
@@ -803,6 +881,7 @@ static void act_mmap(struct handle *x)
 		fail("mmap with PROT_WRITE succeeded");
 	x->map = p;
 	x->map_size = len;
+	x->map_prot = prot;
 }
 
 static void act_read(struct handle *x)
@@ -894,7 +973,7 @@ static void step_once(void)
 		return;
 	}
 	if (a < 8)
-		act_open(x);
+		one_in(4) ? act_open(x) : act_join(x);
 	else if (a < 11)
 		act_close(x);
 	else if (a < 17)
@@ -903,11 +982,11 @@ static void step_once(void)
 		act_attach(x);
 	else if (a < 31)
 		act_join(x);
-	else if (a < 55)
+	else if (a < 60)
 		act_submit(x);
-	else if (a < 62)
+	else if (a < 65)
 		act_get_stats_list(x);
-	else if (a < 66)
+	else if (a < 67)
 		act_close_game(x);
 	else if (a < 78)
 		act_raw(x);
@@ -924,15 +1003,8 @@ static void step_once(void)
 		if (gm->id && ((gm->last.table.flags & LFCE_TABLE_CLOSED) || one_in(4)))
 			game_retire(gm);
 	} else {
-		/* The owner deposits into the bank, so that bets find cover. */
-		struct lfce_op op = { .type = LFCE_OP_DEPOSIT, .seat = LFCE_SEAT_BANK };
-		struct game *gm = game_of(x->game);
-
-		if (!gm)
-			return;
-		op.nonce = gm->last.table.owner_nonce + 1;
-		op.u.amount.value = 100000;
-		judge("bank DEPOSIT", x->fd < 0 ? -EBADF : lfce_submit(x->fd, &op, 1, NULL));
+		/* The owner funds the bank, so that bets find cover, or the seat. */
+		fund(x, one_in(2) ? LFCE_SEAT_BANK : x->seat);
 	}
 }
 
@@ -1100,6 +1172,21 @@ int main(int argc, char **argv)
 		if (st.errnos[i])
 			t_diag("  errno %3d %-32s %llu", i, strerror(i),
 			       (unsigned long long)st.errnos[i]);
+	for (i = 0; i <= LFCE_OP_NR; i++) {
+		char errs[256];
+		int k, len = 0;
+
+		if (!(st.op_result[i][0] + st.op_result[i][1]))
+			continue;
+		errs[0] = 0;
+		for (k = 1; k < 160 && len < 200; k++)
+			if (st.op_err[i][k])
+				len += snprintf(errs + len, sizeof(errs) - len, " %d:%u", k,
+						st.op_err[i][k]);
+		t_diag("  SUBMIT %-10s committed %llu, refused %llu (errno:count%s)",
+		       lfce_op_name(i), (unsigned long long)st.op_result[i][1],
+		       (unsigned long long)st.op_result[i][0], errs);
+	}
 	t_ok(st.replays > 0, "at least one game's journal replayed (%llu)",
 	     (unsigned long long)st.replays);
 	if (fails)
