@@ -314,7 +314,7 @@ static void random_config(struct lfce_config *c)
 {
 	lfce_rules_default_config(c);
 	c->dice_mode = rn(LFCE_DICE_NR);
-	c->flags = one_in(3) ? LFCE_CFG_DISTINCT_UIDS : rn(4) & __LFCE_CFG_ALL;
+	c->flags = one_in(6) ? LFCE_CFG_DISTINCT_UIDS : rn(2) * LFCE_CFG_HARDWAYS_WORK;
 	c->max_seats = 1 + rn(LFCE_MAX_SEATS);
 	c->min_bet = 1 + rn(10);
 	c->max_bet = c->min_bet + rn(10000);
@@ -414,7 +414,7 @@ static void act_open(struct handle *x)
 			return;
 		x->game = g[i - 1].id;
 	}
-	if (one_in(3) || judge("join", lfce_join(x->fd, LFCE_SEAT_ANY, ++x->nonce, NULL,
+	if (one_in(6) || judge("join", lfce_join(x->fd, LFCE_SEAT_ANY, ++x->nonce, NULL,
 						&seat, NULL)))
 		return;
 	x->seat = seat;
@@ -666,12 +666,16 @@ static void act_submit(struct handle *x)
 
 	clean = rn(5) < 3;
 	/* A clean operation comes from a seated handle, if there is one. */
-	for (k = rn(NH), i = 0; clean && i < NH; i++)
-		if (h[(k + i) % NH].fd >= 0 && h[(k + i) % NH].seat != LFCE_SEAT_ANY &&
-		    game_of(h[(k + i) % NH].game)) {
-			x = &h[(k + i) % NH];
+	for (k = rn(NH), i = 0; clean && i < NH; i++) {
+		struct handle *y = &h[(k + i) % NH];
+
+		gm = game_of(y->game);
+		if (y->fd >= 0 && y->fd < 1000 && (y->flags & O_ACCMODE) == O_RDWR &&
+		    y->seat != LFCE_SEAT_ANY && gm && !(gm->last.table.flags & LFCE_TABLE_CLOSED)) {
+			x = y;
 			break;
 		}
+	}
 	gm = game_of(x->game);
 	if (gm)
 		read_snap(gm, &s);
@@ -741,7 +745,7 @@ static void act_close_game(struct handle *x)
 {
 	struct lfce_close c = { .size = sizeof(c), .game_id = x->game ?: pick_game_id() };
 
-	if (one_in(2))
+	if (one_in(4))
 		c.flags = LFCE_CLOSE_FORCE;
 	if (one_in(10))
 		c.flags = rnd();
