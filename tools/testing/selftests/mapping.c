@@ -66,7 +66,7 @@ int main(void)
 	const void *base;
 	uint64_t id;
 	size_t size;
-	int fd, status;
+	int fd, status, has_madvise = 1;
 
 	fd = lfce_open(O_RDWR);
 	if (!t_ok(fd >= 0 && !lfce_create(fd, &config, &id) && !lfce_map(fd, &base, &size),
@@ -74,16 +74,21 @@ int main(void)
 		return t_done();
 	t_ok(!deposit(fd) && !lfce_get(fd, &want), "a deposit commits");
 
-	t_ok(!madvise((void *)base, size, MADV_DONTNEED), "madvise(MADV_DONTNEED) the mapping");
-	status = read_in_child(base, size, 1, &want);
-	t_ok(WIFEXITED(status) && !WEXITSTATUS(status),
-	     "every page reads back after MADV_DONTNEED, snapshot as GET's (status 0x%x)", status);
-
-	t_ok(!madvise((void *)base, size, MADV_DONTNEED) && !deposit(fd) && !lfce_get(fd, &want),
-	     "drop the pages again, then commit");
-	status = read_in_child(base, size, 1, &want);
-	t_ok(WIFEXITED(status) && !WEXITSTATUS(status),
-	     "the pages faulted back in show the new commit (status 0x%x)", status);
+	/* The debug kernel (tinyconfig) has no madvise(): ENOSYS. */
+	if (madvise((void *)base, size, MADV_DONTNEED) && errno == ENOSYS) {
+		has_madvise = 0;
+		t_diag("no madvise() in this kernel: only the partial munmap");
+	} else {
+		status = read_in_child(base, size, 1, &want);
+		t_ok(WIFEXITED(status) && !WEXITSTATUS(status),
+		     "every page reads back after MADV_DONTNEED, snapshot as GET's (status 0x%x)",
+		     status);
+		t_ok(!madvise((void *)base, size, MADV_DONTNEED) && !deposit(fd) &&
+		     !lfce_get(fd, &want), "drop the pages again, then commit");
+		status = read_in_child(base, size, 1, &want);
+		t_ok(WIFEXITED(status) && !WEXITSTATUS(status),
+		     "the pages faulted back in show the new commit (status 0x%x)", status);
+	}
 
 	t_errno(mprotect((void *)base, size, PROT_READ | PROT_WRITE), EACCES,
 		"mprotect() cannot add PROT_WRITE");
@@ -92,10 +97,13 @@ int main(void)
 	status = read_in_child((const char *)base + 4096, size - 4096, 0, NULL);
 	t_ok(WIFEXITED(status) && !WEXITSTATUS(status),
 	     "the rest of the mapping still reads (status 0x%x)", status);
-	t_ok(!madvise((char *)base + 4096, size - 4096, MADV_DONTNEED), "and after MADV_DONTNEED");
-	status = read_in_child((const char *)base + 4096, size - 4096, 0, NULL);
-	t_ok(WIFEXITED(status) && !WEXITSTATUS(status),
-	     "it reads back again (status 0x%x)", status);
+	if (has_madvise) {
+		t_ok(!madvise((char *)base + 4096, size - 4096, MADV_DONTNEED),
+		     "and after MADV_DONTNEED");
+		status = read_in_child((const char *)base + 4096, size - 4096, 0, NULL);
+		t_ok(WIFEXITED(status) && !WEXITSTATUS(status),
+		     "it reads back again (status 0x%x)", status);
+	}
 
 	munmap((char *)base + 4096, size - 4096);
 	t_ok(!lfce_close_game(fd, id, LFCE_CLOSE_FORCE), "close the game");
