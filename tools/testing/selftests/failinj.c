@@ -94,7 +94,10 @@ static void configure(const char *pct)
 	char times[32];
 
 	snprintf(times, sizeof(times), "%d", TIMES);
-	for (i = 0; i < N_OF(injectors); i++) {
+	for (i = 0; !strcmp(pct, "0") && i < N_OF(injectors); i++)
+		if (present[i])
+			put(injectors[i], "probability", "0");
+	for (i = 0; strcmp(pct, "0") && i < N_OF(injectors); i++) {
 		const char *d = injectors[i];
 
 		present[i] = !put(d, "verbose", "0");
@@ -271,7 +274,10 @@ static int do_join(void *arg)
 {
 	int fd = *(int *)arg;
 
-	return lfce_join(fd, PLAYERS + rand() % (8 - PLAYERS), 1, NULL, NULL, NULL);
+	static uint64_t nonce = 1;
+
+	/* A new nonce each time: a seat keeps its last across handles. */
+	return lfce_join(fd, PLAYERS + rand() % (8 - PLAYERS), ++nonce, NULL, NULL, NULL);
 }
 
 static int do_create(void *arg)
@@ -451,6 +457,8 @@ int main(int argc, char **argv)
 {
 	unsigned long total_calls = 0, total_failed = 0;
 	unsigned int i, k, e;
+	long injected[N_OF(injectors)];
+	struct fresh h;
 	char cmd[128];
 	int rounds = argc > 1 ? atoi(argv[1]) : ROUNDS, ret;
 
@@ -470,6 +478,8 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < (unsigned int)rounds && fails < MAX_FAILS; i++)
 		one_round();
+	for (i = 0; i < N_OF(injectors); i++)
+		injected[i] = present[i] ? TIMES - get_attr(injectors[i], "times") : 0;
 	configure("0");
 
 	for (k = 0; k < N_OF(names); k++) {
@@ -488,8 +498,7 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < N_OF(injectors); i++)
 		if (present[i])
-			t_diag("%s: %ld failures injected", injectors[i],
-			       TIMES - get_attr(injectors[i], "times"));
+			t_diag("%s: %ld failures injected", injectors[i], injected[i]);
 	t_ok(!fails, "%lu calls under injection, %lu failed: each with a documented errno "
 	     "and nothing changed", total_calls, total_failed);
 	t_ok(total_failed > 0, "injected failures were hit");
@@ -502,6 +511,12 @@ int main(int argc, char **argv)
 		     "the journal verifies (lfcectl journal verify: chain and replay), status %d",
 		     ret);
 	}
+	/* Failures under injection leave nothing behind: a game still comes. */
+	h.fd = lfce_open(O_RDWR);
+	ret = h.fd < 0 ? h.fd : lfce_create(h.fd, &config, &h.id);
+	t_ok(!ret, "with injection off, CREATE succeeds again (%s)", ret ? strerror(-ret) : "ok");
+	if (h.fd >= 0)
+		close(h.fd);
 	t_ok(!lfce_close_game(owner, game, LFCE_CLOSE_FORCE), "close the game");
 	lfce_unmap(base, size);
 	for (i = 0; i < PLAYERS; i++)
