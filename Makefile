@@ -17,6 +17,8 @@
 #   make bench         native benchmark of the engine (BENCH_JSON=path)
 #   make vm-bench      the device's figures in the stock VM (ratios count)
 #   make soak          a long mixed load in the stock VM (SOAK_MINUTES=10)
+#   make fuzz          the in-VM ioctl fuzzer on the debug kernel, longer than
+#                      make check's run: ITER=N SEED=S (FUZZ_KERNEL=stock)
 #   make check-vm      the in-VM tests on the stock and the debug kernel
 #   make check-matrix  the in-VM tests on Debian's 6.1, 6.12 and 6.12 PREEMPT_RT
 #                      (installs those kernels: deps.sh --matrix)
@@ -125,6 +127,14 @@ soak: deps
 	@$(VM)/run.sh stock soak
 	@grep -E '^(not )?ok |minute|ran ' $(TOP)/build/vm/stock/results.log
 
+# The ioctl fuzzer alone (tools/testing/fuzz/); the seed is printed first.
+FUZZ_KERNEL ?= debug
+fuzz: deps
+	@rm -f $(RESULTS)/vm-$(FUZZ_KERNEL)-fuzz.tap
+	-@FUZZ_ITER=$(ITER) FUZZ_SEED=$(SEED) $(VM)/run.sh $(FUZZ_KERNEL) fuzz
+	@grep '^# ioctl-fuzz' $(TOP)/build/vm/$(FUZZ_KERNEL)/results.log || true
+	@$(TESTING)/summary.sh $(RESULTS)/vm-$(FUZZ_KERNEL)-fuzz.tap
+
 check-vm: deps
 	@rm -f $(RESULTS)/vm-stock.tap $(RESULTS)/vm-debug.tap
 	-@$(VM)/run.sh stock
@@ -196,5 +206,5 @@ clean:
 	rm -rf $(TOP)/build
 
 .PHONY: all module debug lib tools deps check check-host check-pkg check-userspace bench vm-bench soak \
-	check-vm check-matrix kunit demo style install install-module install-userspace uninstall deb \
-	dkms-install clean
+	fuzz check-vm check-matrix kunit demo style install install-module install-userspace uninstall \
+	deb dkms-install clean

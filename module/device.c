@@ -682,9 +682,31 @@ static void vm_close(struct vm_area_struct *vma)
 	module_put(THIS_MODULE);
 }
 
+/*
+ * mmap() maps every page up front, but the reader may drop them again
+ * (madvise(MADV_DONTNEED), or the like): fault them back in from the
+ * region, which lives as long as the mapping, rather than SIGBUS.
+ */
+static vm_fault_t vm_fault(struct vm_fault *vmf)
+{
+	struct lfce_game *game = vmf->vma->vm_private_data;
+	const char *region = (const char *)game->engine.pub.region;
+	struct page *page;
+
+	if (vmf->pgoff >= game->engine.pub.size >> PAGE_SHIFT)
+		return VM_FAULT_SIGBUS;
+	page = vmalloc_to_page(region + (vmf->pgoff << PAGE_SHIFT));
+	if (!page)
+		return VM_FAULT_SIGBUS;
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
 static const struct vm_operations_struct lfce_vm_ops = {
 	.open	= vm_open,
 	.close	= vm_close,
+	.fault	= vm_fault,
 };
 
 static int lfce_mmap(struct file *file, struct vm_area_struct *vma)

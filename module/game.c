@@ -181,10 +181,14 @@ static void sweep(struct work_struct *work)
 	sweep_arm(game);
 }
 
-/* A nonblocking writer waits for nothing, reclaim included. */
+/*
+ * A nonblocking writer waits for nothing, reclaim included. Neither warns
+ * on failure: the caller's memory cgroup can make these fail at will, and
+ * ENOMEM tells it; a stack dump per call would let it flood the log.
+ */
 static gfp_t writer_gfp(bool nonblock)
 {
-	return nonblock ? GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN : GFP_KERNEL_ACCOUNT;
+	return (nonblock ? GFP_NOWAIT | __GFP_ACCOUNT : GFP_KERNEL_ACCOUNT) | __GFP_NOWARN;
 }
 
 /* Commit with @w now. Arms the sweep for any deadline the commit set. */
@@ -404,19 +408,25 @@ struct lfce_game *lfce_game_get(u64 id)
 
 /*
  * A new id, never used before while the module is loaded: a stale id must
- * not reach another game. Cyclic allocation wraps only once every id has
- * been given out; from then on, -EMFILE.
+ * not reach another game. Ids only go up; once the last has been given
+ * out, -EMFILE. Not __xa_alloc_cyclic(): when its first try fails for
+ * memory, it tries again from the bottom of the range and reports a wrap,
+ * which would give out a used id, or spend all ids on one failed
+ * allocation (the fault injection test found the latter).
  */
 static int alloc_id(u32 *id)
 {
-	int ret;
+	int ret = -EMFILE;
 
 	xa_lock(&games);
-	ret = __xa_alloc_cyclic(&games, id, NULL, xa_limit_32b, &next_id, GFP_KERNEL_ACCOUNT);
-	if (ret == 1 || (!ret && ids_spent)) {
-		__xa_erase(&games, *id);
-		ids_spent = true;
+	if (!ids_spent)
+		ret = __xa_alloc(&games, id, NULL, XA_LIMIT(next_id, U32_MAX),
+				 GFP_KERNEL_ACCOUNT);
+	if (ret == -EBUSY)
 		ret = -EMFILE;
+	if (!ret) {
+		next_id = *id + 1;
+		ids_spent = !next_id;
 	}
 	xa_unlock(&games);
 	return ret;

@@ -113,8 +113,10 @@ int lfce_pool_init(struct lfce_pool *pool, unsigned int cap)
 	/* One commit may need a full stash; leave room for a few writers. */
 	if (cap < 4 * LFCE_NODES || cap > (1U << 24))
 		return -EINVAL;
-	pool->free = kvmalloc_array(cap, sizeof(*pool->free), GFP_KERNEL_ACCOUNT);
-	pool->retired = kvmalloc_array(ring, sizeof(*pool->retired), GFP_KERNEL_ACCOUNT);
+	/* The creator's memory cgroup may make these fail: ENOMEM, no warning. */
+	pool->free = kvmalloc_array(cap, sizeof(*pool->free), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	pool->retired = kvmalloc_array(ring, sizeof(*pool->retired),
+				       GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!pool->free || !pool->retired) {
 		kvfree(pool->free);
 		kvfree(pool->retired);

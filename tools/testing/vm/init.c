@@ -14,9 +14,10 @@
  * crashes, times out, fails without saying so or does not match its plan.
  * KUnit results from debugfs get the same treatment.
  *
- * Kernel command line: lfce.mode=all|kunit|demo|bench|soak, lfce.timeout=<seconds
- * per test program>; bench and soak run /tests (make vm-bench's or make
- * soak's program) without KUnit. On the host, see host_run().
+ * Kernel command line: lfce.mode=all|kunit|demo|bench|soak|fuzz,
+ * lfce.timeout=<seconds per test program>; bench, soak and fuzz run /tests
+ * (make vm-bench's, make soak's or make fuzz's program) without KUnit. On
+ * the host, see host_run().
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -627,7 +628,7 @@ int main(int argc, char **argv)
 			step_demo();
 		} else {
 			step_run_tests();
-			if (strcmp(mode, "bench") && strcmp(mode, "soak"))
+			if (strcmp(mode, "bench") && strcmp(mode, "soak") && strcmp(mode, "fuzz"))
 				step_kunit();
 		}
 		step_unload_lfce();

@@ -3,7 +3,7 @@
 #
 # Boot one kernel in qemu with lfce and its tests, and judge the run.
 #
-#   run.sh stock|6.12|rt|debug [all|kunit|demo|bench|soak]
+#   run.sh stock|6.12|rt|debug [all|kunit|demo|bench|soak|fuzz]
 #
 # stock  Debian's kernel from linux-image-amd64, module built against the
 #        matching linux-headers-amd64;
@@ -23,6 +23,11 @@
 # Mode soak runs make soak's program for SOAK_MINUTES (10), with a line a
 # minute in results.log.
 #
+# Mode fuzz runs only the ioctl fuzzer (tools/testing/fuzz/), FUZZ_ITER
+# iterations from seed FUZZ_SEED (default: its own bounded run and a seed
+# from the clock, printed in results.log), with no per-program timeout
+# below VM_TIMEOUT: make fuzz ITER=N SEED=S.
+#
 # VM_TESTS="name ..." runs only those test programs (by file name), for a
 # quick loop while working on one feature; make check runs them all.
 #
@@ -32,7 +37,7 @@
 # if nothing failed. The console log stays in build/vm/<kernel>/console.log.
 set -eu
 
-kernel=${1:?usage: run.sh stock|6.12|rt|debug [all|kunit|demo|bench|soak]}
+kernel=${1:?usage: run.sh stock|6.12|rt|debug [all|kunit|demo|bench|soak|fuzz]}
 mode=${2:-all}
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 vm=$top/tools/testing/vm
@@ -131,6 +136,8 @@ elif [ "$mode" = bench ]; then
 	cp "$top/build/selftests/bench/"* "$root/tests/"
 elif [ "$mode" = soak ]; then
 	cp "$top/build/selftests/soak/"* "$root/tests/"
+elif [ "$mode" = fuzz ]; then
+	cp "$top/build/selftests/tests/ioctl-fuzz" "$root/tests/"
 fi
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$out/initramfs.cpio"
 
@@ -142,6 +149,11 @@ if [ "$mode" = soak ]; then
 	minutes=${SOAK_MINUTES:-10}
 	append="$append lfce.soak_minutes=$minutes lfce.timeout=$((minutes * 60 + 600))"
 	timeout=$((minutes * 60 + 900))
+fi
+if [ "$mode" = fuzz ]; then
+	append="$append lfce.timeout=$timeout"
+	[ -z "${FUZZ_ITER:-}" ] || append="$append lfce.fuzz_iter=$FUZZ_ITER"
+	[ -z "${FUZZ_SEED:-}" ] || append="$append lfce.fuzz_seed=$FUZZ_SEED"
 fi
 if [ "$mode" = demo ]; then
 	console="-serial stdio"
