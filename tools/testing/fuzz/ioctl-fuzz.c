@@ -112,18 +112,10 @@ static struct {
 		t_ok(0, "step %llu: " fmt, (unsigned long long)step, ##__VA_ARGS__); \
 	} while (0)
 
-/* The errnos uapi/linux/lfce.h documents for ioctl, read and mmap. */
+/* The errnos uapi/linux/lfce.h documents: helpers.h's one list. */
 static int documented(int e)
 {
-	switch (e) {
-	case ENOTTY: case EFAULT: case E2BIG: case EINVAL: case EBADF:
-	case ENOTCONN: case ENOENT: case ENODEV: case EPERM: case EISCONN:
-	case EBUSY: case EMFILE: case EDQUOT: case EUSERS: case EMSGSIZE:
-	case ENOMEM: case EINTR: case EAGAIN: case EALREADY: case ESTALE:
-	case EPROTO: case ENOSPC: case ETIME: case ESPIPE: case EACCES:
-		return 1;
-	}
-	return 0;
+	return t_documented_errno(e);
 }
 
 /* Account for a call's result (0 or -errno); complain if undocumented. */

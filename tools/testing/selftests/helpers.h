@@ -87,6 +87,25 @@ static inline void __attribute__((noreturn)) t_skip(const char *why)
 	exit(T_EXIT_SKIP);
 }
 
+/*
+ * The errnos uapi/linux/lfce.h documents for lfce's ioctls, read(2), mmap(2)
+ * and open(2) (EACCES: not in group lfce; ENFILE: the system's file table):
+ * what a call may return when it fails, whatever the input.
+ */
+static inline int t_documented_errno(int e)
+{
+	switch (e) {
+	case ENOTTY: case EFAULT: case E2BIG: case EINVAL: case EBADF:
+	case ENOTCONN: case ENOENT: case ENODEV: case EPERM: case EISCONN:
+	case EBUSY: case EMFILE: case EDQUOT: case EUSERS: case EMSGSIZE:
+	case ENOMEM: case EINTR: case EAGAIN: case EALREADY: case ESTALE:
+	case EPROTO: case ENOSPC: case ETIME: case ESPIPE: case EACCES:
+	case ENFILE:
+		return 1;
+	}
+	return 0;
+}
+
 /* Where the VM keeps the module (tools/testing/vm/run.sh). */
 #define T_LFCE_MODULE	"/modules/lfce.ko"
 #define T_LFCE_DEVICE	"/dev/lfce"
