@@ -60,8 +60,10 @@ int main(void)
 	int owner, p0, ro, ret;
 	struct lfce_stats st;
 	struct lfce_op ops[2];
-	uint64_t id, v, ids[8], total;
-	uint32_t seat, n = 8;
+	/* Room for every game earlier programs in this VM left behind. */
+	static uint64_t ids[4096];
+	uint64_t id, v, total;
+	uint32_t seat, n = 4096;
 	const void *base;
 	size_t size;
 	void *w;
