@@ -4,9 +4,7 @@
  * the userspace shims (liburcu for RCU), measured against a mutex-protected
  * copy of the same state updated in place, all in one run.
  *
- *   usage: bench [-t seconds] [-o bench.json]
- *
- *   usage: bench [-t seconds] [-r repeats] [-o bench.json]
+ *   usage: bench [-t seconds] [-r repeats] [-o bench.json] [-s scaling.dat] [-1]
  *
  * Each figure is operations per second over a fixed time, after a warm-up,
  * and the median of -r repeats of the whole set, run one after the other
@@ -34,6 +32,7 @@
 
 static double seconds = 1.0;
 static int repeats = 3;
+static bool only_1w;		/* -1: one writer alone, for a profiler */
 static u64 nonce_epoch;		/* each run's nonces start above the last run's */
 
 enum { WARM, MEASURE, STOP };
@@ -376,6 +375,22 @@ static void bench_machine(struct results *r)
 	r->parallel = both / one;
 }
 
+/* commit_1w_ops_s alone: what to run under perf record. */
+static void bench_1w(struct results *r)
+{
+	void *(*one[1])(void *) = { engine_writer };
+	struct lfce_engine *e = game_new(2);
+	struct worker wk[1];
+	double t;
+
+	memset(wk, 0, sizeof(wk));
+	wk[0].e = e;
+	t = run(wk, one, 1);
+	r->w1 = wk[0].ops / t;
+	r->w1_cpu = per_cpu(wk, 1);
+	game_free(e);
+}
+
 static void bench_engine(struct results *r)
 {
 	void *(*two_writers[2])(void *) = { engine_writer, engine_writer };
@@ -641,7 +656,8 @@ static void report(const struct results *r, const struct run_info *ri, const cha
 static void usage(FILE *f, const char *prog)
 {
 	fprintf(f, "usage: %s [-t seconds per figure] [-r repeats (1-%d)] [-o bench.json]\n"
-		"       [-s scaling.dat: also throughput against 1-%d writers, one game or one each]\n",
+		"       [-s scaling.dat: also throughput against 1-%d writers, one game or one each]\n"
+		"       [-1: commit_1w_ops_s alone, to run under a profiler]\n",
 		prog, MAX_REPEATS, SCALE_MAX);
 }
 
@@ -654,8 +670,11 @@ int main(int argc, char **argv)
 	struct run_info ri;
 	int c, i;
 
-	while ((c = getopt(argc, argv, "t:r:o:s:h")) != -1) {
+	while ((c = getopt(argc, argv, "t:r:o:s:1h")) != -1) {
 		switch (c) {
+		case '1':
+			only_1w = true;
+			break;
 		case 't':
 			seconds = atof(optarg);
 			break;
@@ -683,6 +702,10 @@ int main(int argc, char **argv)
 		return 1;
 	ri.load_start = loadavg();
 	for (i = 0; i < repeats; i++) {
+		if (only_1w) {
+			bench_1w(&rs[i]);
+			continue;
+		}
 		bench_machine(&rs[i]);
 		bench_engine(&rs[i]);
 		bench_gp8ms(&rs[i]);
@@ -702,6 +725,9 @@ int main(int argc, char **argv)
 	lfce_pool_cache_uninit();
 	shim_rcu_unregister_thread();
 	shim_rcu_exit();
-	report(&r, &ri, json);
+	if (only_1w)
+		printf("commit_1w_ops_s %.0f\ncommit_1w_ops_cpu_s %.0f\n", r.w1, r.w1_cpu);
+	else
+		report(&r, &ri, json);
 	return 0;
 }

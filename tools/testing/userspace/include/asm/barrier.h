@@ -27,9 +27,19 @@
 #define rmb()			smp_rmb()
 #define wmb()			smp_wmb()
 
-/* Non-value-returning atomics are unordered, so these are full fences. */
+/*
+ * As in the kernel on x86: an atomic read-modify-write is a lock-prefixed
+ * instruction, a full barrier in hardware, so these need only stop the
+ * compiler. Elsewhere, and under TSan, which must see the ordering, the
+ * shim's non-value-returning atomics are relaxed and these are full fences.
+ */
+#if defined(__x86_64__) && !defined(SHIM_TSAN)
+#define smp_mb__before_atomic()	__asm__ __volatile__("" ::: "memory")
+#define smp_mb__after_atomic()	__asm__ __volatile__("" ::: "memory")
+#else
 #define smp_mb__before_atomic()	smp_mb()
 #define smp_mb__after_atomic()	smp_mb()
+#endif
 #define smp_acquire__after_ctrl_dep()	smp_rmb()
 
 #define smp_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
