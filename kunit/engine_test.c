@@ -227,6 +227,9 @@ static void engine_stats(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, st);
 	KUNIT_EXPECT_EQ(test, lt_op(g, &op), -EPERM);
+	/* A writer's commits count once it parks, as a handle's does after each ioctl. */
+	lfce_writer_park(&g->e, &g->w);
+	lfce_writer_resume(&g->e, &g->w);
 	lfce_engine_stats(&g->e, st);
 	c = &g->e.pub.region->counters;
 	KUNIT_EXPECT_EQ(test, st->size, 0);
@@ -241,6 +244,30 @@ static void engine_stats(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memcmp(st->latency_ns_log2, c->latency_ns_log2,
 				     sizeof(c->latency_ns_log2)), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(st->proposals, c->proposals, sizeof(c->proposals)), 0);
+	lt_game_free(g);
+}
+
+/*
+ * A writer that never parks still shows in the counters, at most
+ * LFCE_WRITER_FLUSH commits late; parking adds the rest.
+ */
+static void engine_writer_counts_reach_the_game(struct kunit *test)
+{
+	struct lt_game *g = table_for_two(test, false);
+	u64 before, n;
+
+	lfce_writer_park(&g->e, &g->w);
+	lfce_writer_resume(&g->e, &g->w);
+	before = lfce_engine_commits(&g->e);
+	for (n = 0; n < 2 * LFCE_WRITER_FLUSH + 3; n++) {
+		KUNIT_ASSERT_EQ(test, lt_deposit(g, n & 1, 1), 0);
+		KUNIT_EXPECT_GE(test, lfce_engine_commits(&g->e) + LFCE_WRITER_FLUSH,
+				before + n + 1);
+		KUNIT_EXPECT_LE(test, lfce_engine_commits(&g->e), before + n + 1);
+	}
+	lfce_writer_park(&g->e, &g->w);
+	KUNIT_EXPECT_EQ(test, lfce_engine_commits(&g->e), before + n);
+	lfce_writer_resume(&g->e, &g->w);
 	lt_game_free(g);
 }
 
@@ -825,6 +852,7 @@ static struct kunit_case engine_cases[] = {
 	KUNIT_CASE(engine_refused_ops_change_nothing),
 	KUNIT_CASE(engine_join_seat_choice),
 	KUNIT_CASE(engine_stats),
+	KUNIT_CASE(engine_writer_counts_reach_the_game),
 	KUNIT_CASE(engine_batch_is_atomic),
 	KUNIT_CASE(engine_commit_reveal_round),
 	KUNIT_CASE(engine_expiry_forfeits),

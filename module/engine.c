@@ -8,8 +8,9 @@
  *	cmpxchg(cur, old, new)          the read section spans load to
  *	                                cmpxchg, so old cannot be reused in
  *	                                between: no ABA
+ *	publish                         the ring shows the commit
  *	epoch exit, rcu_read_unlock
- *	retire old, publish
+ *	retire old
  *
  * Nodes are reused after a grace period of the game's reader epoch
  * (pool.h), so every reader of nodes enters it, inside its RCU read-side
@@ -137,11 +138,32 @@ void lfce_writer_init(struct lfce_writer *w, struct lfce_record *rec,
 	w->realtime_ns = 0;
 	w->rnd = (u32)(unsigned long)w | 1;
 	w->samples = 0;
+	w->level = 0;
+	w->pending = 0;
+	memset(w->retries, 0, sizeof(w->retries));
+	w->cas_failures = 0;
 }
 
-/* Hand the writer's nodes back to the pool. */
+/* Add what the writer counted to the game's counters. */
+static void writer_flush(struct lfce_engine *e, struct lfce_writer *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < LFCE_RETRY_BUCKETS; i++) {
+		if (w->retries[i])
+			atomic64_add(w->retries[i], &e->metrics->retries[i]);
+		w->retries[i] = 0;
+	}
+	if (w->cas_failures)
+		atomic64_add(w->cas_failures, &e->metrics->cas_failure);
+	w->cas_failures = 0;
+	w->pending = 0;
+}
+
+/* Hand the writer's nodes back to the pool, and its counts to the game. */
 void lfce_writer_release(struct lfce_engine *e, struct lfce_writer *w)
 {
+	writer_flush(e, w);
 	lfce_pool_drain(&e->pool, &w->stash);
 }
 
@@ -152,6 +174,8 @@ void lfce_writer_release(struct lfce_engine *e, struct lfce_writer *w)
  */
 void lfce_writer_park(struct lfce_engine *e, struct lfce_writer *w)
 {
+	if (w->pending || w->cas_failures)
+		writer_flush(e, w);
 	lfce_pool_park(&e->pool, &w->stash);
 }
 
@@ -162,22 +186,38 @@ void lfce_writer_resume(struct lfce_engine *e, struct lfce_writer *w)
 
 /*
  * Exponential backoff with jitter, so two writers that collided do not
- * collide again in lockstep; past a few rounds, give the CPU away.
+ * collide again in lockstep; past a few rounds, give the CPU away. The
+ * writer's learned level, which rises with its collisions and decays with
+ * commits that go through at once, sets where the backoff starts: a
+ * writer that keeps colliding waits longer from the first retry, and
+ * between its commits too (lfce_commit()), leaving room for the others.
  */
+#define LFCE_LEVEL_MAX	6
+
 static void backoff(struct lfce_writer *w, unsigned int try)
 {
-	unsigned int spins;
+	unsigned int spins, exp = try + w->level;
 
 	if (try >= 10) {
 		cond_resched();
 		return;
 	}
+	exp = min(exp, 10U);
 	w->rnd ^= w->rnd << 13;
 	w->rnd ^= w->rnd >> 17;
 	w->rnd ^= w->rnd << 5;
-	spins = (1U << try) + (w->rnd & ((1U << try) - 1));
+	spins = (1U << exp) + (w->rnd & ((1U << exp) - 1));
 	while (spins--)
 		cpu_relax();
+}
+
+/* After a commit that took @try retries: learn how contended the game is. */
+static void learn(struct lfce_writer *w, unsigned int try)
+{
+	if (try)
+		w->level = min(w->level + 1, (u32)LFCE_LEVEL_MAX);
+	else if (w->level && !(w->rnd & 3))
+		w->level--;	/* decays slower than it rises */
 }
 
 /* attempt(): the journal has no room until the publisher catches up. */
@@ -230,7 +270,9 @@ static void account(struct lfce_engine *e, struct lfce_writer *w,
 {
 	unsigned int b = tries ? min(ilog2(tries) + 1, LFCE_RETRY_BUCKETS - 1) : 0;
 
-	atomic64_inc(&e->metrics->retries[b]);
+	w->retries[b]++;
+	if (++w->pending >= LFCE_WRITER_FLUSH)
+		writer_flush(e, w);
 	if (start) {
 		u64 ns = ktime_get_ns() - start;
 
@@ -273,7 +315,7 @@ int lfce_commit(struct lfce_engine *e, struct lfce_writer *w,
 {
 	u64 start = 0, old_version;
 	const struct lfce_node *old;
-	bool helped = false;
+	bool helped = false, notify;
 	struct lfce_txn txn;
 	unsigned int try, token;
 	int ret;
@@ -293,7 +335,7 @@ int lfce_commit(struct lfce_engine *e, struct lfce_writer *w,
 			trace_lfce_backpressure(e->pub.region->game_id, !ret);
 		}
 		if (ret)
-			return ret;
+			goto failed;
 		rcu_read_lock();
 		token = lfce_epoch_enter(&e->pool.epoch);
 		old = rcu_dereference(e->cur);
@@ -321,26 +363,37 @@ int lfce_commit(struct lfce_engine *e, struct lfce_writer *w,
 		}
 		if (ret != -EAGAIN) {
 			atomic64_inc(&e->metrics->refused);
-			return ret;
+			goto failed;
 		}
-		atomic64_inc(&e->metrics->cas_failure);
+		w->cas_failures++;
 		trace_lfce_cas_retry(e->pub.region->game_id, try);
 		if (try == e->retry_budget) {
 			atomic64_inc(&e->metrics->exhausted);
-			return -EAGAIN;
+			learn(w, try);
+			goto failed;
 		}
 		backoff(w, try);
 	}
 	*version = txn.root->root.t.version;
+	/* Published before we leave: the epoch we are in covers the copy. */
+	notify = lfce_publish_inside(&e->pub, &e->cur, *version);
 	lfce_epoch_exit(&e->pool.epoch, token);
 	rcu_read_unlock();
+	if (notify)
+		lfce_publish_notify(&e->pub);
 
 	lfce_txn_retire(&txn);
-	lfce_publish(&e->pub, &e->cur, *version);
 	account(e, w, try, start);
+	learn(w, try);
 	account_proposals(e, &txn);
 	trace_lfce_commit(e->pub.region->game_id, *version, n, try);
 	return 0;
+
+failed:
+	/* Its collisions count even if the writer is not kept (game.c's reserve). */
+	if (w->cas_failures)
+		writer_flush(e, w);
+	return ret;
 }
 
 /* Before first use, and whenever @out may have been changed by others. */

@@ -75,7 +75,20 @@ struct lfce_writer {
 	u64 realtime_ns;		/* the records' wall-clock stamp */
 	u32 rnd;			/* backoff jitter */
 	u32 samples;			/* latency sampling */
+	u32 level;			/* learned contention: see backoff() */
+	/*
+	 * Its commits and collisions, counted here and added to the game's
+	 * counters every LFCE_WRITER_FLUSH commits and when it parks or is
+	 * released: writers on one game do not bounce a shared line per
+	 * commit. A handle's writer parks at the end of every ioctl, so the
+	 * counters are up to date when the ioctl returns.
+	 */
+	u32 pending;
+	u32 retries[LFCE_RETRY_BUCKETS];
+	u32 cas_failures;
 };
+
+#define LFCE_WRITER_FLUSH	64
 
 /* What a repeated reader's private copy holds: see lfce_engine_read(). */
 struct lfce_read_cache {

@@ -264,17 +264,23 @@ static void publish_slot(struct lfce_pub *pub, const struct lfce_node *root)
 	smp_store_release(&pub->region->pub_ver, root->root.t.version);
 }
 
+/* The caller reads nodes: it is in an RCU section and the game's epoch. */
+static void publish_latest(struct lfce_pub *pub, const struct lfce_node __rcu **cur)
+{
+	const struct lfce_node *root = rcu_dereference(*cur);
+
+	publish_journal(pub, root);
+	if (!pub->next_gen || root->root.t.version > pub->region->pub_ver)
+		publish_slot(pub, root);
+}
+
 static void publish_once(struct lfce_pub *pub, const struct lfce_node __rcu **cur)
 {
-	const struct lfce_node *root;
 	unsigned int token;
 
 	rcu_read_lock();
 	token = lfce_epoch_enter(pub->epoch);
-	root = rcu_dereference(*cur);
-	publish_journal(pub, root);
-	if (!pub->next_gen || root->root.t.version > pub->region->pub_ver)
-		publish_slot(pub, root);
+	publish_latest(pub, cur);
 	lfce_epoch_exit(pub->epoch, token);
 	rcu_read_unlock();
 }
@@ -297,9 +303,14 @@ void lfce_publish_start(struct lfce_pub *pub, const struct lfce_node __rcu **cur
  * that copy and the next. Preemption stays off while busy is held, so no
  * waiter ever waits for a descheduled publisher. Nothing in that window
  * may sleep, and on PREEMPT_RT a spinlock_t sleeps: the wake-up of readers
- * (->notify, which takes the wait queue's lock) comes after it.
+ * (lfce_publish_notify(), which takes the wait queue's lock) comes after
+ * it, and after the caller's read section. With @inside, the caller is in
+ * an RCU section and the game's epoch already (a committer, right after
+ * its cmpxchg): the publisher reads the nodes under the caller's, which
+ * saves a second entry. Returns whether this call published.
  */
-void lfce_publish(struct lfce_pub *pub, const struct lfce_node __rcu **cur, u64 version)
+static bool publish(struct lfce_pub *pub, const struct lfce_node __rcu **cur, u64 version,
+		    bool inside)
 {
 	bool published = false;
 
@@ -308,7 +319,10 @@ void lfce_publish(struct lfce_pub *pub, const struct lfce_node __rcu **cur, u64 
 		preempt_disable();
 		/* Full barrier on success; pairs with the release below. */
 		if (!READ_ONCE(pub->busy) && !cmpxchg(&pub->busy, 0UL, 1UL)) {
-			publish_once(pub, cur);
+			if (inside)
+				publish_latest(pub, cur);
+			else
+				publish_once(pub, cur);
 			/* Pairs with the cmpxchg() of the next publisher. */
 			smp_store_release(&pub->busy, 0UL);
 			preempt_enable();
@@ -318,6 +332,28 @@ void lfce_publish(struct lfce_pub *pub, const struct lfce_node __rcu **cur, u64 
 		preempt_enable();
 		cpu_relax();
 	}
-	if (published && pub->notify)
+	return published;
+}
+
+void lfce_publish(struct lfce_pub *pub, const struct lfce_node __rcu **cur, u64 version)
+{
+	if (publish(pub, cur, version, false))
+		lfce_publish_notify(pub);
+}
+
+/*
+ * lfce_publish() for a caller in an RCU section and the game's epoch.
+ * Returns whether it published: if so, the caller calls
+ * lfce_publish_notify() once out of its section.
+ */
+bool lfce_publish_inside(struct lfce_pub *pub, const struct lfce_node __rcu **cur, u64 version)
+{
+	return publish(pub, cur, version, true);
+}
+
+/* Wake the readers of the ring, after a publish, outside any read section. */
+void lfce_publish_notify(struct lfce_pub *pub)
+{
+	if (pub->notify)
 		pub->notify(pub);
 }

@@ -41,5 +41,7 @@ int lfce_publish_read_record(struct lfce_pub *pub, u64 n, struct lfce_record *ou
 u64 lfce_publish_oldest(struct lfce_pub *pub, u64 from, u64 head);
 u64 lfce_publish_head(const struct lfce_pub *pub);
 void lfce_publish(struct lfce_pub *pub, const struct lfce_node __rcu **cur, u64 version);
+bool lfce_publish_inside(struct lfce_pub *pub, const struct lfce_node __rcu **cur, u64 version);
+void lfce_publish_notify(struct lfce_pub *pub);
 
 #endif /* _LFCE_PUBLISH_H */

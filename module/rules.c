@@ -35,8 +35,12 @@
  */
 u64 lfce_rules_record_digest(const struct lfce_record *rec, u64 prev)
 {
-	struct lfce_record r = *rec;
+	struct lfce_record r;
 
+	/* A record being made has neither yet: no copy (emit()). */
+	if (!rec->seq && !rec->digest)
+		return xxh64(rec, sizeof(*rec), prev);
+	r = *rec;
 	r.seq = 0;
 	r.digest = 0;
 	return xxh64(&r, sizeof(r), prev);

@@ -626,9 +626,10 @@ struct lfce_record {
 #define LFCE_REGION_MAGIC	0x4543464cU	/* "LFCE" little-endian */
 
 /*
- * The game's counters, live in the header: each is incremented with a
- * relaxed atomic by the kernel; read them with relaxed 8-byte loads. They
- * are statistics, not consensus state: not covered by the seq protocol.
+ * The game's counters, live in the header: the kernel adds to them with
+ * relaxed atomics, a writer's commits and collisions by the time its ioctl
+ * returns; read them with relaxed 8-byte loads. They are statistics, not
+ * consensus state: not covered by the seq protocol.
  */
 struct lfce_counters {
 	__u64 retries[8];		/* commits by retries: 0, 1, 2-3, ... 64+ */

@@ -44,6 +44,7 @@ struct worker {
 	struct lfce_engine *e;
 	struct mutex_game *m;
 	unsigned int seat;
+	unsigned int batch;		/* batch_writer(): operations a commit */
 	u64 nonce;
 	bool full_copy;
 	int phase;			/* the last this worker saw */
@@ -165,6 +166,38 @@ static void *engine_writer(void *arg)
 			wk->ops++;
 	}
 	lfce_writer_release(wk->e, &w);
+	shim_rcu_unregister_thread();
+	return NULL;
+}
+
+/*
+ * Batches of BATCH deposits of 1 to the bank, one commit each, as
+ * make vm-bench submits them; ops counts operations, not commits.
+ */
+#define BATCH	64
+
+static void *batch_writer(void *arg)
+{
+	struct worker *wk = arg;
+	struct lfce_record *rec = calloc(LFCE_TXN_RECORDS(BATCH), sizeof(*rec));
+	struct lfce_op ops[BATCH];
+	unsigned int i, n = wk->batch ?: 1;
+	struct lfce_writer w;
+	u64 v;
+
+	shim_rcu_register_thread();
+	lfce_writer_init(&w, rec, LFCE_TXN_RECORDS(BATCH), false);
+	while (rec && !stopped(wk)) {
+		for (i = 0; i < n; i++)
+			ops[i] = (struct lfce_op){ .type = LFCE_OP_DEPOSIT, .seat = LFCE_SEAT_BANK,
+						   .nonce = ++wk->nonce, .u.amount.value = 1 };
+		if (lfce_commit(wk->e, &w, ops, n, 1, &v))
+			wk->failed++;
+		else
+			wk->ops += n;
+	}
+	lfce_writer_release(wk->e, &w);
+	free(rec);
 	shim_rcu_unregister_thread();
 	return NULL;
 }
@@ -356,6 +389,7 @@ struct results {
 	double w1_gp8, w2g2_gp8;
 	double w1_cpu, w2g2_cpu, w1_gp8_cpu;
 	double w1_mmap_reader;
+	double batch1, batch64;
 };
 
 static double run(struct worker *wk, void *(**fn)(void *), unsigned int n);
@@ -445,6 +479,31 @@ static void bench_engine(struct results *r)
 
 	game_free(e);
 	game_free(f);
+}
+
+/* Operations per second in commits of one and of BATCH deposits. */
+static void bench_batch(struct results *r)
+{
+	void *(*one[1])(void *) = { batch_writer };
+	u32 max = params.batch_max;
+	struct lfce_engine *e;
+	struct worker wk[1];
+	double t;
+
+	params.batch_max = BATCH;
+	e = game_new(0);
+	params.batch_max = max;
+	memset(wk, 0, sizeof(wk));
+	wk[0].e = e;
+	wk[0].batch = 1;
+	t = run(wk, one, 1);
+	r->batch1 = wk[0].ops / t;
+	memset(wk, 0, sizeof(wk));
+	wk[0].e = e;
+	wk[0].batch = BATCH;
+	t = run(wk, one, 1);
+	r->batch64 = wk[0].ops / t;
+	game_free(e);
 }
 
 /*
@@ -617,6 +676,10 @@ static void report(const struct results *r, const struct run_info *ri, const cha
 	       ratio(r->w1_gp8_cpu, r->w1_cpu), "per CPU-second, against 1w");
 	printf("%-34s %14.0f %9.2fx %s\n", "commit_2w_2g_ops_s_gp8ms", r->w2g2_gp8,
 	       ratio(r->w2g2_gp8, r->w1_gp8), ">= 1.8x 1w_gp8ms");
+	printf("%-34s %14.0f %10s %s\n", "commit_batch1_ops_s", r->batch1, "",
+	       "one deposit a commit");
+	printf("%-34s %14.0f %9.2fx %s\n", "commit_batch64_ops_s", r->batch64,
+	       ratio(r->batch64, r->batch1), "operations a second, 64 deposits a commit");
 	printf("%-34s %14.0f %10s\n", "mutex_write_ops_s", r->mutex_w, "");
 	printf("%-34s %14.0f %10s\n", "mutex_read_ops_s_with_writer", r->mutex_r, "");
 	printf("%-34s %14.0f %9.2fx %s\n", "lfce_read_ops_s_with_writer", r->lfce_r,
@@ -645,6 +708,8 @@ static void report(const struct results *r, const struct run_info *ri, const cha
 	fprintf(f, "  \"commit_1w_ops_s_gp8ms\": %.0f,\n", r->w1_gp8);
 	fprintf(f, "  \"commit_1w_ops_cpu_s_gp8ms\": %.0f,\n", r->w1_gp8_cpu);
 	fprintf(f, "  \"commit_2w_2g_ops_s_gp8ms\": %.0f,\n", r->w2g2_gp8);
+	fprintf(f, "  \"commit_batch1_ops_s\": %.0f,\n", r->batch1);
+	fprintf(f, "  \"commit_batch64_ops_s\": %.0f,\n", r->batch64);
 	fprintf(f, "  \"mutex_write_ops_s\": %.0f,\n", r->mutex_w);
 	fprintf(f, "  \"mutex_read_ops_s_with_writer\": %.0f,\n", r->mutex_r);
 	fprintf(f, "  \"lfce_read_ops_s_with_writer\": %.0f,\n", r->lfce_r);
@@ -706,9 +771,14 @@ int main(int argc, char **argv)
 			bench_1w(&rs[i]);
 			continue;
 		}
+		if (getenv("BENCH_BATCH_ONLY")) {
+			bench_batch(&rs[i]);
+			continue;
+		}
 		bench_machine(&rs[i]);
 		bench_engine(&rs[i]);
 		bench_gp8ms(&rs[i]);
+		bench_batch(&rs[i]);
 		bench_mutex(&rs[i]);
 	}
 	if (scaling) {

@@ -31,12 +31,19 @@ static inline ssize_t strscpy(char *dst, const char *src, size_t size)
 }
 
 /* The first byte of [start, start + bytes) that is not c, or NULL. */
+/* Eight bytes at a time where it can, as lib/string.c's does. */
 static inline void *memchr_inv(const void *start, int c, size_t bytes)
 {
 	const u8 *p = start;
-	size_t i;
+	u64 pattern = 0x0101010101010101ULL * (u8)c, w;
+	size_t i = 0;
 
-	for (i = 0; i < bytes; i++)
+	for (; i + 8 <= bytes; i += 8) {
+		__builtin_memcpy(&w, p + i, 8);
+		if (w != pattern)
+			break;
+	}
+	for (; i < bytes; i++)
 		if (p[i] != (u8)c)
 			return (void *)(p + i);
 	return NULL;
