@@ -383,16 +383,25 @@ static void after_commit(struct handle *h, struct lfce_game *game,
 	}
 }
 
+/* Batches up to this long are copied to the stack: no allocation per commit. */
+#define SUBMIT_ON_STACK	4
+
 static int submit(struct handle *h, struct lfce_game *game, struct lfce_submit *arg,
 		  bool nonblock)
 {
-	struct lfce_op *ops;
+	void __user *uops = u64_to_user_ptr(arg->ops);
+	struct lfce_op small[SUBMIT_ON_STACK], *ops = small;
 	u32 i;
 	int ret;
 
-	ops = memdup_user(u64_to_user_ptr(arg->ops), arg->count * sizeof(*ops));
-	if (IS_ERR(ops))
-		return PTR_ERR(ops);
+	if (arg->count <= ARRAY_SIZE(small)) {
+		if (copy_from_user(small, uops, arg->count * sizeof(*ops)))
+			return -EFAULT;
+	} else {
+		ops = memdup_user(uops, arg->count * sizeof(*ops));
+		if (IS_ERR(ops))
+			return PTR_ERR(ops);
+	}
 	for (i = 0; i < arg->count; i++) {
 		ret = authorise(h, game, &ops[i]);
 		if (ret)
@@ -402,7 +411,8 @@ static int submit(struct handle *h, struct lfce_game *game, struct lfce_submit *
 	if (!ret)
 		after_commit(h, game, ops, arg->count);
 out:
-	kfree(ops);
+	if (ops != small)
+		kfree(ops);
 	return ret;
 }
 

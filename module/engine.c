@@ -136,6 +136,7 @@ void lfce_writer_init(struct lfce_writer *w, struct lfce_record *rec,
 	w->max_rec = max_rec;
 	w->nonblock = nonblock;
 	w->realtime_ns = 0;
+	w->deadline_ns = 0;
 	w->rnd = (u32)(unsigned long)w | 1;
 	w->samples = 0;
 	w->level = 0;
@@ -375,6 +376,7 @@ int lfce_commit(struct lfce_engine *e, struct lfce_writer *w,
 		backoff(w, try);
 	}
 	*version = txn.root->root.t.version;
+	w->deadline_ns = txn.root->root.t.deadline_ns;
 	/* Published before we leave: the epoch we are in covers the copy. */
 	notify = lfce_publish_inside(&e->pub, &e->cur, *version);
 	lfce_epoch_exit(&e->pool.epoch, token);

@@ -73,6 +73,7 @@ struct lfce_writer {
 	unsigned int max_rec;
 	bool nonblock;
 	u64 realtime_ns;		/* the records' wall-clock stamp */
+	u64 deadline_ns;		/* its last commit's earliest deadline, 0: none */
 	u32 rnd;			/* backoff jitter */
 	u32 samples;			/* latency sampling */
 	u32 level;			/* learned contention: see backoff() */

@@ -103,18 +103,18 @@ static void notify(struct lfce_pub *pub)
 }
 
 /*
- * Arm the sweep for the earliest deadline of the newest snapshot, unless it
- * is armed for an earlier one already. sweep_at only ever goes down here
+ * Arm the sweep for @deadline, the earliest deadline of a snapshot just
+ * made or read (a later commit arms for its own), unless it is armed for an
+ * earlier one already. sweep_at only ever goes down here
  * (the sweep resets it when it runs), and whoever lowered it re-arms until
  * the work is queued for the lowest value: two racing commits cannot leave
  * it armed for the later of their deadlines. A round's EXPIRE, unlike a
  * proposal's lapse, happens nowhere else unless someone submits it.
  */
-static void sweep_arm(struct lfce_game *game)
+static void sweep_arm(struct lfce_game *game, u64 deadline)
 {
-	u64 deadline, armed, now;
+	u64 armed, now;
 
-	deadline = lfce_engine_deadline(&game->engine);
 	armed = READ_ONCE(game->sweep_at);
 	do {
 		if (!deadline || deadline >= armed)
@@ -151,8 +151,8 @@ static void sweep(struct work_struct *work)
 	WRITE_ONCE(game->sweep_at, U64_MAX);
 	/*
 	 * Store-buffering: we store sweep_at, then load engine.cur (below and
-	 * in sweep_arm()); a committer stores engine.cur, then loads sweep_at
-	 * in its sweep_arm(). Pairs with that committer's fully ordered
+	 * for our sweep_arm()); a committer stores engine.cur, then loads
+	 * sweep_at in its sweep_arm(). Pairs with that committer's fully ordered
 	 * cmpxchg() on engine.cur in attempt() (engine.c): either we see its
 	 * deadline, or it sees U64_MAX and arms the sweep itself.
 	 */
@@ -178,7 +178,7 @@ static void sweep(struct work_struct *work)
 		mod_delayed_work(system_wq, &game->sweep, HZ);
 		return;
 	}
-	sweep_arm(game);
+	sweep_arm(game, lfce_engine_deadline(&game->engine));
 }
 
 /*
@@ -204,7 +204,7 @@ static int commit_with(struct lfce_game *game, struct lfce_writer *w,
 	w->realtime_ns = ktime_get_real_ns();
 	ret = lfce_commit(&game->engine, w, ops, n, ktime_get_boottime_ns(), version);
 	if (!ret)
-		sweep_arm(game);
+		sweep_arm(game, w->deadline_ns);
 	return ret;
 }
 
