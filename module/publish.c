@@ -69,6 +69,7 @@ int lfce_publish_init(struct lfce_pub *pub, u64 game_id, u32 slots, u32 records)
 	size_t slots_off = PAGE_SIZE;
 	size_t journal_off = PAGE_ALIGN(slots_off + slots * stride);
 	struct lfce_region *r;
+	u32 i;
 
 	if (!is_power_of_2(slots) || slots < 2 || !is_power_of_2(records) || records < 2)
 		return -EINVAL;
@@ -76,6 +77,9 @@ int lfce_publish_init(struct lfce_pub *pub, u64 game_id, u32 slots, u32 records)
 	pub->src = kcalloc(slots * LFCE_NODES, sizeof(u64), GFP_KERNEL_ACCOUNT);
 	if (!pub->src)
 		return -ENOMEM;
+	/* Zeroed slots hold no node (id 0), but no root either: version 0's is 0. */
+	for (i = 0; i < slots; i++)
+		pub->src[i * LFCE_NODES + LFCE_NODE_ROOT] = U64_MAX;
 	r = region_alloc(pub->size);
 	if (!r) {
 		kfree(pub->src);

@@ -122,9 +122,11 @@ static void copy_out(void *dst, const void *src, size_t bytes, bool shared)
 
 /*
  * Bring the flat copy @out up to date with @root. @ids[n] is the id of the
- * node whose content @out holds for slot n (0: zeroes; U64_MAX: unknown);
- * only nodes whose id changed are copied, and ids is updated. Structural
- * sharing makes this cheap: a commit changes the root and a node or two.
+ * node whose content @out holds for slot n (0: zeroes, but for the root,
+ * whose id 0 is version 0's; U64_MAX: unknown);
+ * only nodes whose id changed are copied, and ids is updated; nothing is if
+ * the root's is @ids[LFCE_NODE_ROOT]. Structural sharing makes this cheap: a
+ * commit changes the root and a node or two.
  * With @ids NULL everything is copied. @shared: @out is read concurrently.
  */
 void lfce_snapshot_flatten(const struct lfce_node *root, struct lfce_snapshot *out,
@@ -136,6 +138,9 @@ void lfce_snapshot_flatten(const struct lfce_node *root, struct lfce_snapshot *o
 
 	BUILD_BUG_ON(sizeof(struct lfce_seat) % 8 || sizeof(struct lfce_round) % 8 ||
 		     sizeof(struct lfce_proposal) % 8);
+	/* The root's id names its version: the same root, the same snapshot. */
+	if (ids && ids[LFCE_NODE_ROOT] == root->id)
+		return;
 	copy_out(&out->table, &r->t, sizeof(r->t), shared);
 	for (slot = LFCE_NODE_SEAT0; slot < LFCE_NODES; slot++) {
 		node = root_node(r, slot);
@@ -153,6 +158,8 @@ void lfce_snapshot_flatten(const struct lfce_node *root, struct lfce_snapshot *o
 		if (ids)
 			ids[slot] = node ? node->id : 0;
 	}
+	if (ids)
+		ids[LFCE_NODE_ROOT] = root->id;
 }
 
 /*
