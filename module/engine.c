@@ -190,8 +190,8 @@ void lfce_writer_resume(struct lfce_engine *e, struct lfce_writer *w)
  * collide again in lockstep; past a few rounds, give the CPU away. The
  * writer's learned level, which rises with its collisions and decays with
  * commits that go through at once, sets where the backoff starts: a
- * writer that keeps colliding waits longer from the first retry, and
- * between its commits too (lfce_commit()), leaving room for the others.
+ * writer that keeps colliding waits longer from its first retry, so that
+ * the winner's next commit is not another collision.
  */
 #define LFCE_LEVEL_MAX	6
 
