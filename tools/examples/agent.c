@@ -116,9 +116,7 @@ static int submit(struct agent *a, struct lfce_op *ops, unsigned int n, const ch
 		ops[i].seat = a->seat;
 		ops[i].nonce = ++nonce;
 	}
-	do
-		ret = lfce_submit(a->fd, ops, n, NULL);
-	while (ret == -EAGAIN);
+	ret = lfce_submit_retry(a->fd, ops, n, NULL, 0);
 	/* ENODEV: the game closed; EPROTO: the table moved on, callers say how. */
 	if (ret && ret != -ENODEV && ret != -EPROTO)
 		say(a, "%s refused: %s", what, lfce_strerror(ret));

@@ -124,10 +124,7 @@ static int owner_submit(struct demo *d, struct lfce_op *ops, unsigned int n)
 	nonce = d->s.table.owner_nonce;
 	for (i = 0; i < n; i++)
 		ops[i].nonce = ++nonce;
-	do
-		ret = lfce_submit(d->fd, ops, n, NULL);
-	while (ret == -EAGAIN);
-	return ret;
+	return lfce_submit_retry(d->fd, ops, n, NULL, 0);
 }
 
 static void deposit(struct lfce_op *op, __u32 seat, __u64 value)

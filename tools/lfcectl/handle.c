@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <sched.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -119,14 +118,9 @@ int ctl_my_seat(struct ctl_game *g, int want, uint32_t *seat)
 
 static int submit_retrying(struct ctl_game *g, struct lfce_op *op, __u64 *version)
 {
-	int ret = -EAGAIN, tries;
 	uint64_t v = 0;
+	int ret = lfce_submit_retry(g->fd, op, 1, &v, TRIES);
 
-	for (tries = 0; ret == -EAGAIN && tries < TRIES; tries++) {
-		if (tries)
-			sched_yield();
-		ret = lfce_submit(g->fd, op, 1, &v);
-	}
 	*version = v;
 	return ret;
 }
@@ -134,14 +128,9 @@ static int submit_retrying(struct ctl_game *g, struct lfce_op *op, __u64 *versio
 static int join_retrying(struct ctl_game *g, uint32_t seat, __u64 nonce,
 			 const uint8_t id[32], uint32_t *got, __u64 *version)
 {
-	int ret = -EAGAIN, tries;
 	uint64_t v = 0;
+	int ret = lfce_join_retry(g->fd, seat, nonce, id, got, &v, TRIES);
 
-	for (tries = 0; ret == -EAGAIN && tries < TRIES; tries++) {
-		if (tries)
-			sched_yield();
-		ret = lfce_join(g->fd, seat, nonce, id, got, &v);
-	}
 	if (version)
 		*version = v;
 	return ret;

@@ -185,9 +185,7 @@ static int seat_join(int argc, char **argv)
 		memcpy(id, g.snap.seat[got].id, sizeof(id));
 	else
 		snprintf((char *)id, sizeof(id), "uid%u", geteuid());
-	do
-		ret = lfce_join(g.fd, seat, nonce + 1, id, &got, &version);
-	while (ret == -EAGAIN);
+	ret = lfce_join_retry(g.fd, seat, nonce + 1, id, &got, &version, 0);
 	if (ret == -EUSERS)
 		ret = ctl_refused(ret, "game %llu: all %u seats are taken", g.id,
 				  g.snap.table.config.max_seats);

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -79,6 +80,44 @@ int lfce_submit(int fd, const struct lfce_op *ops, uint32_t count, uint64_t *ver
 
 	if (!ret && version)
 		*version = s.version;
+	return ret;
+}
+
+/*
+ * EAGAIN committed nothing (the retry budget ran out against other writers,
+ * or a nonblocking handle met backpressure): the very same call again,
+ * same nonces, after yielding the CPU to whoever holds things up. At most
+ * @tries calls in all; 0, no limit.
+ */
+static int again(int ret, unsigned int *n, unsigned int tries)
+{
+	if (ret != -EAGAIN || (tries && ++*n >= tries))
+		return 0;
+	sched_yield();
+	return 1;
+}
+
+int lfce_submit_retry(int fd, const struct lfce_op *ops, uint32_t count, uint64_t *version,
+		      unsigned int tries)
+{
+	unsigned int n = 0;
+	int ret;
+
+	do
+		ret = lfce_submit(fd, ops, count, version);
+	while (again(ret, &n, tries));
+	return ret;
+}
+
+int lfce_join_retry(int fd, uint32_t seat, uint64_t nonce, const uint8_t id[32],
+		    uint32_t *seat_out, uint64_t *version, unsigned int tries)
+{
+	unsigned int n = 0;
+	int ret;
+
+	do
+		ret = lfce_join(fd, seat, nonce, id, seat_out, version);
+	while (again(ret, &n, tries));
 	return ret;
 }
 

@@ -231,6 +231,11 @@ int lfce_attach(int fd, uint64_t game_id);
 int lfce_join(int fd, uint32_t seat, uint64_t nonce, const uint8_t id[32],
 	      uint32_t *seat_out, uint64_t *version);
 int lfce_submit(int fd, const struct lfce_op *ops, uint32_t count, uint64_t *version);
+/* The same, again while EAGAIN, which committed nothing: at most @tries calls, 0 no limit. */
+int lfce_join_retry(int fd, uint32_t seat, uint64_t nonce, const uint8_t id[32],
+		    uint32_t *seat_out, uint64_t *version, unsigned int tries);
+int lfce_submit_retry(int fd, const struct lfce_op *ops, uint32_t count, uint64_t *version,
+		      unsigned int tries);
 int lfce_get(int fd, struct lfce_snapshot *snap);
 int lfce_stats(int fd, struct lfce_stats *stats);
 int lfce_list(int fd, uint64_t start, uint64_t *ids, uint32_t *count, uint64_t *total);

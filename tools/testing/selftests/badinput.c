@@ -276,7 +276,7 @@ static void read_only_results(void)
 	p = read_only_copy(&j, sizeof(j));
 	t_errno(ioctl(fresh, LFCE_IOC_JOIN, p), EFAULT, "JOIN, struct read-only");
 	unchanged("the read-only JOIN");
-	t_ok(!lfce_join(fresh, 1, 1, NULL, NULL, NULL), "... took no seat: JOIN seat 1 works");
+	t_ok(!lfce_join_retry(fresh, 1, 1, NULL, NULL, NULL, 0), "... took no seat: JOIN seat 1 works");
 	lfce_get(ro, &baseline);	/* the seat is bound now */
 	munmap(p, PAGE);
 	p = read_only_copy(&sub, sizeof(sub));
@@ -512,8 +512,8 @@ int main(void)
 	ro = lfce_open(O_RDONLY);
 	op.u.amount.value = 500;
 	if (lfce_create(owner, &config, &game_id) || lfce_attach(player, game_id) ||
-	    lfce_attach(ro, game_id) || lfce_join(player, 0, 1, NULL, NULL, NULL) ||
-	    lfce_submit(owner, &op, 1, NULL))
+	    lfce_attach(ro, game_id) || lfce_join_retry(player, 0, 1, NULL, NULL, NULL, 0) ||
+	    lfce_submit_retry(owner, &op, 1, NULL, 0))
 		t_skip("cannot set up a game");
 	bet_op = (struct lfce_op){ .type = LFCE_OP_BET, .seat = 0, .nonce = 10 };
 	bet_op.u.bet.kind = LFCE_BET_FIELD;

@@ -66,7 +66,7 @@ int main(void)
 		t_skip("cannot set up a game");
 	b0 = clock_ns(CLOCK_BOOTTIME);
 	r0 = clock_ns(CLOCK_REALTIME);
-	ret = lfce_join(fd, 0, 1, NULL, NULL, NULL);
+	ret = lfce_join_retry(fd, 0, 1, NULL, NULL, NULL, 0);
 	b1 = clock_ns(CLOCK_BOOTTIME);
 	r1 = clock_ns(CLOCK_REALTIME);
 	t_ok(!ret && !last_record(base, &rec), "join, and its record");
@@ -74,13 +74,13 @@ int main(void)
 	     (unsigned long long)rec.time_ns, (unsigned long long)b0, (unsigned long long)b1);
 	t_ok(rec.realtime_ns >= r0 && rec.realtime_ns <= r1, "realtime_ns is the wall clock");
 
-	ret = lfce_submit(fd, &op, 1, NULL);
+	ret = lfce_submit_retry(fd, &op, 1, NULL, 0);
 	t_ok(!ret && !lfce_snapshot_read(base, &s) && s.table.stage == LFCE_STAGE_COMMIT,
 	     "the shooter closes betting: a round with a 20 s deadline");
 	r0 = clock_ns(CLOCK_REALTIME);
 	if (!t_ok(!set_realtime(r0 + HOUR_NS), "the wall clock jumps an hour ahead"))
 		return t_done();
-	t_ok(lfce_submit(fd, &expire, 1, NULL) == -EPROTO,
+	t_ok(lfce_submit_retry(fd, &expire, 1, NULL, 0) == -EPROTO,
 	     "EXPIRE right after: not due (EPROTO)");
 	sleep(2);	/* the sweep, had it been armed on the wall clock */
 	lfce_snapshot_read(base, &s);
@@ -89,7 +89,7 @@ int main(void)
 	b0 = clock_ns(CLOCK_BOOTTIME);
 	op = (struct lfce_op){ .type = LFCE_OP_DEPOSIT, .seat = LFCE_SEAT_BANK, .nonce = 1 };
 	op.u.amount.value = 5;
-	ret = lfce_submit(fd, &op, 1, NULL) ?: last_record(base, &rec);
+	ret = lfce_submit_retry(fd, &op, 1, NULL, 0) ?: last_record(base, &rec);
 	t_ok(!ret && rec.realtime_ns >= r0 + HOUR_NS && rec.time_ns >= b0 &&
 	     rec.time_ns < b0 + HOUR_NS, "a later record: new wall time, boot time unmoved");
 	t_ok(!set_realtime(clock_ns(CLOCK_REALTIME) - HOUR_NS), "the wall clock is put back");

@@ -46,7 +46,7 @@ static int writer(uint64_t game, uint32_t seat, int out, int ready)
 		done++;
 	while (!ret || ret == -ENOSPC)
 		ret = t_owner_submit(fd, &probe, 1, NULL);
-	if (ret != -ENODEV || lfce_submit(fd, &op, 1, NULL) != -ENODEV)
+	if (ret != -ENODEV || lfce_submit_retry(fd, &op, 1, NULL, 0) != -ENODEV)
 		return 1;
 	return write(out, &done, sizeof(done)) == sizeof(done) ? 0 : 1;
 }
@@ -93,7 +93,7 @@ int main(void)
 		t_skip("no /dev/lfce");
 	op.u.amount.value = 1000;
 	if (pipe(pipefd) || pipe(readyfd) || lfce_create(owner, &config, &game) ||
-	    lfce_join(owner, 0, 1, NULL, NULL, NULL) || t_owner_submit(owner, &op, 1, NULL) ||
+	    lfce_join_retry(owner, 0, 1, NULL, NULL, NULL, 0) || t_owner_submit(owner, &op, 1, NULL) ||
 	    lfce_map(owner, &base, &size))
 		t_skip("cannot set up a game");
 	deposits = 1;

@@ -88,9 +88,8 @@ static int player(uint64_t game, uint32_t seat, unsigned int seed)
 			/* Whole units of every kind (place 6 pays in sixes). */
 			ops[k].u.bet.amount = 6 * (1 + rand_r(&seed) % 9);
 		}
-		do	/* EAGAIN changed nothing: again, with the same nonces */
-			ret = lfce_submit(fd, ops, n, NULL);
-		while (ret == -EAGAIN);
+		/* EAGAIN changed nothing: again, with the same nonces */
+		ret = lfce_submit_retry(fd, ops, n, NULL, 0);
 		if (ret && ret != -EINVAL && ret != -EPROTO && ret != -ENOSPC)
 			return 11;
 	}

@@ -144,14 +144,10 @@ static void scan(const void *base, __u64 records, struct seen *v)
 static int owner_deposit(int fd, const struct lfce_snapshot *s, __u32 seat, __u64 value)
 {
 	struct lfce_op op = { .type = LFCE_OP_DEPOSIT, .seat = seat };
-	int ret;
 
 	op.nonce = s->table.owner_nonce + 1;
 	op.u.amount.value = value;
-	do
-		ret = lfce_submit(fd, &op, 1, NULL);
-	while (ret == -EAGAIN);
-	return ret;
+	return lfce_submit_retry(fd, &op, 1, NULL, 0);
 }
 
 /* Wait (bounded) until @done holds for a fresh copy in @s. */

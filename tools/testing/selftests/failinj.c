@@ -432,16 +432,16 @@ static int setup(void)
 	SETUP(lfce_create(owner, &c, &game));
 	SETUP(lfce_map(owner, &base, &size));
 	op.u.amount.value = 1000000;
-	SETUP(lfce_submit(owner, &op, 1, NULL));
+	SETUP(lfce_submit_retry(owner, &op, 1, NULL, 0));
 	for (i = 0; i < PLAYERS; i++) {
 		SETUP(player[i].fd = lfce_open(O_RDWR | O_NONBLOCK));
 		player[i].nonce = 2;
 		SETUP(lfce_attach(player[i].fd, game));
-		SETUP(lfce_join(player[i].fd, i, 1, NULL, &player[i].seat, NULL));
+		SETUP(lfce_join_retry(player[i].fd, i, 1, NULL, &player[i].seat, NULL, 0));
 		op.seat = player[i].seat;
 		op.nonce = owner_nonce();
 		op.u.amount.value = 100000;
-		SETUP(lfce_submit(owner, &op, 1, NULL));
+		SETUP(lfce_submit_retry(owner, &op, 1, NULL, 0));
 	}
 	return 0;
 }

@@ -62,12 +62,7 @@ static void read_snap(struct game *g)
 /* Submit with the same nonces again while the retry budget runs out. */
 static int submit(int fd, const struct lfce_op *ops, uint32_t n)
 {
-	int ret, tries = 0;
-
-	do
-		ret = lfce_submit(fd, ops, n, NULL);
-	while (ret == -EAGAIN && ++tries < 100000);
-	return ret;
+	return lfce_submit_retry(fd, ops, n, NULL, 100000);
 }
 
 static struct lfce_op player(struct game *g, uint16_t type, uint32_t seat)

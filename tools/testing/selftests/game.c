@@ -81,7 +81,7 @@ int main(void)
 
 	p0 = lfce_open(O_RDWR);
 	t_ok(!lfce_attach(p0, id), "attach a second handle");
-	t_ok(!lfce_join(p0, LFCE_SEAT_ANY, 1, NULL, &seat, &v) && seat == 0 && v == 1,
+	t_ok(!lfce_join_retry(p0, LFCE_SEAT_ANY, 1, NULL, &seat, &v, 0) && seat == 0 && v == 1,
 	     "join any seat -> seat 0, version 1");
 	mapped_at_least(base, v, "after join");
 	t_errno(ioctl(p0, LFCE_IOC_JOIN, &(struct lfce_join){ .size = sizeof(struct lfce_join),
@@ -92,14 +92,14 @@ int main(void)
 	ops[0].u.amount.value = 1000;
 	ops[1] = (struct lfce_op){ .type = LFCE_OP_DEPOSIT, .seat = LFCE_SEAT_BANK, .nonce = 2 };
 	ops[1].u.amount.value = 100000;
-	t_ok(!lfce_submit(owner, ops, 2, &v) && v == 2, "owner deposits, batch of 2: version 2");
+	t_ok(!lfce_submit_retry(owner, ops, 2, &v, 0) && v == 2, "owner deposits, batch of 2: version 2");
 	mapped_at_least(base, v, "after batch");
 	t_ok(snap.table.records == 3 && snap.seat[0].balance == 1000, "3 records, balance 1000");
 
 	ops[0] = player(LFCE_OP_BET, 0, 2);
 	ops[0].u.bet.kind = LFCE_BET_PLACE_6;
 	ops[0].u.bet.amount = 12;
-	t_ok(!lfce_submit(p0, ops, 1, &v), "player bets place 6");
+	t_ok(!lfce_submit_retry(p0, ops, 1, &v, 0), "player bets place 6");
 	mapped_at_least(base, v, "after bet");
 	t_ok(snap.seat[0].balance == 988 && snap.seat[0].bets[LFCE_BET_PLACE_6] == 12,
 	     "balance 988, 12 on place 6");
@@ -115,7 +115,7 @@ int main(void)
 	     "the refused submit changed nothing");
 
 	ops[0] = (struct lfce_op){ .type = LFCE_OP_ROLL, .seat = LFCE_SEAT_BANK, .nonce = 3 };
-	t_ok(!lfce_submit(owner, ops, 1, &v), "owner rolls host dice");
+	t_ok(!lfce_submit_retry(owner, ops, 1, &v, 0), "owner rolls host dice");
 	mapped_at_least(base, v, "after roll");
 	t_ok(snap.table.rolls == 1 && snap.table.dice[0] >= 1 && snap.table.dice[0] <= 6,
 	     "one roll, dice %u and %u", snap.table.dice[0], snap.table.dice[1]);

@@ -125,11 +125,8 @@ static int has(const char *fmt, ...)
 static uint64_t submit(int fd, struct lfce_op *op)
 {
 	uint64_t v = 0;
-	int ret, tries = 0;
+	int ret = lfce_submit_retry(fd, op, 1, &v, 1000);
 
-	do
-		ret = lfce_submit(fd, op, 1, &v);
-	while (ret == -EAGAIN && ++tries < 1000);
 	t_ok(!ret, "%s: %s", "submit", ret ? lfce_strerror(ret) : "committed");
 	return v;
 }

@@ -156,7 +156,7 @@ static void other(void *unused __attribute__((unused)))
 	int fd = lfce_open(O_RDWR), ret;
 	uint64_t id;
 
-	ret = lfce_create(fd, &config, &id) ?: lfce_join(fd, 0, 1, NULL, NULL, NULL) ?:
+	ret = lfce_create(fd, &config, &id) ?: lfce_join_retry(fd, 0, 1, NULL, NULL, NULL, 0) ?:
 	      deposit(fd, 0, 10) ?: deposit(fd, LFCE_SEAT_BANK, 10);
 	t_ok(!ret, "uid %u still creates a game, joins and deposits (%s)", UID + 1,
 	     lfce_strerror(ret));

@@ -57,11 +57,11 @@ static void proposals(int fd, uint64_t id)
 	op.u.propose.value = 20;
 	write_file(TRACING "/trace", "");
 	write_file(TRACING "/events/lfce/lfce_proposal/enable", "1");
-	ok = !lfce_join(fd, 0, 1, NULL, NULL, NULL) && !lfce_submit(fd, &op, 1, NULL);
+	ok = !lfce_join_retry(fd, 0, 1, NULL, NULL, NULL, 0) && !lfce_submit_retry(fd, &op, 1, NULL, 0);
 	op = (struct lfce_op){ .type = LFCE_OP_VOTE, .seat = 0, .nonce = 3 };
 	op.u.vote.id = 1;
 	op.u.vote.choice = LFCE_VOTE_FOR;
-	ok = ok && !lfce_submit(fd, &op, 1, NULL);
+	ok = ok && !lfce_submit_retry(fd, &op, 1, NULL, 0);
 	write_file(TRACING "/events/lfce/lfce_proposal/enable", "0");
 	t_ok(ok, "join, propose, vote");
 	read_file(TRACING "/trace", buf, sizeof(buf));
@@ -124,7 +124,7 @@ int main(void)
 	op.u.amount.value = 5;
 	for (i = 0; i < 3; i++) {
 		op.nonce = 1 + i;
-		lfce_submit(fd, &op, 1, &v);
+		lfce_submit_retry(fd, &op, 1, &v, 0);
 	}
 	write_file(TRACING "/events/lfce/lfce_commit/enable", "0");
 	read_file(TRACING "/trace", buf, sizeof(buf));

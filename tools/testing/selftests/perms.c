@@ -56,7 +56,7 @@ static int deposit(int fd)
 	struct lfce_op op = { .type = LFCE_OP_DEPOSIT, .seat = 0 };
 
 	op.u.amount.value = 10;
-	return lfce_submit(fd, &op, 1, NULL);
+	return lfce_submit_retry(fd, &op, 1, NULL, 0);
 }
 
 static int close_game(int fd)
@@ -68,24 +68,24 @@ static int roll(int fd)
 {
 	struct lfce_op op = { .type = LFCE_OP_ROLL, .seat = LFCE_SEAT_BANK };
 
-	return lfce_submit(fd, &op, 1, NULL);
+	return lfce_submit_retry(fd, &op, 1, NULL, 0);
 }
 
 /* Each child is a new process: a later pid is a later, fresh nonce. */
 static int join_seat0(int fd)
 {
-	return lfce_join(fd, 0, 1000 + getpid(), NULL, NULL, NULL);
+	return lfce_join_retry(fd, 0, 1000 + getpid(), NULL, NULL, NULL, 0);
 }
 
 static int join_seat2(int fd)
 {
-	return lfce_join(fd, 2, 1, NULL, NULL, NULL);
+	return lfce_join_retry(fd, 2, 1, NULL, NULL, NULL, 0);
 }
 
 static int join_any(int fd)
 {
 	uint32_t seat = 99;
-	int ret = lfce_join(fd, LFCE_SEAT_ANY, 1000 + getpid(), NULL, &seat, NULL);
+	int ret = lfce_join_retry(fd, LFCE_SEAT_ANY, 1000 + getpid(), NULL, &seat, NULL, 0);
 
 	return ret ? ret : -(int)seat;	/* report the seat as a "code" */
 }
@@ -114,7 +114,7 @@ static int impostor(int fd)
 	fd = lfce_open(O_RDWR);
 	if (fd < 0 || lfce_attach(fd, game_id))
 		return -201;
-	return lfce_join(fd, 0, 1000000, NULL, NULL, NULL);
+	return lfce_join_retry(fd, 0, 1000000, NULL, NULL, NULL, 0);
 }
 
 /* Child: join seat 0 as uid 1000, say so on @ready, hold it until @go closes. */
@@ -149,16 +149,16 @@ static int mapping_holds_seat(int fd)
 	size_t size;
 	int fd2;
 
-	if (lfce_join(fd, LFCE_SEAT_ANY, 1, NULL, &seat, NULL) || lfce_map(fd, &base, &size))
+	if (lfce_join_retry(fd, LFCE_SEAT_ANY, 1, NULL, &seat, NULL, 0) || lfce_map(fd, &base, &size))
 		return -1;
 	close(fd);
 	fd2 = lfce_open(O_RDWR);
 	if (fd2 < 0 || lfce_attach(fd2, game_id))
 		return -2;
-	if (lfce_join(fd2, seat, 2, NULL, NULL, NULL) != -EBUSY)
+	if (lfce_join_retry(fd2, seat, 2, NULL, NULL, NULL, 0) != -EBUSY)
 		return -3;	/* the mapping did not keep the seat */
 	lfce_unmap(base, size);
-	if (lfce_join(fd2, seat, 3, NULL, NULL, NULL))
+	if (lfce_join_retry(fd2, seat, 3, NULL, NULL, NULL, 0))
 		return -4;	/* unmapping did not let it go */
 	return 0;
 }
@@ -175,11 +175,11 @@ static int foreign_uid_ops(int fd, uint32_t seat)
 			_exit(200);
 		op.u.bet.kind = LFCE_BET_PASS;
 		op.u.bet.amount = 5;
-		ret = lfce_submit(fd, &op, 1, NULL);
+		ret = lfce_submit_retry(fd, &op, 1, NULL, 0);
 		if (ret != -EPERM)
 			_exit(-ret ? -ret : 199);
 		op = (struct lfce_op){ .type = LFCE_OP_LEAVE, .seat = seat, .nonce = 3 };
-		_exit(-lfce_submit(fd, &op, 1, NULL));
+		_exit(-lfce_submit_retry(fd, &op, 1, NULL, 0));
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1000;
@@ -248,7 +248,7 @@ int main(void)
 	ret = as_uid(1000, join_seat0, -1);
 	t_ok(ret == 0, "uid 1000 joins seat 0 (%d)", ret);
 	dep.u.amount.value = 77;
-	t_ok(!lfce_submit(ctl, &dep, 1, NULL), "the owner (root) deposits 77 to seat 0");
+	t_ok(!lfce_submit_retry(ctl, &dep, 1, NULL, 0), "the owner (root) deposits 77 to seat 0");
 	lfce_get(ctl, &before);
 
 	t_ok(as_uid(1000, deposit, -1) == -EPERM, "a player cannot deposit");
@@ -290,7 +290,7 @@ int main(void)
 	dep.seat = 3;
 	dep.nonce = 2;		/* the owner's next */
 	dep.u.amount.value = 20;
-	t_ok(!lfce_join(ctl, 3, 1, NULL, NULL, NULL) && !lfce_submit(ctl, &dep, 1, NULL),
+	t_ok(!lfce_join_retry(ctl, 3, 1, NULL, NULL, NULL, 0) && !lfce_submit_retry(ctl, &dep, 1, NULL, 0),
 	     "root takes seat 3 with 20");
 	lfce_get(ctl, &before);
 	ret = foreign_uid_ops(ctl, 3);
@@ -299,7 +299,7 @@ int main(void)
 	dep = (struct lfce_op){ .type = LFCE_OP_BET, .seat = 3, .nonce = 2 };
 	dep.u.bet.kind = LFCE_BET_PASS;
 	dep.u.bet.amount = 5;
-	t_ok(!lfce_submit(ctl, &dep, 1, NULL), "the handle still acts for its own uid");
+	t_ok(!lfce_submit_retry(ctl, &dep, 1, NULL, 0), "the handle still acts for its own uid");
 	ret = as_uid(1004, mapping_holds_seat, -1);
 	t_ok(ret == 0, "a mapping keeps the seat after close(), unmapping frees it (%d)", ret);
 

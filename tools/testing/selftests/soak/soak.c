@@ -77,16 +77,14 @@ static void play(int fd, uint32_t seat, uint64_t *nonce, unsigned int n)
 	op.u.bet.kind = n & 1 ? LFCE_BET_FIELD : LFCE_BET_PLACE_6;
 	op.u.bet.amount = n & 1 ? 1 : 6;
 	op.nonce = ++*nonce;
-	while ((ret = lfce_submit(fd, &op, 1, &v)) == -EAGAIN)
-		;
+	ret = lfce_submit_retry(fd, &op, 1, &v, 0);
 	if (ret)
 		return;		/* no balance, the dice are rolling, the game closed */
 	add(&sh->bets, 1);
 	if (n % 3 == 0 && op.u.bet.kind == LFCE_BET_PLACE_6) {
 		op.type = LFCE_OP_UNBET;
 		op.nonce = ++*nonce;
-		while (lfce_submit(fd, &op, 1, &v) == -EAGAIN)
-			;
+		lfce_submit_retry(fd, &op, 1, &v, 0);
 	}
 }
 
