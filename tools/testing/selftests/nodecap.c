@@ -80,6 +80,7 @@ static void at_cap(void *unused __attribute__((unused)))
 	static struct lfce_snapshot before;
 	uint64_t ids[MAX], id, own;
 	int fds[MAX], n, i, nb, ret = 0, closed = 0;
+	struct lfce_op op;
 
 	/* A game with commits behind it: its retired nodes are its own. */
 	fds[0] = lfce_open(O_RDWR);
@@ -113,6 +114,15 @@ static void at_cap(void *unused __attribute__((unused)))
 	     lfce_strerror(ret));
 	ret = lfce_join(nb, LFCE_SEAT_ANY, 1, NULL, NULL, NULL);
 	t_ok(ret == -EAGAIN && same(nb, &before), "nonblocking JOIN: EAGAIN (%s), no change",
+	     lfce_strerror(ret));
+	/* liblfce's resubmission gives up after its tries, and it changed nothing either. */
+	op = (struct lfce_op){ .type = LFCE_OP_DEPOSIT, .seat = LFCE_SEAT_BANK,
+			       .nonce = before.table.owner_nonce + 1, .u.amount.value = 5 };
+	ret = lfce_submit_retry(nb, &op, 1, NULL, 3);
+	t_ok(ret == -EAGAIN && same(nb, &before), "lfce_submit_retry(3 tries): EAGAIN (%s), no change",
+	     lfce_strerror(ret));
+	ret = lfce_join_retry(nb, LFCE_SEAT_ANY, 1, NULL, NULL, NULL, 3);
+	t_ok(ret == -EAGAIN && same(nb, &before), "lfce_join_retry(3 tries): EAGAIN (%s), no change",
 	     lfce_strerror(ret));
 	close(nb);
 
