@@ -22,7 +22,7 @@
 
 #define N_OF(a)		(sizeof(a) / sizeof((a)[0]))
 #define DEBUGFS		"/sys/kernel/debug/"
-#define ROUNDS		3000
+#define ROUNDS		6000
 #define PLAYERS		3
 #define TIMES		1000000		/* the injectors' budget: what is left is reported */
 #define MAX_FAILS	30
