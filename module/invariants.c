@@ -107,6 +107,26 @@ static bool check_round(const struct lfce_table *t, const struct lfce_round *r)
 	return true;
 }
 
+/*
+ * A passed action names no seat whose player left while it was pending,
+ * and a passed TRANSFER had the consent of the seat it took from: the
+ * quorum decided neither about a newcomer nor for the payer.
+ */
+static bool check_passed(const struct lfce_proposal *p)
+{
+	u32 named;
+
+	if (p->action != LFCE_OP_TRANSFER && p->action != LFCE_OP_BAN)
+		return true;
+	if (p->seat >= LFCE_MAX_SEATS || p->to >= LFCE_MAX_SEATS)
+		return false;
+	named = BIT(p->seat) | (p->action == LFCE_OP_TRANSFER ? BIT(p->to) : 0);
+	if (p->gone & named)
+		return false;
+	return p->action == LFCE_OP_BAN || p->proposer == p->seat ||
+	       p->votes_for & BIT(p->seat);
+}
+
 /* A tally that agrees with the proposal's state and its frozen quorum. */
 static bool check_tally(const struct lfce_proposal *p)
 {
@@ -122,7 +142,7 @@ static bool check_tally(const struct lfce_proposal *p)
 	case LFCE_PROP_EXPIRED:
 		return yes < p->quorum && no <= n - p->quorum && !p->error;
 	case LFCE_PROP_PASSED:
-		return yes == p->quorum && no <= n - p->quorum && !p->error;
+		return yes == p->quorum && no <= n - p->quorum && !p->error && check_passed(p);
 	case LFCE_PROP_FAILED:
 		return yes == p->quorum && no <= n - p->quorum && p->error;
 	case LFCE_PROP_REJECTED:
@@ -162,8 +182,9 @@ static bool check_proposals(const struct lfce_snapshot *s, u64 *deadline)
 
 /*
  * Is @s a snapshot the rules could have made? Config, table, seats and
- * their conservation, the round against the stage, every proposal's tally,
- * and the earliest deadline. Returns 0 or -EINVAL.
+ * their conservation, the round against the stage, every proposal's tally
+ * and what a passed one did, and the earliest deadline. Returns 0 or
+ * -EINVAL.
  */
 int lfce_rules_check_snapshot(const struct lfce_snapshot *s)
 {

@@ -3,16 +3,21 @@
  * Description: libFuzzer target over operation decoding and application.
  * Each input is a script of batches of operations, decoded from bytes so
  * that most land near the valid space (types, seats, bet kinds, nonces,
- * matching commitments, proposals and votes on recent ids) while every
- * field can still be wrong. Time jumps by up to 255 s a batch, so deadlines
- * pass and proposals lapse inside commits. After every batch: a refused
- * batch left the snapshot byte-identical; an accepted one advanced the
- * version by one, added a record per operation plus only LAPSE records,
- * kept tokens conserved, and left a snapshot lfce_rules_check_snapshot()
- * accepts (every proposal's tally consistent with its state, among the
- * rest). At the end the journal's digest chain must match the snapshot, a
- * replay of the journal must reproduce every record and the snapshot byte
- * for byte, and every node must be back in the allocator.
+ * matching commitments, proposals, and votes on recent ids by seats that
+ * have not voted yet, so that quorums are reached) while every field can
+ * still be wrong. Time jumps by up to 255 s a batch, so deadlines pass and
+ * proposals lapse inside commits. After every batch: a refused batch left
+ * the snapshot byte-identical; an accepted one advanced the version by
+ * one, added a record per operation plus only LAPSE records, none after a
+ * roll, gave each owner operation a nonce above the last, kept tokens
+ * conserved, and left a snapshot lfce_rules_check_snapshot() accepts
+ * (every proposal's tally consistent with its state, among the rest). At
+ * the end the journal's digest chain must match the snapshot, a replay of
+ * the journal must reproduce every record and the snapshot byte for byte,
+ * and every node must be back in the allocator.
+ *
+ * Inputs that once found a bug are kept in corpus/ as regress-<what>, each
+ * named in REGRESSIONS with the commit that fixed it.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -49,6 +54,11 @@ struct fuzz {
 	u64 nonce[SEATS];
 	u64 owner_nonce;		/* DEPOSIT, WITHDRAW, SETTLE, ROLL */
 	u64 now;
+	struct {
+		u64 id;
+		u32 seat;
+	} vote[4];			/* this batch's votes, as decoded */
+	unsigned int votes;
 };
 
 static void check(bool ok, const char *what)
@@ -77,6 +87,55 @@ static u32 decode_seat(u8 b)
 	default:
 		return b % 8 % SEATS + (b % 8 == 4 ? SEATS : 0);
 	}
+}
+
+/* The proposal a VOTE or LAPSE names: mostly one of the newest. */
+static u64 decode_id(struct fuzz *f, const u8 *b)
+{
+	return f->before.table.proposals + 1 - b[5] % 4;
+}
+
+/* Seats that may vote on @id: its electorate's, or the active ones if new. */
+static u32 voters(struct fuzz *f, u64 id)
+{
+	const struct lfce_snapshot *s = &f->before;
+	u32 can = 0;
+	unsigned int i;
+
+	for (i = 0; i < LFCE_MAX_PROPOSALS; i++)
+		if (s->proposal[i].state != LFCE_PROP_FREE && s->proposal[i].id == id)
+			can = s->proposal[i].electorate & ~(s->proposal[i].votes_for |
+				s->proposal[i].votes_against | s->proposal[i].gone);
+	if (id > s->table.proposals)	/* opened earlier in this batch */
+		for (i = 0; i < SEATS; i++)
+			if ((s->seat[i].flags & (LFCE_SEAT_BOUND | LFCE_SEAT_BANNED)) ==
+			    LFCE_SEAT_BOUND)
+				can |= BIT(i);
+	for (i = 0; i < f->votes; i++)
+		if (f->vote[i].id == id)
+			can &= ~BIT(f->vote[i].seat);
+	return can;
+}
+
+/*
+ * Who votes: mostly (@b[1] % 8 < 5) one of the seats that may still vote
+ * on the proposal, none voting twice in a batch, so that quorums are
+ * reached; else a seat as for any operation.
+ */
+static u32 decode_voter(struct fuzz *f, const u8 *b)
+{
+	u64 id = decode_id(f, b);
+	u32 can = voters(f, id), seat;
+	unsigned int k;
+
+	if (b[1] % 8 >= 5 || !can)
+		return decode_seat(b[1]);
+	for (k = b[1] / 8 % hweight32(can); k; k--)
+		can &= can - 1;
+	seat = __ffs(can);
+	f->vote[f->votes].id = id;
+	f->vote[f->votes++].seat = seat;
+	return seat;
 }
 
 static u64 decode_amount(const u8 *p)
@@ -120,18 +179,24 @@ static void decode_proposal(const u8 *b, typeof(((struct lfce_op *)0)->u.propose
 		p->seat = p->to = 0;
 }
 
+/* The owner's operations, with the game's own nonce (uapi "Operations"). */
+static bool owner_op(u16 type)
+{
+	return type == LFCE_OP_DEPOSIT || type == LFCE_OP_WITHDRAW ||
+	       type == LFCE_OP_SETTLE || type == LFCE_OP_ROLL;
+}
+
 static void decode(struct fuzz *f, const u8 *b, struct lfce_op *op)
 {
 	u64 round = f->before.round.number;
 
 	memset(op, 0, sizeof(*op));
 	op->type = b[0] % (LFCE_OP_NR + 1);
-	op->seat = decode_seat(b[1]);
+	op->seat = op->type == LFCE_OP_VOTE ? decode_voter(f, b) : decode_seat(b[1]);
 	if (op->seat < SEATS)
 		op->nonce = (b[2] & 7) ? ++f->nonce[op->seat] : f->nonce[op->seat];
 	/* Owner operations: the game's own sequence; a SETTLE at 0 is the kernel's. */
-	if (op->type == LFCE_OP_DEPOSIT || op->type == LFCE_OP_WITHDRAW ||
-	    op->type == LFCE_OP_SETTLE || op->type == LFCE_OP_ROLL)
+	if (owner_op(op->type))
 		op->nonce = (b[2] & 7) ? ++f->owner_nonce : (b[2] & 8) ? 0 : f->owner_nonce;
 	op->flags = b[3] == 0xff;
 	if (b[4] == 0xfe)
@@ -171,7 +236,7 @@ static void decode(struct fuzz *f, const u8 *b, struct lfce_op *op)
 	case LFCE_OP_VOTE:
 	case LFCE_OP_LAPSE:
 		/* Mostly the newest proposals, sometimes one that never was. */
-		op->u.vote.id = f->before.table.proposals + 1 - b[5] % 4;
+		op->u.vote.id = decode_id(f, b);
 		op->u.vote.choice = b[6] % 3;
 		if (b[7] == 0xfd)
 			op->u.raw[4] = b[8] | 1;
@@ -185,17 +250,32 @@ static void decode(struct fuzz *f, const u8 *b, struct lfce_op *op)
 	}
 }
 
-/* LAPSE records among the last commit's. */
-static unsigned int lapses(struct fuzz *f)
+/*
+ * The last commit's records: nothing follows the one that rolls ("Dice" in
+ * uapi/linux/lfce.h: else a later operation could refuse a roll that did
+ * not suit its submitter), and each owner operation but the kernel's
+ * (nonce 0) has a nonce above the one before, table.owner_nonce in the end
+ * ("Operations": applied once however often resubmitted). Returns how many
+ * are LAPSE records.
+ */
+static unsigned int check_records(struct fuzz *f)
 {
-	struct lfce_record r;
+	u64 owner = f->before.table.owner_nonce, n;
 	unsigned int found = 0;
-	u64 n;
+	struct lfce_record r;
+	bool rolled = false;
 
 	for (n = f->before.table.records; n < f->after.table.records; n++) {
 		check(!lfce_journal_record(f->e.pub.region, n, &r), "record missing");
+		check(!rolled, "a record after a roll in its batch");
+		rolled = r.dice[0];
 		found += r.op.type == LFCE_OP_LAPSE && r.outcome == LFCE_PROP_EXPIRED;
+		if (!owner_op(r.op.type) || !r.op.nonce)
+			continue;
+		check(r.op.nonce > owner, "an owner operation with a used nonce");
+		owner = r.op.nonce;
 	}
+	check(f->after.table.owner_nonce == owner, "owner_nonce is not the last one used");
 	return found;
 }
 
@@ -207,6 +287,7 @@ static void run_batch(struct fuzz *f, const u8 *data, unsigned int n, u64 dt)
 	int ret;
 
 	lfce_engine_read(&f->e, &f->before, NULL);
+	f->votes = 0;
 	for (i = 0; i < n; i++)
 		decode(f, data + i * OP_BYTES, &ops[i]);
 	f->now += dt;
@@ -221,7 +302,7 @@ static void run_batch(struct fuzz *f, const u8 *data, unsigned int n, u64 dt)
 	check(f->after.table.records >= f->before.table.records + n &&
 	      f->after.table.records <= f->before.table.records + LFCE_TXN_RECORDS(n),
 	      "records not n plus lapses");
-	check(lapses(f) >= f->after.table.records - f->before.table.records - n,
+	check(check_records(f) >= f->after.table.records - f->before.table.records - n,
 	      "an extra record that is not a LAPSE");
 	check(lfce_rules_conserved(&f->after), "tokens not conserved");
 	check(!lfce_rules_check_snapshot(&f->after), "a snapshot the rules call invalid");
