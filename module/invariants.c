@@ -123,8 +123,7 @@ static bool check_passed(const struct lfce_proposal *p)
 	named = BIT(p->seat) | (p->action == LFCE_OP_TRANSFER ? BIT(p->to) : 0);
 	if (p->gone & named)
 		return false;
-	return p->action == LFCE_OP_BAN || p->proposer == p->seat ||
-	       p->votes_for & BIT(p->seat);
+	return !lfce_proposal_consent(p);
 }
 
 /* A tally that agrees with the proposal's state and its frozen quorum. */

@@ -247,7 +247,7 @@ static int find_proposal(struct apply *a, u64 id)
  * the seat it takes from, as its proposer or by its vote for it. Without
  * it the quorum decides nothing but its failure.
  */
-static int consent(const struct lfce_proposal *p)
+int lfce_proposal_consent(const struct lfce_proposal *p)
 {
 	if (p->action != LFCE_OP_TRANSFER)
 		return 0;
@@ -261,7 +261,7 @@ static int consent(const struct lfce_proposal *p)
 static int decide(struct apply *a, struct lfce_proposal *p)
 {
 	const struct action *act = &lfce_proposal_actions[p->action];
-	int ret = act->check(a, p) ?: consent(p);
+	int ret = act->check(a, p) ?: lfce_proposal_consent(p);
 
 	if (ret) {
 		p->state = LFCE_PROP_FAILED;

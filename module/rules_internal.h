@@ -70,6 +70,7 @@ extern const struct action lfce_proposal_actions[LFCE_OP_NR];
 
 int lfce_proposal_propose(struct apply *a);
 int lfce_proposal_vote(struct apply *a);
+int lfce_proposal_consent(const struct lfce_proposal *p);
 int lfce_proposal_lapse(struct apply *a);
 
 #endif /* _LFCE_RULES_INTERNAL_H */
