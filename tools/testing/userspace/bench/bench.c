@@ -409,11 +409,10 @@ static void bench_machine(struct results *r)
 	r->parallel = both / one;
 }
 
-/* commit_1w_ops_s alone: what to run under perf record. */
-static void bench_1w(struct results *r)
+/* commit_1w_ops_s: one writer on @e; alone (-1), what to run under perf record. */
+static void bench_1w(struct results *r, struct lfce_engine *e)
 {
 	void *(*one[1])(void *) = { engine_writer };
-	struct lfce_engine *e = game_new(2);
 	struct worker wk[1];
 	double t;
 
@@ -422,7 +421,6 @@ static void bench_1w(struct results *r)
 	t = run(wk, one, 1);
 	r->w1 = wk[0].ops / t;
 	r->w1_cpu = per_cpu(wk, 1);
-	game_free(e);
 }
 
 static void bench_engine(struct results *r)
@@ -430,17 +428,12 @@ static void bench_engine(struct results *r)
 	void *(*two_writers[2])(void *) = { engine_writer, engine_writer };
 	void *(*writer_reader[2])(void *) = { engine_writer, engine_reader };
 	void *(*writer_monitor[2])(void *) = { engine_writer, mmap_reader };
-	void *(*one[1])(void *) = { engine_writer };
 	struct lfce_engine *e = game_new(2), *f = game_new(1);
 	struct worker wk[2];
 	u64 fails0, commits0;
 	double t;
 
-	memset(wk, 0, sizeof(wk));
-	wk[0].e = e;
-	t = run(wk, one, 1);
-	r->w1 = wk[0].ops / t;
-	r->w1_cpu = per_cpu(wk, 1);
+	bench_1w(r, e);
 
 	memset(wk, 0, sizeof(wk));
 	wk[0].e = wk[1].e = e;
@@ -768,11 +761,10 @@ int main(int argc, char **argv)
 	ri.load_start = loadavg();
 	for (i = 0; i < repeats; i++) {
 		if (only_1w) {
-			bench_1w(&rs[i]);
-			continue;
-		}
-		if (getenv("BENCH_BATCH_ONLY")) {
-			bench_batch(&rs[i]);
+			struct lfce_engine *e = game_new(2);
+
+			bench_1w(&rs[i], e);
+			game_free(e);
 			continue;
 		}
 		bench_machine(&rs[i]);
