@@ -248,6 +248,32 @@ static void engine_stats(struct kunit *test)
 }
 
 /*
+ * A cached read is the full read after every commit, and a read with no
+ * commit in between copies nothing: the same root, the same snapshot.
+ */
+static void engine_cached_read_follows(struct kunit *test)
+{
+	struct lfce_snapshot *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	struct lfce_snapshot *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct lfce_read_cache *cache = kunit_kzalloc(test, sizeof(*cache), GFP_KERNEL);
+	struct lt_game *g = table_for_two(test, false);
+	unsigned int i;
+
+	KUNIT_ASSERT_TRUE(test, a && b && cache);
+	lfce_read_cache_init(cache);
+	for (i = 0; i < 6; i++) {
+		KUNIT_ASSERT_EQ(test, lt_deposit(g, i % 3 == 2 ? LFCE_SEAT_BANK : i & 1, 1 + i), 0);
+		lfce_engine_read(&g->e, a, cache);
+		lfce_engine_read(&g->e, b, NULL);
+		KUNIT_EXPECT_EQ(test, memcmp(a, b, sizeof(*a)), 0);
+	}
+	a->table.bank = U64_MAX;	/* not the kernel's: a copy would overwrite it */
+	lfce_engine_read(&g->e, a, cache);
+	KUNIT_EXPECT_EQ(test, a->table.bank, U64_MAX);
+	lt_game_free(g);
+}
+
+/*
  * A writer that never parks still shows in the counters, at most
  * LFCE_WRITER_FLUSH commits late; parking adds the rest.
  */
@@ -853,6 +879,7 @@ static struct kunit_case engine_cases[] = {
 	KUNIT_CASE(engine_join_seat_choice),
 	KUNIT_CASE(engine_stats),
 	KUNIT_CASE(engine_writer_counts_reach_the_game),
+	KUNIT_CASE(engine_cached_read_follows),
 	KUNIT_CASE(engine_batch_is_atomic),
 	KUNIT_CASE(engine_commit_reveal_round),
 	KUNIT_CASE(engine_expiry_forfeits),
