@@ -402,6 +402,28 @@ static int propose_move(struct agent *a)
 
 /* ---- Setting up and the loop ---- */
 
+/*
+ * Join with a nonce above every seat's (lfce_join_nonce()): a seat keeps
+ * its last nonce when its player leaves, and so does ours when this agent
+ * restarts. A JOIN that raced another to a nonce changed nothing: read
+ * the snapshot again and go once more.
+ */
+static int join(struct agent *a, const __u8 id[32])
+{
+	uint32_t want = a->seat;
+	int ret, tries;
+
+	for (tries = 0; tries < 8; tries++) {
+		ret = lfce_snapshot(a->fd, a->base, &a->s);
+		if (!ret)
+			ret = lfce_join_retry(a->fd, want, lfce_join_nonce(&a->s), id,
+					      &a->seat, NULL, 0);
+		if (ret != -EALREADY)
+			break;
+	}
+	return ret;
+}
+
 static int setup(struct agent *a)
 {
 	__u8 id[32] = {};
@@ -413,9 +435,9 @@ static int setup(struct agent *a)
 		return a->fd;
 	ret = lfce_attach(a->fd, a->game);
 	if (!ret)
-		ret = lfce_join(a->fd, a->seat, 1, id, &a->seat, NULL);
-	if (!ret)
 		ret = lfce_map(a->fd, &a->base, &a->size);
+	if (!ret)
+		ret = join(a, id);
 	if (!ret)
 		ret = lfce_snapshot(a->fd, a->base, &a->s);
 	a->start_rolls = a->s.table.rolls;

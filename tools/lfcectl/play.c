@@ -154,27 +154,20 @@ static void print_joined(const struct ctl_game *g, uint32_t seat, const uint8_t 
 	json_done();
 }
 
-/*
- * LFCE_SEAT_ANY takes the caller's own seat, else the first free one; a
- * nonce above every seat's is fresh for whichever it is.
- */
+/* LFCE_SEAT_ANY takes the caller's own seat, else the first free one. */
 static int seat_join(int argc, char **argv)
 {
 	struct words a = { .what = "seat join" };
 	struct ctl_game g;
 	uint8_t id[32] = { 0 };
 	uint64_t version;
-	__u64 nonce = 0;
-	uint32_t seat, got, i;
+	uint32_t seat, got;
 	int ret;
 
 	ret = open_words(argc, argv, &a, 1, 1, &g);
 	if (ret)
 		return ret;
 	seat = a.seat < 0 ? LFCE_SEAT_ANY : (uint32_t)a.seat;
-	for (i = 0; i < LFCE_MAX_SEATS; i++)
-		if (g.snap.seat[i].nonce > nonce)
-			nonce = g.snap.seat[i].nonce;
 	if (a.id && strlen(a.id) > sizeof(id)) {
 		ctl_close_game(&g);
 		return ctl_usage("seat join: the id '%s' is longer than 32 bytes", a.id);
@@ -185,7 +178,7 @@ static int seat_join(int argc, char **argv)
 		memcpy(id, g.snap.seat[got].id, sizeof(id));
 	else
 		snprintf((char *)id, sizeof(id), "uid%u", geteuid());
-	ret = lfce_join_retry(g.fd, seat, nonce + 1, id, &got, &version, 0);
+	ret = lfce_join_retry(g.fd, seat, lfce_join_nonce(&g.snap), id, &got, &version, 0);
 	if (ret == -EUSERS)
 		ret = ctl_refused(ret, "game %llu: all %u seats are taken", g.id,
 				  g.snap.table.config.max_seats);

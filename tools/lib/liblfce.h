@@ -132,6 +132,28 @@ static inline int lfce_tokens_conserved(const struct lfce_snapshot *s)
 }
 
 /*
+ * lfce_join_nonce - a nonce for LFCE_IOC_JOIN that no seat has used
+ * @s: a private copy of the game's snapshot (lfce_snapshot_read(), lfce_get())
+ *
+ * A JOIN, like every player operation, must carry a nonce above the seat's
+ * last one, and a seat keeps its nonce when its player leaves: a retry sent
+ * before the LEAVE must not apply again after a re-join. One above every
+ * seat's is fresh for whichever seat the JOIN takes, LFCE_SEAT_ANY
+ * included. Another handle may join first: EALREADY (or EUSERS, EPERM)
+ * then, with nothing changed; read the snapshot again and retry.
+ */
+static inline uint64_t lfce_join_nonce(const struct lfce_snapshot *s)
+{
+	uint64_t nonce = 0;
+	int i;
+
+	for (i = 0; i < LFCE_MAX_SEATS; i++)
+		if (s->seat[i].nonce > nonce)
+			nonce = s->seat[i].nonce;
+	return nonce + 1;
+}
+
+/*
  * lfce_header_read - the cheap read: what is published, without a copy
  * @base: a region that passed lfce_region_check()
  * @version: out, the newest published snapshot version

@@ -738,6 +738,11 @@ struct lfce_slot {
  * LFCE_IOC_JOIN: take @seat (below LFCE_MAX_SEATS, else EINVAL; or
  * LFCE_SEAT_ANY: the caller's own seat if it has one, else the first free
  * one) as the caller's uid, with player @id and @nonce. Out: seat, version.
+ * @nonce follows the rule of player operations: above the seat's last
+ * (EALREADY otherwise). A seat keeps its last nonce when its player leaves
+ * or its handle closes, so that an operation retried from before cannot
+ * apply again after a re-join; a nonce above every seat's is fresh for
+ * whichever seat the JOIN takes (liblfce's lfce_join_nonce()).
  * A nonblocking handle gets EAGAIN instead of waiting for memory, as with
  * LFCE_IOC_SUBMIT.
  *

@@ -171,6 +171,32 @@ static int played(const struct lfce_snapshot *s)
 	return s->table.rolls >= ROUNDS && s->table.stage == LFCE_STAGE_BETTING;
 }
 
+/*
+ * Kill agent @pid of seat 0 and start it again: it must take its seat
+ * back, although the seat's nonce is far past 1 by now (a JOIN needs one
+ * above it). Only the new agent can raise the nonce: that is the proof.
+ */
+static pid_t restart(int fd, const void *base, pid_t pid, char *const argv[])
+{
+	struct lfce_snapshot s;
+	time_t cap;
+	__u64 was;
+	int ok;
+
+	kill(pid, SIGKILL);
+	reap(pid, mono_s() + CAP_S);
+	ok = !lfce_get(fd, &s) && s.seat[0].nonce > 1;
+	was = s.seat[0].nonce;
+	pid = spawn(UID0, "/tmp/ex-agent0b", argv);
+	cap = mono_s() + CAP_S;
+	while (ok && !lfce_snapshot(fd, base, &s) && s.seat[0].nonce == was && mono_s() < cap)
+		usleep(20000);
+	t_ok(ok && s.seat[0].nonce > was && s.seat[0].uid == UID0,
+	     "a restarted agent takes its seat back (seat nonce %llu, now %llu)",
+	     (unsigned long long)was, (unsigned long long)s.seat[0].nonce);
+	return pid;
+}
+
 static void play(int fd, __u64 id, const void *base)
 {
 	char game[24];
@@ -204,10 +230,11 @@ static void play(int fd, __u64 id, const void *base)
 	t_ok(v.expiries >= 1 && v.first_forfeit == 2,
 	     "--withhold-once: the first expiry's only non-revealer is seat 1 (%#x)",
 	     v.first_forfeit);
+	p0 = restart(fd, base, p0, a0);
 	t_ok(!lfce_close_game(fd, id, LFCE_CLOSE_FORCE), "the owner force-closes the game");
 	cap = mono_s() + CAP_S;
 	t_ok(reap(p0, cap) == 0 && reap(p1, cap) == 0, "both agents exit 0 on the game's close");
-	t_ok(has("/tmp/ex-agent0", "the game is closed") &&
+	t_ok(has("/tmp/ex-agent0b", "the game is closed") &&
 	     has("/tmp/ex-agent1", "withholding my reveal"),
 	     "the agents said what they did: joined, withheld, left");
 	t_ok(reap(pm, cap) == 0, "lfce-monitor exits 0 once the closed game's journal is read");

@@ -5,7 +5,8 @@
  * them: token conservation (lfce_tokens_conserved() against
  * lfce_rules_conserved(), wrapped sums included) and where a lapped journal
  * reader resumes (lfce_journal_oldest() against lfce_publish_oldest(), on
- * the same ring, for every cursor).
+ * the same ring, for every cursor), and the nonce liblfce offers a JOIN
+ * (lfce_join_nonce(), against op_join()'s rule, after a LEAVE).
  */
 #include <kunit/test.h>
 #include <linux/limits.h>
@@ -126,9 +127,53 @@ static void library_journal_oldest_agrees(struct kunit *test)
 	lt_game_free(g);
 }
 
+/* A JOIN of @seat by @uid with @nonce, through the module's rules. */
+static int join_with(struct lt_game *g, u32 seat, u32 uid, u64 nonce)
+{
+	struct lfce_op op = { .type = LFCE_OP_JOIN, .seat = seat, .nonce = nonce };
+
+	op.u.join.uid = uid;
+	return lt_op(g, &op);
+}
+
+/*
+ * Seat 0 played up to nonce 7 and left: its seat keeps nonce 7, so a new
+ * player's JOIN with nonce 1 is refused there, while lfce_join_nonce()
+ * is fresh on it and on a seat never used. Seat 1 is still bound at 3.
+ */
+static void library_join_nonce_is_fresh(struct kunit *test)
+{
+	struct lfce_snapshot *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct lt_game *g = lt_game_new(test, NULL, true);
+	struct lfce_op leave;
+	u64 fresh;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	lt_read(g, s);
+	KUNIT_EXPECT_EQ(test, lfce_join_nonce(s), 1);
+	KUNIT_ASSERT_EQ(test, lt_join(g, 0, 1000), 0);
+	KUNIT_ASSERT_EQ(test, lt_join(g, 1, 1001), 0);
+	g->nonce[0] = 6;
+	g->nonce[1] = 2;
+	KUNIT_ASSERT_EQ(test, lt_join(g, 1, 1001), 0);	/* re-join: nonce 3 */
+	leave = lt_player_op(g, LFCE_OP_LEAVE, 0);	/* nonce 7 */
+	KUNIT_ASSERT_EQ(test, lt_op(g, &leave), 0);
+	lt_read(g, s);
+	KUNIT_ASSERT_EQ(test, s->seat[0].flags, 0);
+	KUNIT_EXPECT_EQ(test, s->seat[0].nonce, 7);
+	fresh = lfce_join_nonce(s);
+	KUNIT_EXPECT_EQ(test, fresh, 8);
+	KUNIT_EXPECT_EQ(test, join_with(g, 0, 1002, 1), -EALREADY);
+	KUNIT_EXPECT_EQ(test, join_with(g, 0, 1002, 7), -EALREADY);
+	KUNIT_EXPECT_EQ(test, join_with(g, 2, 1003, fresh), 0);
+	KUNIT_EXPECT_EQ(test, join_with(g, 0, 1002, fresh), 0);
+	lt_game_free(g);
+}
+
 static struct kunit_case library_cases[] = {
 	KUNIT_CASE(library_conservation_agrees),
 	KUNIT_CASE(library_journal_oldest_agrees),
+	KUNIT_CASE(library_join_nonce_is_fresh),
 	{}
 };
 
