@@ -32,9 +32,10 @@
 # quick loop while working on one feature; make check runs them all.
 #
 # Writes build/results/vm-<kernel>[-<mode>].tap: one "ok"/"not ok" line per
-# assertion. A run that panics, hangs (VM_TIMEOUT seconds, default 1500), or
-# prints a splat after init's start marker adds a "not ok" line. Exits 0 only
-# if nothing failed. The console log stays in build/vm/<kernel>/console.log.
+# assertion. A kernel that dies or hangs (BOOT_TIMEOUT) before init begins
+# is booted once more. A run that panics, hangs (VM_TIMEOUT seconds,
+# default 1500), or prints a splat after init's start marker adds a
+# "not ok" line. Exits 0 only if nothing failed. The console log stays in build/vm/<kernel>/console.log.
 set -eu
 
 kernel=${1:?usage: run.sh stock|6.12|rt|debug [all|kunit|demo|bench|soak|fuzz]}
@@ -69,7 +70,7 @@ esac
 rm -rf "$out"
 mkdir -p "$out/src" "$top/build/results"
 cp -r "$top/Kbuild" "$top/module" "$top/kunit" "$top/uapi" "$out/src/"
-find "$out/src" -name '*.o' -o -name '*.ko' -o -name '*.cmd' -o -name '*.mod*' | xargs rm -f
+find "$out/src" \( -name '*.o' -o -name '*.ko' -o -name '*.cmd' -o -name '*.mod*' \) -exec rm -f {} +
 make -s -C "$kdir" M="$out/src" modules >"$out/build.log" 2>&1 || {
 	cat "$out/build.log" >&2
 	echo "not ok $name: module build failed" >"$results"
@@ -159,9 +160,26 @@ if [ "$mode" = demo ]; then
 	console="-serial stdio"
 	append="$append quiet"
 fi
+# A kernel that hangs before our init begins would sit out the whole
+# VM_TIMEOUT: it gets BOOT_TIMEOUT seconds (default 300; a quiet host
+# boots either kernel in 5 to 12) to print init's start marker, or the VM
+# is stopped. $1: the pid of the VM's timeout(1).
+watch_boot() {
+	waited=0
+	while [ "$waited" -lt "$boot_timeout" ]; do
+		sleep 1
+		waited=$((waited + 1))
+		! grep -q 'lfce-vm: begin' "$out/console.log" 2>/dev/null || return 0
+		kill -0 "$1" 2>/dev/null || return 0
+	done
+	echo "run.sh: init did not begin within ${boot_timeout}s: stopping the VM" >&2
+	kill "$1" 2>/dev/null || true
+}
+
 boot() {
 	: >"$out/results.log"
 	: >"$out/success.log"
+	: >"$out/console.log"
 	echo "run.sh: booting $kernel kernel ($mode), timeout ${timeout}s" >&2
 	start=$(date +%s)
 	# shellcheck disable=SC2086 # $console is two words on purpose
@@ -170,25 +188,39 @@ boot() {
 		-display none -monitor none -no-reboot \
 		-kernel "$image" -initrd "$out/initramfs.cpio" -append "$append" \
 		$console -serial "file:$out/results.log" -serial "file:$out/success.log" \
-		</dev/null && qemu=0 || qemu=$?
+		</dev/null &
+	vm_pid=$!
+	# In the background, the VM ignores the terminal's SIGINT: pass it on.
+	trap 'kill "$vm_pid" 2>/dev/null; exit 130' INT TERM
+	watcher=
+	if [ "$mode" != demo ]; then
+		watch_boot "$vm_pid" &
+		watcher=$!
+	fi
+	wait "$vm_pid" && qemu=0 || qemu=$?
+	[ -z "$watcher" ] || { kill "$watcher" 2>/dev/null || true; wait "$watcher" || true; }
+	trap - INT TERM
 	echo "run.sh: $kernel VM ran $(($(date +%s) - start))s" >&2
 }
 
+boot_timeout=${BOOT_TIMEOUT:-300}
 boot
-# A kernel that died before our init began (the debug kernel has panicked
-# in early boot under TCG on a loaded host: "TSC unstable", then a KASAN
-# report in the scheduler) ran nothing of ours, lfce.ko included: boot
-# once more and say so. A death after init began is judged as it is.
-if [ "$mode" != demo ] && [ "$qemu" != 124 ] && ! grep -q 'lfce-vm: begin' "$out/console.log"; then
+# A kernel that died or hung before our init began (the debug kernel has
+# panicked in early boot under TCG on a loaded host: "TSC unstable", then
+# a KASAN report in the scheduler) ran nothing of ours, lfce.ko included:
+# boot once more and say so. A death after init began is judged as it is.
+if [ "$mode" != demo ] && ! grep -q 'lfce-vm: begin' "$out/console.log"; then
 	cp "$out/console.log" "$out/console.first-boot.log"
-	echo "run.sh: the kernel died before init began (see console.first-boot.log): booting again" >&2
+	echo "run.sh: the kernel died or hung before init began (see console.first-boot.log): booting again" >&2
 	boot
 fi
 
 # 5. Judge.
 tr -d '\r' <"$out/results.log" | grep -E '^(not )?ok ' | sed "s|^\(\(not \)\{0,1\}ok \)|\1$name/|" >"$results" || true
 tr -d '\r' <"$out/results.log" | grep '^not ok' >&2 || true
-if [ "$qemu" = 124 ]; then
+if [ "$mode" != demo ] && ! grep -q 'lfce-vm: begin' "$out/console.log"; then
+	echo "not ok $name: the kernel died or hung before init began, twice (see console.log)" >>"$results"
+elif [ "$qemu" = 124 ]; then
 	echo "not ok $name: VM timed out after ${timeout}s" >>"$results"
 elif ! grep -q '^success' "$out/success.log"; then
 	echo "not ok $name: VM stopped before init finished (panic?)" >>"$results"
