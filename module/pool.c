@@ -29,6 +29,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/string.h>
 
 #include "pool.h"
 
@@ -169,11 +170,14 @@ void lfce_pool_uninit(struct lfce_pool *pool)
  * after all), and the flips to c + 1 and c + 2 waited for both. The two
  * flips are why a stale phase, read just before a flip, does no harm. As
  * in SRCU, the barriers make a reader either counted here or too late to
- * find what was unpublished before. Under the pool's lock.
+ * find what was unpublished before. Writers flip without a lock, so the
+ * flip is a cmpxchg: a flipper that read the epoch before another's flip
+ * checked the wrong phase, and must not write. Returns whether the epoch
+ * moved past the one we read, by our flip or another's.
  */
 static bool epoch_flip(struct lfce_epoch *ep)
 {
-	unsigned long seq = ep->seq;
+	unsigned long seq = READ_ONCE(ep->seq);
 	unsigned int i, old = (seq + 1) & 1;
 	long readers = 0;
 
@@ -183,15 +187,30 @@ static bool epoch_flip(struct lfce_epoch *ep)
 		readers += atomic_long_read(&ep->slot[i].readers[old]);
 	if (readers)
 		return false;
-	/* Pairs with lfce_epoch_exit(): their node loads before any reuse. */
-	smp_mb();
-	WRITE_ONCE(ep->seq, seq + 1);
+	/*
+	 * Fully ordered if it succeeds: the counts read before the new epoch
+	 * is seen (pairs with epoch_passed()), as are their readers' node loads
+	 * (pairs with lfce_epoch_exit()). If it fails, someone else flipped.
+	 */
+	cmpxchg(&ep->seq, seq, seq + 1);
 	return true;
 }
 
-static bool reusable(const struct lfce_pool *pool, unsigned long cookie)
+/* May nodes retired at epoch @cookie be reused? */
+static bool epoch_passed(struct lfce_epoch *ep, unsigned long cookie)
 {
-	return pool->epoch.seq - cookie >= 2;
+	/* Pairs with the flip's cmpxchg: every reader left before our reuse. */
+	return smp_load_acquire(&ep->seq) - cookie >= 2;
+}
+
+/* Flip the epoch (twice at most) until @cookie has passed, if readers let us. */
+static bool epoch_reach(struct lfce_epoch *ep, unsigned long cookie)
+{
+	while (!epoch_passed(ep, cookie)) {
+		if (!epoch_flip(ep))
+			return false;
+	}
+	return true;
 }
 
 /*
@@ -203,14 +222,11 @@ static void reclaim(struct lfce_pool *pool)
 	struct lfce_retired *r;
 
 	lockdep_assert_held(&pool->lock);
-	if (pool->head != pool->tail) {
-		r = &pool->retired[pool->head & pool->ring_mask];
-		while (!reusable(pool, r->cookie) && epoch_flip(&pool->epoch))
-			;
-	}
+	if (pool->head != pool->tail)
+		epoch_reach(&pool->epoch, pool->retired[pool->head & pool->ring_mask].cookie);
 	while (pool->head != pool->tail) {
 		r = &pool->retired[pool->head & pool->ring_mask];
-		if (!reusable(pool, r->cookie))
+		if (!epoch_passed(&pool->epoch, r->cookie))
 			break;
 		pool->free[pool->nr_free++] = r->node;
 		pool->head++;
@@ -218,10 +234,20 @@ static void reclaim(struct lfce_pool *pool)
 }
 
 /*
- * Hand the stash's retired nodes to the pool. Their cookie, the epoch, is
- * read now, after every cmpxchg that unpublished them (each a full
- * barrier), so the grace period it names covers every reader that could
- * have found any of them.
+ * The cookie of nodes retired since the last fill: the epoch, read now,
+ * after every cmpxchg that unpublished them (each a full barrier), so the
+ * grace period it names covers every reader that could have found any of
+ * them.
+ */
+static unsigned long retired_cookie(struct lfce_pool *pool)
+{
+	return READ_ONCE(pool->epoch.seq);
+}
+
+/*
+ * Hand the stash's aging and retired nodes to the pool with their cookies.
+ * A cookie out of order in the ring only holds the nodes behind it back:
+ * reclaim() checks each.
  */
 static void flush_retired(struct lfce_pool *pool, struct lfce_stash *stash)
 {
@@ -229,9 +255,13 @@ static void flush_retired(struct lfce_pool *pool, struct lfce_stash *stash)
 	unsigned int i;
 
 	lockdep_assert_held(&pool->lock);
+	for (i = 0; i < stash->nr_aging; i++)
+		pool->retired[pool->tail++ & pool->ring_mask] =
+			(struct lfce_retired){ stash->aging[i], stash->aging_cookie };
+	stash->nr_aging = 0;
 	if (!stash->nr_retired)
 		return;
-	cookie = pool->epoch.seq;
+	cookie = retired_cookie(pool);
 	for (i = 0; i < stash->nr_retired; i++)
 		pool->retired[pool->tail++ & pool->ring_mask] =
 			(struct lfce_retired){ stash->retired[i], cookie };
@@ -254,6 +284,8 @@ static void give_back(struct lfce_pool *pool, struct lfce_stash *stash)
 	if (!pool->free) {
 		while (stash->nr_retired)
 			lfce_pool_free_node(pool, stash->retired[--stash->nr_retired]);
+		while (stash->nr_aging)
+			lfce_pool_free_node(pool, stash->aging[--stash->nr_aging]);
 		while (stash->nr_free)
 			lfce_pool_free_node(pool, stash->free[--stash->nr_free]);
 		return;
@@ -364,6 +396,19 @@ static unsigned int reserve(struct lfce_pool *pool, unsigned int want)
 	return n;
 }
 
+/*
+ * May a stash take @n new nodes, more than one commit needs? While this
+ * pool and all games are below half their caps: its writer then comes
+ * back only every few commits (recycle()). Short of that, one commit's
+ * worth, and trim() takes surplus back.
+ */
+static bool roomy(const struct lfce_pool *pool, unsigned int n)
+{
+	lockdep_assert_held(&pool->lock);
+	return pool->nodes + n <= pool->cap / 2 &&
+	       atomic_long_read(&nodes_global) + n <= lfce_pool_global_cap / 2;
+}
+
 /* A nonblocking writer must not sleep here, not even for reclaim. */
 static int alloc_nodes(struct lfce_pool *pool, struct lfce_stash *stash,
 		       unsigned int n, bool nonblock)
@@ -408,7 +453,13 @@ static int take(struct lfce_pool *pool, struct lfce_stash *stash, unsigned int *
 	reclaim(pool);
 	while (stash->nr_free < ARRAY_SIZE(stash->free) && pool->nr_free)
 		stash->free[stash->nr_free++] = pool->free[--pool->nr_free];
-	*n = stash->nr_free < LFCE_NODES ? reserve(pool, LFCE_NODES - stash->nr_free) : 0;
+	*n = 0;
+	if (stash->nr_free < LFCE_NODES) {
+		if (roomy(pool, ARRAY_SIZE(stash->free) - stash->nr_free))
+			*n = reserve(pool, ARRAY_SIZE(stash->free) - stash->nr_free);
+		if (!*n)
+			*n = reserve(pool, LFCE_NODES - stash->nr_free);
+	}
 	spin_unlock(&pool->lock);
 	return 0;
 }
@@ -445,6 +496,40 @@ static int shortfall(struct lfce_pool *pool, struct lfce_stash *stash, bool nonb
 	return fatal_signal_pending(current) ? -EINTR : 0;
 }
 
+/* Enough for any commit, and room for what it will retire. */
+static bool ready(const struct lfce_stash *stash)
+{
+	return stash->nr_free >= LFCE_NODES && stash->nr_retired <= LFCE_NODES;
+}
+
+/*
+ * The writer's own retired nodes back to its free ones, without the pool's
+ * lock: those retired since the last fill start aging under one cookie (if
+ * none are aging yet), and aging ones come back once the epoch has passed
+ * their cookie, flipped here if no reader holds it. With no reader about,
+ * a node is reused the commit after it was retired, still in the cache.
+ * Returns whether the stash is ready for a commit.
+ */
+static bool recycle(struct lfce_pool *pool, struct lfce_stash *stash)
+{
+	unsigned int n;
+
+	if (!stash->nr_aging && stash->nr_retired) {
+		memcpy(stash->aging, stash->retired, stash->nr_retired * sizeof(stash->aging[0]));
+		stash->nr_aging = stash->nr_retired;
+		stash->nr_retired = 0;
+		stash->aging_cookie = retired_cookie(pool);
+	}
+	if (!stash->nr_aging || !epoch_reach(&pool->epoch, stash->aging_cookie))
+		return ready(stash);
+	n = min_t(unsigned int, stash->nr_aging, ARRAY_SIZE(stash->free) - stash->nr_free);
+	stash->nr_aging -= n;
+	memcpy(&stash->free[stash->nr_free], &stash->aging[stash->nr_aging],
+	       n * sizeof(stash->free[0]));
+	stash->nr_free += n;
+	return ready(stash);
+}
+
 /*
  * Take a full stash from the pool, allocating up to the caps. Short of
  * nodes, see shortfall(). Either way this happens before the commit's RCU
@@ -456,8 +541,7 @@ int lfce_pool_fill(struct lfce_pool *pool, struct lfce_stash *stash, bool nonblo
 	int ret;
 
 	might_sleep_if(!nonblock);
-	/* Enough for any commit, and room for what it will retire. */
-	if (stash->nr_free >= LFCE_NODES && stash->nr_retired <= LFCE_NODES)
+	if (ready(stash) || recycle(pool, stash))
 		return 0;
 	for (;;) {
 		ret = take(pool, stash, &n);

@@ -19,10 +19,13 @@
 
 /*
  * A writer's private supply of nodes, filled from the pool before the RCU
- * section so that nothing in it allocates, and the nodes it replaced, which
- * go back to the pool with a grace-period cookie. A commit needs at most
- * LFCE_NODES; the stash holds twice that, so that it visits the pool's lock
- * only every few commits.
+ * section so that nothing in it allocates, and the nodes it replaced. A
+ * commit needs at most LFCE_NODES; the stash holds twice that. The writer
+ * reuses its own retired nodes without the pool's lock: they age under one
+ * grace-period cookie and come back to @free once the game's epoch has
+ * moved two flips past it, flips the writer makes itself when no reader
+ * is in the way (lfce_pool_fill()). Only when readers hold the epoch back
+ * does it visit the pool's lock, which takes the nodes with their cookie.
  *
  * A stash that outlives its writer's call (a handle's, between ioctls) is
  * parked in between: it keeps its nodes, warm, with no visit to the pool's
@@ -31,13 +34,16 @@
  */
 struct lfce_stash {
 	unsigned int nr_free;
-	unsigned int nr_retired;
+	unsigned int nr_retired;	/* since the last lfce_pool_fill() */
+	unsigned int nr_aging;
+	unsigned long aging_cookie;	/* the epoch @aging was retired in */
 	bool out;			/* counted in lfce_pool.stashes */
 	bool listed;			/* on lfce_pool.parked */
 	atomic_t park;			/* LFCE_STASH_*, see lfce_pool_park() */
 	struct list_head link;		/* in lfce_pool.parked, under its lock */
 	struct lfce_node *free[2 * LFCE_NODES];
 	struct lfce_node *retired[2 * LFCE_NODES];
+	struct lfce_node *aging[2 * LFCE_NODES];
 };
 
 /*
