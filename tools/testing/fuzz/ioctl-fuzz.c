@@ -199,7 +199,7 @@ static uint64_t boottime_ns(void)
  * the way, so a call's outcome follows from @s alone. A while is long
  * enough for a call on a slow, loaded, emulated machine.
  */
-#define QUIET_NS	(5 * 1000000000ULL)
+#define QUIET_NS	(10 * 1000000000ULL)
 
 static int quiet_snap(const struct lfce_snapshot *s)
 {
@@ -1695,9 +1695,9 @@ static void mv_bet(struct table *t, const struct lfce_snapshot *s, struct player
 		k = point ? (rn(2) ? LFCE_BET_COME : LFCE_BET_DONT_COME) :
 			    (rn(3) ? LFCE_BET_PASS : LFCE_BET_DONT_PASS);
 		break;
-	case 2:
+	case 2:		/* odds behind a line bet: within odds_max of it, if we can */
 		k = e->bets[LFCE_BET_PASS] ? LFCE_BET_PASS_ODDS : LFCE_BET_DONT_PASS_ODDS;
-		if (e->bets[k - 2] * cf->odds_max >= e->bets[k] + STAKE)
+		if (e->bets[k - LFCE_BET_PASS_ODDS] * cf->odds_max >= e->bets[k] + STAKE)
 			v = STAKE;
 		break;
 	default:
@@ -1756,9 +1756,9 @@ static int to_reveal(const struct lfce_snapshot *s, const struct player *p)
 }
 
 /*
- * The commitment with liblfce's... the library has none: the engine's own
+ * Commit a fresh secret. liblfce has no commitment helper; the engine's
  * lfce_rules_commitment(), linked here for the replay, is the one
- * implementation. A fresh secret each round.
+ * implementation of SHA-256(secret || round), and the one used.
  */
 static void mv_commit(struct table *t, const struct lfce_snapshot *s, struct player *p)
 {
