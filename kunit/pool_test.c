@@ -232,10 +232,10 @@ static void pool_waits_for_own_retired(struct kunit *test)
 static unsigned int live_nodes(struct lfce_engine *e)
 {
 	const struct lfce_root *r = &rcu_dereference_protected(e->cur, 1)->root;
-	unsigned int i, n = 1 + !!r->round + !!r->props;
+	unsigned int slot, n = 1;
 
-	for (i = 0; i < LFCE_MAX_SEATS; i++)
-		n += !!r->seat[i];
+	for (slot = LFCE_NODE_SEAT0; slot < LFCE_NODES; slot++)
+		n += !!r->node[slot];
 	return n;
 }
 

@@ -3,6 +3,7 @@
  * snapshot: copy-on-write snapshots and their transactions. Their nodes
  * come from and go back to the game's pool (pool.c).
  */
+#include <linux/bitops.h>
 #include <linux/bits.h>
 #include <linux/spinlock.h>
 #include <linux/stddef.h>
@@ -36,21 +37,13 @@ struct lfce_node *lfce_snapshot_create(struct lfce_pool *pool,
 /* Where the root keeps the node of @slot (not the root's own). */
 static const struct lfce_node **root_slot(struct lfce_root *r, unsigned int slot)
 {
-	if (slot == LFCE_NODE_ROUND)
-		return &r->round;
-	if (slot == LFCE_NODE_PROPS)
-		return &r->props;
-	return &r->seat[slot - LFCE_NODE_SEAT0];
+	return &r->node[slot];
 }
 
 /* The node of @slot, for readers. */
 static const struct lfce_node *root_node(const struct lfce_root *r, unsigned int slot)
 {
-	if (slot == LFCE_NODE_ROUND)
-		return r->round;
-	if (slot == LFCE_NODE_PROPS)
-		return r->props;
-	return r->seat[slot - LFCE_NODE_SEAT0];
+	return r->node[slot];
 }
 
 /*
@@ -61,6 +54,11 @@ static const struct lfce_node *root_node(const struct lfce_root *r, unsigned int
 static void *node_body(struct lfce_node *node)
 {
 	return (u8 *)node + offsetof(struct lfce_node, seat);
+}
+
+static const void *node_content(const struct lfce_node *node)
+{
+	return (const u8 *)node + offsetof(struct lfce_node, seat);
 }
 
 /* The part of a flat snapshot that node @slot holds, and its size. */
@@ -135,6 +133,9 @@ void lfce_snapshot_flatten(const struct lfce_node *root, struct lfce_snapshot *o
 	const struct lfce_root *r = &root->root;
 	const struct lfce_node *node;
 	unsigned int slot;
+	size_t size;
+	void *dst;
+	u64 id;
 
 	BUILD_BUG_ON(sizeof(struct lfce_seat) % 8 || sizeof(struct lfce_round) % 8 ||
 		     sizeof(struct lfce_proposal) % 8);
@@ -144,19 +145,13 @@ void lfce_snapshot_flatten(const struct lfce_node *root, struct lfce_snapshot *o
 	copy_out(&out->table, &r->t, sizeof(r->t), shared);
 	for (slot = LFCE_NODE_SEAT0; slot < LFCE_NODES; slot++) {
 		node = root_node(r, slot);
-		if (ids && ids[slot] == (node ? node->id : 0))
+		id = node ? node->id : 0;
+		if (ids && ids[slot] == id)
 			continue;
-		if (slot == LFCE_NODE_ROUND)
-			copy_out(&out->round, node ? &node->round : NULL,
-				 sizeof(out->round), shared);
-		else if (slot == LFCE_NODE_PROPS)
-			copy_out(out->proposal, node ? node->props : NULL,
-				 sizeof(out->proposal), shared);
-		else
-			copy_out(&out->seat[slot - LFCE_NODE_SEAT0], node ? &node->seat : NULL,
-				 sizeof(struct lfce_seat), shared);
+		dst = (void *)flat_part(out, slot, &size);
+		copy_out(dst, node ? node_content(node) : NULL, size, shared);
 		if (ids)
-			ids[slot] = node ? node->id : 0;
+			ids[slot] = id;
 	}
 	if (ids)
 		ids[LFCE_NODE_ROOT] = root->id;
@@ -216,7 +211,7 @@ static struct lfce_node *txn_cow(struct lfce_txn *txn, unsigned int slot, size_t
 
 const struct lfce_seat *lfce_txn_seat(const struct lfce_txn *txn, unsigned int i)
 {
-	const struct lfce_node *n = txn->root->root.seat[i];
+	const struct lfce_node *n = txn->root->root.node[LFCE_NODE_SEAT0 + i];
 
 	return n ? &n->seat : &zero_seat;
 }
@@ -228,7 +223,7 @@ struct lfce_seat *lfce_txn_seat_mut(struct lfce_txn *txn, unsigned int i)
 
 const struct lfce_round *lfce_txn_round(const struct lfce_txn *txn)
 {
-	const struct lfce_node *n = txn->root->root.round;
+	const struct lfce_node *n = txn->root->root.node[LFCE_NODE_ROUND];
 
 	return n ? &n->round : &zero_round;
 }
@@ -240,7 +235,7 @@ struct lfce_round *lfce_txn_round_mut(struct lfce_txn *txn)
 
 const struct lfce_proposal *lfce_txn_props(const struct lfce_txn *txn)
 {
-	const struct lfce_node *n = txn->root->root.props;
+	const struct lfce_node *n = txn->root->root.node[LFCE_NODE_PROPS];
 
 	return n ? n->props : zero_props;
 }
@@ -278,13 +273,12 @@ void lfce_txn_abort(struct lfce_txn *txn)
 void lfce_txn_retire(struct lfce_txn *txn)
 {
 	struct lfce_stash *stash = txn->stash;
+	unsigned long copied = txn->copied;
 	const struct lfce_node *node;
-	unsigned int slot;
 
-	for (slot = 0; slot < LFCE_NODES; slot++) {
-		if (!(txn->copied & BIT(slot)))
-			continue;
-		node = old_node(txn, slot);
+	/* A commit copies the root and a node or two: visit only those. */
+	for (; copied; copied &= copied - 1) {
+		node = old_node(txn, __ffs(copied));
 		if (node)
 			stash->retired[stash->nr_retired++] = (struct lfce_node *)node;
 	}

@@ -33,9 +33,8 @@ struct lfce_stash;
 
 struct lfce_root {
 	struct lfce_table t;
-	const struct lfce_node *seat[LFCE_MAX_SEATS];
-	const struct lfce_node *round;
-	const struct lfce_node *props;
+	/* By node slot: seats, round, proposals; [LFCE_NODE_ROOT] stays NULL. */
+	const struct lfce_node *node[LFCE_NODES];
 };
 
 struct lfce_node {
