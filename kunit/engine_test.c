@@ -777,6 +777,34 @@ static void engine_nodes_reused_hot(struct kunit *test)
 	lt_game_free(g);
 }
 
+/*
+ * A lone writer with no reader about recycles its own nodes: once warm, a
+ * thousand commits hand nothing to the pool's retired ring and take
+ * nothing from its free stack (they never visit the pool's lock for
+ * nodes), and the game owns what it owned.
+ */
+static void engine_writer_recycles_own_nodes(struct kunit *test)
+{
+	struct lt_game *g = lt_game_small_pool(test, lt_params.pool_cap);
+	unsigned int tail = 0, nr_free = 0, nodes = 0;
+	int i, ret = 0;
+
+	for (i = 0; i < 1020 && !ret; i++) {
+		if (i == 20) {
+			tail = g->e.pool.tail;
+			nr_free = g->e.pool.nr_free;
+			nodes = g->e.pool.nodes;
+		}
+		ret = i & 1 ? lt_unbet(g, 0, LFCE_BET_FIELD, 1) : lt_bet(g, 0, LFCE_BET_FIELD, 1);
+	}
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, g->e.pool.tail, tail);
+	KUNIT_EXPECT_EQ(test, g->e.pool.nr_free, nr_free);
+	KUNIT_EXPECT_EQ(test, g->e.pool.nodes, nodes);
+	KUNIT_EXPECT_LE(test, nodes, 4 * LFCE_NODES);
+	lt_game_free(g);
+}
+
 /* Start @fn, one of the two above, and wait until it is inside. */
 static struct task_struct *pin_start(struct kunit *test, int (*fn)(void *), struct pin *pin,
 				     struct lt_game *g)
@@ -890,6 +918,7 @@ static struct kunit_case engine_cases[] = {
 	KUNIT_CASE(engine_reclaim_is_bounded),
 	KUNIT_CASE(engine_reuse_ignores_rcu_readers),
 	KUNIT_CASE(engine_nodes_reused_hot),
+	KUNIT_CASE(engine_writer_recycles_own_nodes),
 	KUNIT_CASE(engine_journal_lead),
 	{}
 };
