@@ -5,7 +5,8 @@
  * nonblocking) and keeps nothing; a writer whose game has retired nodes
  * waits for them instead, and goes on committing; surplus free nodes go
  * back under pressure; a closed pool keeps the last snapshot readable and
- * refuses writers.
+ * refuses writers; a flip of the epoch that straddles a writer's cookie
+ * does not end that cookie's grace period.
  */
 #include <kunit/test.h>
 #include <linux/slab.h>
@@ -279,6 +280,80 @@ static void pool_close_keeps_last_snapshot(struct kunit *test)
 	lt_game_free(g);
 }
 
+/* As if @stash's writer had committed until it must fill again. */
+static void use_up(struct lfce_stash *stash)
+{
+	while (stash->nr_free >= LFCE_NODES)
+		stash->retired[stash->nr_retired++] = stash->free[--stash->nr_free];
+}
+
+/* Has @x come back to be reused, in @stash or in the pool's free stack? */
+static bool reusable_again(const struct lfce_pool *pool, const struct lfce_stash *stash,
+			   const struct lfce_node *x)
+{
+	unsigned int i;
+
+	for (i = 0; i < stash->nr_free; i++)
+		if (stash->free[i] == x)
+			return true;
+	for (i = 0; i < pool->nr_free; i++)
+		if (pool->free[i] == x)
+			return true;
+	return false;
+}
+
+/*
+ * The interleaving epoch_flip() explains, played step by step: a reader
+ * reads the epoch as c - 1 and is preempted; a flip to c; a flipper reads
+ * c, finds no reader of phase (c + 1) & 1 and is preempted; the reader
+ * counts itself in that phase and finds node x; a writer unpublishes x and
+ * fills, reading its cookie as c; the flipper writes c + 1. The writer's
+ * next fills may flip to c + 2, but x must stay retired while the reader
+ * is inside: c + 2 is not three flips past the cookie (the flip to c + 1
+ * checked before the reader counted itself). Once it leaves, x comes back
+ * at the next visit of the pool.
+ */
+static void pool_straddling_flip_does_not_count(struct kunit *test)
+{
+	struct lfce_stash *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	struct lfce_stash *w2 = kunit_kzalloc(test, sizeof(*w2), GFP_KERNEL);
+	struct lfce_pool *pool = kunit_kzalloc(test, sizeof(*pool), GFP_KERNEL);
+	struct lfce_epoch *ep;
+	struct lfce_node *x;
+	unsigned int phase;
+	unsigned long c;
+	int i;
+
+	KUNIT_ASSERT_TRUE(test, w && w2 && pool);
+	KUNIT_ASSERT_EQ(test, lfce_pool_init(pool, 256), 0);
+	ep = &pool->epoch;
+	KUNIT_ASSERT_EQ(test, lfce_pool_fill(pool, w, false), 0);
+	c = READ_ONCE(ep->seq) + 1;
+	phase = (c - 1) & 1;			/* what the reader read */
+	WRITE_ONCE(ep->seq, c);			/* the flip to c */
+	atomic_long_inc(&ep->slot[0].readers[phase]);	/* the reader, late */
+	x = w->free[--w->nr_free];		/* found by the reader ... */
+	w->retired[w->nr_retired++] = x;	/* ... and unpublished */
+	use_up(w);
+	KUNIT_ASSERT_EQ(test, lfce_pool_fill(pool, w, false), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(ep->seq), c);	/* the reader blocks c + 1 */
+	KUNIT_EXPECT_EQ(test, cmpxchg(&ep->seq, c, c + 1), c);	/* the flipper's write */
+	for (i = 0; i < 4; i++) {
+		use_up(w);
+		KUNIT_ASSERT_EQ(test, lfce_pool_fill(pool, w, false), 0);
+		KUNIT_EXPECT_FALSE_MSG(test, reusable_again(pool, w, x), "fill %d", i);
+	}
+	KUNIT_EXPECT_EQ(test, READ_ONCE(ep->seq), c + 2);
+
+	/* Once the reader leaves, the next visit of the pool (w2's) reclaims x. */
+	atomic_long_dec(&ep->slot[0].readers[phase]);
+	KUNIT_ASSERT_EQ(test, lfce_pool_fill(pool, w2, false), 0);
+	KUNIT_EXPECT_TRUE(test, reusable_again(pool, w2, x));
+	lfce_pool_drain(pool, w);
+	lfce_pool_drain(pool, w2);
+	lfce_pool_uninit(pool);
+}
+
 static struct kunit_case pool_cases[] = {
 	KUNIT_CASE(pool_uid_budget),
 	KUNIT_CASE(pool_fails_at_global_cap),
@@ -288,6 +363,7 @@ static struct kunit_case pool_cases[] = {
 	KUNIT_CASE(pool_gives_surplus_back),
 	KUNIT_CASE(pool_waits_for_own_retired),
 	KUNIT_CASE(pool_close_keeps_last_snapshot),
+	KUNIT_CASE(pool_straddling_flip_does_not_count),
 	{}
 };
 

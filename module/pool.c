@@ -5,9 +5,9 @@
  * A retired node is reused after a grace period of the game's own reader
  * epoch (struct lfce_epoch), not of RCU: every retired node carries the
  * epoch it was retired in, taken after the cmpxchg that unpublished it,
- * and is reused once the epoch has moved on twice. The committers move it
- * on themselves, whenever they visit the pool, if the game's node readers
- * of the phase before have left; those are few and brief, so a node comes
+ * and is reused once the epoch has moved on three times. The committers
+ * move it on themselves, when they fill their stash, if the game's node
+ * readers of the phase before have left; those are few and brief, so a node comes
  * back a few commits after it went, still in the cache, and no committer
  * waits for an RCU grace period (milliseconds in the kernel, which bounded
  * a game's commit rate by pool_cap / grace period). The design notes in
@@ -28,7 +28,6 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
-#include <linux/string.h>
 #include <linux/string.h>
 
 #include "pool.h"
@@ -164,16 +163,22 @@ void lfce_pool_uninit(struct lfce_pool *pool)
 
 /*
  * Flip the epoch, if no reader of the phase before the current one is
- * left. A node retired at epoch c may be reused once the epoch is c + 2:
- * a reader that could have found it entered before its cmpxchg, so it
- * counted itself in the phase of c or of c - 1 (or, late, in one of them
- * after all), and the flips to c + 1 and c + 2 waited for both. The two
- * flips are why a stale phase, read just before a flip, does no harm. As
- * in SRCU, the barriers make a reader either counted here or too late to
- * find what was unpublished before. Writers flip without a lock, so the
- * flip is a cmpxchg: a flipper that read the epoch before another's flip
- * checked the wrong phase, and must not write. Returns whether the epoch
- * moved past the one we read, by our flip or another's.
+ * left. As in SRCU, the barriers make a reader either counted here or too
+ * late to find what was unpublished before. Writers flip without a lock,
+ * so the flip is a cmpxchg: a flipper that read the epoch before another's
+ * flip checked the wrong phase, and must not write. Returns whether the
+ * epoch moved past the one we read, by our flip or another's.
+ *
+ * A node retired at epoch c (its cookie, read after the cmpxchg that
+ * unpublished it) may be reused once the epoch is c + 3. A reader that
+ * could have found it read the epoch as c at the latest, and counted
+ * itself in the phase of what it read. The flip to c + 1 may not count:
+ * its flipper may have checked the readers before the cookie was read,
+ * and before a reader that had read c - 1 counted itself, and written c + 1
+ * after. The flips to c + 2 and c + 3 checked after, the phases of c and
+ * of c - 1 (and c + 1) in turn, so between them they waited for every
+ * such reader. (Under a lock that also covered the cookie's read, two
+ * flips were enough: no flip could straddle it.)
  */
 static bool epoch_flip(struct lfce_epoch *ep)
 {
@@ -196,14 +201,14 @@ static bool epoch_flip(struct lfce_epoch *ep)
 	return true;
 }
 
-/* May nodes retired at epoch @cookie be reused? */
+/* May nodes retired at epoch @cookie be reused? See epoch_flip(). */
 static bool epoch_passed(struct lfce_epoch *ep, unsigned long cookie)
 {
 	/* Pairs with the flip's cmpxchg: every reader left before our reuse. */
-	return smp_load_acquire(&ep->seq) - cookie >= 2;
+	return smp_load_acquire(&ep->seq) - cookie >= LFCE_EPOCH_FLIPS;
 }
 
-/* Flip the epoch (twice at most) until @cookie has passed, if readers let us. */
+/* Flip the epoch (LFCE_EPOCH_FLIPS times at most) until @cookie has passed, if readers let us. */
 static bool epoch_reach(struct lfce_epoch *ep, unsigned long cookie)
 {
 	while (!epoch_passed(ep, cookie)) {
@@ -215,7 +220,7 @@ static bool epoch_reach(struct lfce_epoch *ep, unsigned long cookie)
 
 /*
  * Move retired nodes whose grace period has ended to the free stack,
- * flipping the epoch (twice at most) for the oldest if it can.
+ * flipping the epoch (see epoch_reach()) for the oldest if it can.
  */
 static void reclaim(struct lfce_pool *pool)
 {
@@ -398,7 +403,7 @@ static unsigned int reserve(struct lfce_pool *pool, unsigned int want)
 
 /*
  * May a stash take @n new nodes, more than one commit needs? While this
- * pool and all games are below half their caps: its writer then comes
+ * pool, all games and its owner's are below half their caps: its writer then comes
  * back only every few commits (recycle()). Short of that, one commit's
  * worth, and trim() takes surplus back.
  */
@@ -406,7 +411,8 @@ static bool roomy(const struct lfce_pool *pool, unsigned int n)
 {
 	lockdep_assert_held(&pool->lock);
 	return pool->nodes + n <= pool->cap / 2 &&
-	       atomic_long_read(&nodes_global) + n <= lfce_pool_global_cap / 2;
+	       atomic_long_read(&nodes_global) + n <= lfce_pool_global_cap / 2 &&
+	       (!pool->budget || atomic_long_read(&pool->budget->nodes) + n <= lfce_pool_uid_cap / 2);
 }
 
 /* A nonblocking writer must not sleep here, not even for reclaim. */
@@ -548,7 +554,8 @@ int lfce_pool_fill(struct lfce_pool *pool, struct lfce_stash *stash, bool nonblo
 		if (ret)
 			return ret;
 		ret = alloc_nodes(pool, stash, n, nonblock);
-		if (!ret && stash->nr_free >= LFCE_NODES)
+		/* A failure past a commit's worth (roomy()) costs nothing. */
+		if (stash->nr_free >= LFCE_NODES)
 			return 0;
 		ret = shortfall(pool, stash, nonblock, ret);
 		if (ret)

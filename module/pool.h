@@ -23,9 +23,10 @@
  * commit needs at most LFCE_NODES; the stash holds twice that. The writer
  * reuses its own retired nodes without the pool's lock: they age under one
  * grace-period cookie and come back to @free once the game's epoch has
- * moved two flips past it, flips the writer makes itself when no reader
- * is in the way (lfce_pool_fill()). Only when readers hold the epoch back
- * does it visit the pool's lock, which takes the nodes with their cookie.
+ * moved LFCE_EPOCH_FLIPS flips past it, flips the writer makes itself when
+ * no reader is in the way (lfce_pool_fill()). When readers hold the epoch
+ * back, or the stash runs short, it visits the pool's lock, and the pool
+ * takes its retired nodes with their cookies.
  *
  * A stash that outlives its writer's call (a handle's, between ioctls) is
  * parked in between: it keeps its nodes, warm, with no visit to the pool's
@@ -52,7 +53,7 @@ struct lfce_stash {
  * (a commit's attempt, a copy of the snapshot), and which the committers
  * advance themselves. It completes in microseconds where an RCU grace
  * period takes milliseconds, so that a node is reused a few commits after
- * it was retired, still in the cache. See lfce_epoch_advance() in pool.c.
+ * it was retired, still in the cache. See epoch_flip() in pool.c.
  *
  * A reader counts itself in the phase (@seq & 1) it found, in a slot by
  * CPU, so that readers on different CPUs do not share a line. Every node
@@ -60,6 +61,7 @@ struct lfce_stash {
  * waits for them all (the close and the teardown rely on it).
  */
 #define LFCE_EPOCH_SLOTS	8	/* a power of two */
+#define LFCE_EPOCH_FLIPS	3	/* from a node's retirement to its reuse */
 
 struct lfce_epoch_slot {
 	atomic_long_t readers[2];	/* by phase */
@@ -80,7 +82,7 @@ static inline unsigned int lfce_epoch_enter(struct lfce_epoch *ep)
 	unsigned int phase = READ_ONCE(ep->seq) & 1;
 
 	atomic_long_inc(&ep->slot[slot].readers[phase]);
-	/* Counted before any node is read: pairs with lfce_epoch_advance(). */
+	/* Counted before any node is read: pairs with epoch_flip(). */
 	smp_mb__after_atomic();
 	return slot << 1 | phase;
 }

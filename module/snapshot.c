@@ -268,7 +268,8 @@ void lfce_txn_abort(struct lfce_txn *txn)
 /*
  * The cmpxchg succeeded: the old root and every node we replaced are now
  * unreachable for new readers. They wait in the stash until
- * lfce_pool_fill() hands them to the pool under a grace-period cookie.
+ * lfce_pool_fill() gives them a grace-period cookie: the writer reuses
+ * them itself once it has passed, or hands them to the pool.
  */
 void lfce_txn_retire(struct lfce_txn *txn)
 {
