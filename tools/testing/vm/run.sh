@@ -20,11 +20,11 @@
 #
 # Mode bench runs make vm-bench's program instead of the tests: its
 # figures are the "# vm-bench: figure ..." lines of build/vm/<kernel>/results.log.
-# It boots a CPU without ERMS and FSRM: TCG emulates "rep movsb" a byte at
-# a time, so with them every copy the kernel makes (copy_from_user, the
-# snapshot's copies) costs per byte what hardware pays per cache line, and
-# the ratios between paths that copy different amounts say more about TCG
-# than about lfce. VM_CPU overrides the -cpu model (default max).
+# VM_CPU sets qemu's -cpu model (default max). TCG emulates "rep movsb" a
+# byte at a time, and with max's ERMS and FSRM every copy of the kernel's
+# and of glibc's goes through it: copies cost per byte what hardware pays
+# per cache line. VM_CPU=max,-erms,-fsrm moves them to word copies, which
+# shows how much of a figure is that.
 # Mode soak runs make soak's program for SOAK_MINUTES (10), with a line a
 # minute in results.log.
 #
@@ -209,9 +209,7 @@ boot() {
 }
 
 boot_timeout=${BOOT_TIMEOUT:-300}
-cpu=max
-[ "$mode" != bench ] || cpu=max,-erms,-fsrm
-cpu=${VM_CPU:-$cpu}
+cpu=${VM_CPU:-max}
 boot
 # A kernel that died or hung before our init began (the debug kernel has
 # panicked in early boot under TCG on a loaded host: "TSC unstable", then
