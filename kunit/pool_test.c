@@ -354,6 +354,55 @@ static void pool_straddling_flip_does_not_count(struct kunit *test)
 	lfce_pool_uninit(pool);
 }
 
+/*
+ * The same straddle on the writer's own path: x ages in its stash under
+ * cookie c, and the writer's fills, which find the stash ready, never
+ * hand it to the pool until it runs short. Its own flips to c + 2 must
+ * not bring x back while the reader is inside.
+ */
+static void pool_straddling_flip_aging(struct kunit *test)
+{
+	struct lfce_stash *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	struct lfce_stash *d = kunit_kzalloc(test, sizeof(*d), GFP_KERNEL);
+	struct lfce_stash *w2 = kunit_kzalloc(test, sizeof(*w2), GFP_KERNEL);
+	struct lfce_pool *pool = kunit_kzalloc(test, sizeof(*pool), GFP_KERNEL);
+	struct lfce_epoch *ep;
+	struct lfce_node *x;
+	unsigned int phase;
+	unsigned long c;
+
+	KUNIT_ASSERT_TRUE(test, w && d && w2 && pool);
+	KUNIT_ASSERT_EQ(test, lfce_pool_init(pool, 256), 0);
+	ep = &pool->epoch;
+	KUNIT_ASSERT_EQ(test, lfce_pool_fill(pool, w, false), 0);
+	KUNIT_ASSERT_EQ(test, lfce_pool_fill(pool, d, false), 0);
+	c = READ_ONCE(ep->seq) + 1;
+	phase = (c - 1) & 1;
+	WRITE_ONCE(ep->seq, c);
+	atomic_long_inc(&ep->slot[0].readers[phase]);
+	x = w->free[--w->nr_free];
+	w->retired[w->nr_retired++] = x;
+	/* More retired than a commit may leave, free nodes to spare: only recycle() runs. */
+	while (w->nr_retired <= LFCE_NODES)
+		w->retired[w->nr_retired++] = d->free[--d->nr_free];
+	KUNIT_ASSERT_EQ(test, lfce_pool_fill(pool, w, false), 0);
+	KUNIT_EXPECT_EQ(test, w->nr_aging, LFCE_NODES + 1);	/* x among them, cookie c */
+	KUNIT_EXPECT_EQ(test, w->aging_cookie, c);
+	KUNIT_EXPECT_EQ(test, cmpxchg(&ep->seq, c, c + 1), c);	/* the straddling flip */
+	use_up(w);
+	KUNIT_ASSERT_EQ(test, lfce_pool_fill(pool, w, false), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(ep->seq), c + 2);
+	KUNIT_EXPECT_FALSE(test, reusable_again(pool, w, x));
+
+	atomic_long_dec(&ep->slot[0].readers[phase]);
+	KUNIT_ASSERT_EQ(test, lfce_pool_fill(pool, w2, false), 0);
+	KUNIT_EXPECT_TRUE(test, reusable_again(pool, w2, x));
+	lfce_pool_drain(pool, w);
+	lfce_pool_drain(pool, d);
+	lfce_pool_drain(pool, w2);
+	lfce_pool_uninit(pool);
+}
+
 static struct kunit_case pool_cases[] = {
 	KUNIT_CASE(pool_uid_budget),
 	KUNIT_CASE(pool_fails_at_global_cap),
@@ -364,6 +413,7 @@ static struct kunit_case pool_cases[] = {
 	KUNIT_CASE(pool_waits_for_own_retired),
 	KUNIT_CASE(pool_close_keeps_last_snapshot),
 	KUNIT_CASE(pool_straddling_flip_does_not_count),
+	KUNIT_CASE(pool_straddling_flip_aging),
 	{}
 };
 
