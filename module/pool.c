@@ -7,12 +7,12 @@
  * epoch it was retired in, taken after the cmpxchg that unpublished it,
  * and is reused once the epoch has moved on three times. The committers
  * move it on themselves, when they fill their stash, if the game's node
- * readers of the phase before have left; those are few and brief, so a node comes
- * back a few commits after it went, still in the cache, and no committer
- * waits for an RCU grace period (milliseconds in the kernel, which bounded
- * a game's commit rate by pool_cap / grace period). The design notes in
- * Documentation/reclamation.md compare it with RCU's polled grace periods and
- * with type-safe reuse.
+ * readers of the phase before have left; those are few and brief, so a
+ * node comes back a few commits after it went, still in the cache, and no
+ * committer waits for an RCU grace period (milliseconds in the kernel,
+ * which bounded a game's commit rate by pool_cap / grace period). The
+ * design notes in Documentation/reclamation.md compare it with RCU's
+ * polled grace periods and with type-safe reuse.
  *
  * A writer that hits the cap waits for exactly the nodes it needs (a tick
  * at a time, killably). Nothing here waits for what may never come: a
@@ -403,9 +403,9 @@ static unsigned int reserve(struct lfce_pool *pool, unsigned int want)
 
 /*
  * May a stash take @n new nodes, more than one commit needs? While this
- * pool, all games and its owner's are below half their caps: its writer then comes
- * back only every few commits (recycle()). Short of that, one commit's
- * worth, and trim() takes surplus back.
+ * pool, all games and its owner's games are below half their caps: its
+ * writer then comes back only every few commits (recycle()). Short of
+ * that, one commit's worth, and trim() takes surplus back.
  */
 static bool roomy(const struct lfce_pool *pool, unsigned int n)
 {
