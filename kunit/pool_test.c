@@ -303,104 +303,102 @@ static bool reusable_again(const struct lfce_pool *pool, const struct lfce_stash
 }
 
 /*
- * The interleaving epoch_flip() explains, played step by step: a reader
- * reads the epoch as c - 1 and is preempted; a flip to c; a flipper reads
- * c, finds no reader of phase (c + 1) & 1 and is preempted; the reader
- * counts itself in that phase and finds node x; a writer unpublishes x and
- * fills, reading its cookie as c; the flipper writes c + 1. The writer's
- * next fills may flip to c + 2, but x must stay retired while the reader
- * is inside: c + 2 is not three flips past the cookie (the flip to c + 1
- * checked before the reader counted itself). Once it leaves, x comes back
- * at the next visit of the pool.
+ * The interleaving epoch_flip() explains, up to the writer's fill: a
+ * reader reads the epoch as c - 1 and is preempted; a flip to c; a flipper
+ * reads c, finds no reader of phase (c + 1) & 1 and is preempted; the
+ * reader counts itself in that phase and finds node x; writer w
+ * unpublishes x. Stash d lends nodes, w2 visits the pool at the end.
  */
-static void pool_straddling_flip_does_not_count(struct kunit *test)
-{
-	struct lfce_stash *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
-	struct lfce_stash *w2 = kunit_kzalloc(test, sizeof(*w2), GFP_KERNEL);
-	struct lfce_pool *pool = kunit_kzalloc(test, sizeof(*pool), GFP_KERNEL);
-	struct lfce_epoch *ep;
+struct straddle {
+	struct lfce_pool *pool;
+	struct lfce_stash *w, *d, *w2;
 	struct lfce_node *x;
 	unsigned int phase;
 	unsigned long c;
-	int i;
+};
 
-	KUNIT_ASSERT_TRUE(test, w && w2 && pool);
-	KUNIT_ASSERT_EQ(test, lfce_pool_init(pool, 256), 0);
-	ep = &pool->epoch;
-	KUNIT_ASSERT_EQ(test, lfce_pool_fill(pool, w, false), 0);
-	c = READ_ONCE(ep->seq) + 1;
-	phase = (c - 1) & 1;			/* what the reader read */
-	WRITE_ONCE(ep->seq, c);			/* the flip to c */
-	atomic_long_inc(&ep->slot[0].readers[phase]);	/* the reader, late */
-	x = w->free[--w->nr_free];		/* found by the reader ... */
-	w->retired[w->nr_retired++] = x;	/* ... and unpublished */
-	use_up(w);
-	KUNIT_ASSERT_EQ(test, lfce_pool_fill(pool, w, false), 0);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(ep->seq), c);	/* the reader blocks c + 1 */
-	KUNIT_EXPECT_EQ(test, cmpxchg(&ep->seq, c, c + 1), c);	/* the flipper's write */
-	for (i = 0; i < 4; i++) {
-		use_up(w);
-		KUNIT_ASSERT_EQ(test, lfce_pool_fill(pool, w, false), 0);
-		KUNIT_EXPECT_FALSE_MSG(test, reusable_again(pool, w, x), "fill %d", i);
-	}
-	KUNIT_EXPECT_EQ(test, READ_ONCE(ep->seq), c + 2);
+static void straddle_begin(struct kunit *test, struct straddle *t)
+{
+	struct lfce_epoch *ep;
 
-	/* Once the reader leaves, the next visit of the pool (w2's) reclaims x. */
-	atomic_long_dec(&ep->slot[0].readers[phase]);
-	KUNIT_ASSERT_EQ(test, lfce_pool_fill(pool, w2, false), 0);
-	KUNIT_EXPECT_TRUE(test, reusable_again(pool, w2, x));
-	lfce_pool_drain(pool, w);
-	lfce_pool_drain(pool, w2);
-	lfce_pool_uninit(pool);
+	t->pool = kunit_kzalloc(test, sizeof(*t->pool), GFP_KERNEL);
+	t->w = kunit_kzalloc(test, sizeof(*t->w), GFP_KERNEL);
+	t->d = kunit_kzalloc(test, sizeof(*t->d), GFP_KERNEL);
+	t->w2 = kunit_kzalloc(test, sizeof(*t->w2), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, t->pool && t->w && t->d && t->w2);
+	KUNIT_ASSERT_EQ(test, lfce_pool_init(t->pool, 256), 0);
+	KUNIT_ASSERT_EQ(test, lfce_pool_fill(t->pool, t->w, false), 0);
+	KUNIT_ASSERT_EQ(test, lfce_pool_fill(t->pool, t->d, false), 0);
+	ep = &t->pool->epoch;
+	t->c = READ_ONCE(ep->seq) + 1;
+	t->phase = (t->c - 1) & 1;		/* what the reader read */
+	WRITE_ONCE(ep->seq, t->c);		/* the flip to c */
+	atomic_long_inc(&ep->slot[0].readers[t->phase]);	/* the reader, late */
+	t->x = t->w->free[--t->w->nr_free];	/* found by the reader ... */
+	t->w->retired[t->w->nr_retired++] = t->x;	/* ... and unpublished */
+}
+
+/* The reader leaves: the next visit of the pool (w2's) reclaims x. */
+static void straddle_end(struct kunit *test, struct straddle *t)
+{
+	atomic_long_dec(&t->pool->epoch.slot[0].readers[t->phase]);
+	KUNIT_ASSERT_EQ(test, lfce_pool_fill(t->pool, t->w2, false), 0);
+	KUNIT_EXPECT_TRUE(test, reusable_again(t->pool, t->w2, t->x));
+	lfce_pool_drain(t->pool, t->w);
+	lfce_pool_drain(t->pool, t->d);
+	lfce_pool_drain(t->pool, t->w2);
+	lfce_pool_uninit(t->pool);
 }
 
 /*
- * The same straddle on the writer's own path: x ages in its stash under
- * cookie c, and the writer's fills, which find the stash ready, never
- * hand it to the pool until it runs short. Its own flips to c + 2 must
- * not bring x back while the reader is inside.
+ * The straddle through the pool's ring: w runs short and fills, reading
+ * x's cookie as c and handing it to the pool; then the flipper writes
+ * c + 1. The next fills may flip to c + 2, but x must stay retired while
+ * the reader is inside: c + 2 is not three flips past the cookie (the flip
+ * to c + 1 checked before the reader counted itself).
+ */
+static void pool_straddling_flip_does_not_count(struct kunit *test)
+{
+	struct straddle t;
+	int i;
+
+	straddle_begin(test, &t);
+	use_up(t.w);
+	KUNIT_ASSERT_EQ(test, lfce_pool_fill(t.pool, t.w, false), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(t.pool->epoch.seq), t.c);	/* the reader blocks c + 1 */
+	KUNIT_EXPECT_EQ(test, cmpxchg(&t.pool->epoch.seq, t.c, t.c + 1), t.c);	/* the flipper */
+	for (i = 0; i < 4; i++) {
+		use_up(t.w);
+		KUNIT_ASSERT_EQ(test, lfce_pool_fill(t.pool, t.w, false), 0);
+		KUNIT_EXPECT_FALSE_MSG(test, reusable_again(t.pool, t.w, t.x), "fill %d", i);
+	}
+	KUNIT_EXPECT_EQ(test, READ_ONCE(t.pool->epoch.seq), t.c + 2);
+	straddle_end(test, &t);
+}
+
+/*
+ * The same straddle on the writer's own path: x ages in w's stash under
+ * cookie c, and w's fills, which find the stash ready, never hand it to
+ * the pool until it runs short. Its own flips to c + 2 must not bring x
+ * back while the reader is inside.
  */
 static void pool_straddling_flip_aging(struct kunit *test)
 {
-	struct lfce_stash *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
-	struct lfce_stash *d = kunit_kzalloc(test, sizeof(*d), GFP_KERNEL);
-	struct lfce_stash *w2 = kunit_kzalloc(test, sizeof(*w2), GFP_KERNEL);
-	struct lfce_pool *pool = kunit_kzalloc(test, sizeof(*pool), GFP_KERNEL);
-	struct lfce_epoch *ep;
-	struct lfce_node *x;
-	unsigned int phase;
-	unsigned long c;
+	struct straddle t;
 
-	KUNIT_ASSERT_TRUE(test, w && d && w2 && pool);
-	KUNIT_ASSERT_EQ(test, lfce_pool_init(pool, 256), 0);
-	ep = &pool->epoch;
-	KUNIT_ASSERT_EQ(test, lfce_pool_fill(pool, w, false), 0);
-	KUNIT_ASSERT_EQ(test, lfce_pool_fill(pool, d, false), 0);
-	c = READ_ONCE(ep->seq) + 1;
-	phase = (c - 1) & 1;
-	WRITE_ONCE(ep->seq, c);
-	atomic_long_inc(&ep->slot[0].readers[phase]);
-	x = w->free[--w->nr_free];
-	w->retired[w->nr_retired++] = x;
+	straddle_begin(test, &t);
 	/* More retired than a commit may leave, free nodes to spare: only recycle() runs. */
-	while (w->nr_retired <= LFCE_NODES)
-		w->retired[w->nr_retired++] = d->free[--d->nr_free];
-	KUNIT_ASSERT_EQ(test, lfce_pool_fill(pool, w, false), 0);
-	KUNIT_EXPECT_EQ(test, w->nr_aging, LFCE_NODES + 1);	/* x among them, cookie c */
-	KUNIT_EXPECT_EQ(test, w->aging_cookie, c);
-	KUNIT_EXPECT_EQ(test, cmpxchg(&ep->seq, c, c + 1), c);	/* the straddling flip */
-	use_up(w);
-	KUNIT_ASSERT_EQ(test, lfce_pool_fill(pool, w, false), 0);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(ep->seq), c + 2);
-	KUNIT_EXPECT_FALSE(test, reusable_again(pool, w, x));
-
-	atomic_long_dec(&ep->slot[0].readers[phase]);
-	KUNIT_ASSERT_EQ(test, lfce_pool_fill(pool, w2, false), 0);
-	KUNIT_EXPECT_TRUE(test, reusable_again(pool, w2, x));
-	lfce_pool_drain(pool, w);
-	lfce_pool_drain(pool, d);
-	lfce_pool_drain(pool, w2);
-	lfce_pool_uninit(pool);
+	while (t.w->nr_retired <= LFCE_NODES)
+		t.w->retired[t.w->nr_retired++] = t.d->free[--t.d->nr_free];
+	KUNIT_ASSERT_EQ(test, lfce_pool_fill(t.pool, t.w, false), 0);
+	KUNIT_EXPECT_EQ(test, t.w->nr_aging, LFCE_NODES + 1);	/* x among them, cookie c */
+	KUNIT_EXPECT_EQ(test, t.w->aging_cookie, t.c);
+	KUNIT_EXPECT_EQ(test, cmpxchg(&t.pool->epoch.seq, t.c, t.c + 1), t.c);	/* the flipper */
+	use_up(t.w);
+	KUNIT_ASSERT_EQ(test, lfce_pool_fill(t.pool, t.w, false), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(t.pool->epoch.seq), t.c + 2);
+	KUNIT_EXPECT_FALSE(test, reusable_again(t.pool, t.w, t.x));
+	straddle_end(test, &t);
 }
 
 static struct kunit_case pool_cases[] = {
