@@ -85,6 +85,35 @@ static void pool_uid_budget(struct kunit *test)
 	lfce_pool_uid_cap = old;
 }
 
+/*
+ * A full stash (two commits' worth) only while the owner's games are
+ * below half the uid cap as well: a writer does not hold back nodes its
+ * owner's other games will want.
+ */
+static void pool_full_stash_within_half_budget(struct kunit *test)
+{
+	struct lfce_stash *st = kunit_kcalloc(test, 2, sizeof(*st), GFP_KERNEL);
+	struct lfce_pool *pool = kunit_kzalloc(test, sizeof(*pool), GFP_KERNEL);
+	struct lfce_budget mine = {};
+	unsigned long old = lfce_pool_uid_cap;
+
+	KUNIT_ASSERT_TRUE(test, st && pool);
+	KUNIT_ASSERT_EQ(test, lfce_pool_init(pool, 256), 0);
+	pool->budget = &mine;
+	lfce_pool_uid_cap = 3 * LFCE_NODES;	/* a full stash fits, but past half */
+	KUNIT_EXPECT_EQ(test, lfce_pool_fill(pool, &st[0], false), 0);
+	KUNIT_EXPECT_EQ(test, st[0].nr_free, LFCE_NODES);
+	lfce_pool_uid_cap = 8 * LFCE_NODES;
+	KUNIT_EXPECT_EQ(test, lfce_pool_fill(pool, &st[1], false), 0);
+	KUNIT_EXPECT_EQ(test, st[1].nr_free, 2 * LFCE_NODES);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&mine.nodes), 3 * LFCE_NODES);
+	lfce_pool_drain(pool, &st[0]);
+	lfce_pool_drain(pool, &st[1]);
+	lfce_pool_uninit(pool);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&mine.nodes), 0);
+	lfce_pool_uid_cap = old;
+}
+
 /* Another writer's stash is nodes coming back: nonblocking, EAGAIN. */
 static void pool_nonblocking_writer_never_waits(struct kunit *test)
 {
@@ -403,6 +432,7 @@ static void pool_straddling_flip_aging(struct kunit *test)
 
 static struct kunit_case pool_cases[] = {
 	KUNIT_CASE(pool_uid_budget),
+	KUNIT_CASE(pool_full_stash_within_half_budget),
 	KUNIT_CASE(pool_fails_at_global_cap),
 	KUNIT_CASE(pool_nonblocking_writer_never_waits),
 	KUNIT_CASE(pool_parked_stash_taken_back),
